@@ -1,0 +1,40 @@
+package dev.mlcanary;
+
+import java.util.Arrays;
+
+import dev.mlcanary.model.ModelTrainer;
+import dev.mlcanary.simulator.TrafficSimulator;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/**
+ * One runnable jar, three programs: with no sub-command it serves; {@code train} regenerates the
+ * bundled models; {@code simulate} plays the canary lifecycle against a running service.
+ */
+@SpringBootApplication(proxyBeanMethods = false)
+@ConfigurationPropertiesScan
+public class Application {
+
+	public static void main(String[] args) throws Exception {
+		String command = args.length > 0 ? args[0] : "serve";
+		String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
+		switch (command) {
+			case "train" -> ModelTrainer.main(rest);
+			case "simulate" -> System.exit(TrafficSimulator.run(rest));
+			case "serve" -> SpringApplication.run(Application.class, rest);
+			default -> {
+				if (command.startsWith("-")) {
+					// Spring-style arguments (--server.port=...) without a sub-command: serve.
+					SpringApplication.run(Application.class, args);
+				}
+				else {
+					System.err.println("Unknown command '" + command + "'. Use one of: serve (default), train, simulate.");
+					System.exit(2);
+				}
+			}
+		}
+	}
+
+}

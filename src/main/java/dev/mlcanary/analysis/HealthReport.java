@@ -1,0 +1,19 @@
+package dev.mlcanary.analysis;
+
+/**
+ * The answer of {@code GET /admin/check-canary-health}. The prototype's fields keep their names;
+ * a statistic that is undefined or infinite is {@code null}, never NaN or Infinity in JSON.
+ */
+public record HealthReport(boolean alertTriggered, String message, String explanation, Double pValue,
+		Double tStatistic, Double degreesOfFreedom, double alpha, double minLatencyIncreaseMs, int minSamples,
+		String stableVersion, String canaryVersion, int stableSampleCount, int canarySampleCount,
+		Double stableAvgLatencyMs, Double canaryAvgLatencyMs, Double latencyIncreaseMs,
+		Double stableLatencyStddevMs, Double canaryLatencyStddevMs, Double stableP50LatencyMs,
+		Double stableP95LatencyMs, Double stableP99LatencyMs, Double canaryP50LatencyMs, Double canaryP95LatencyMs,
+		Double canaryP99LatencyMs) {
+
+	static Double finite(double value) {
+		return Double.isFinite(value) ? value : null;
+	}
+
+}

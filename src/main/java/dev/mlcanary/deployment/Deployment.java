@@ -1,0 +1,44 @@
+package dev.mlcanary.deployment;
+
+import java.time.Instant;
+
+import dev.mlcanary.analysis.LatencyWindows;
+import dev.mlcanary.model.LoadedModel;
+
+/**
+ * One immutable snapshot of what is deployed. The service holds exactly one in an atomic reference
+ * and every admin action swaps in a new one, so a prediction that read a snapshot finishes on it
+ * even if a promote or rollback happens meanwhile.
+ *
+ * @param stable the model that serves all traffic not routed to the canary
+ * @param canary the candidate model, or {@code null} when none is deployed
+ * @param weight share of traffic routed to the canary, in (0, 1]
+ * @param slowdown whether canary requests get the artificial delay
+ * @param canaryStartTime when the canary was deployed, or {@code null}
+ * @param generation incremented by every change; identifies this snapshot
+ * @param samples latency windows of the current deployment period
+ */
+public record Deployment(LoadedModel stable, LoadedModel canary, double weight, boolean slowdown,
+		Instant canaryStartTime, long generation, LatencyWindows samples) {
+
+	public boolean hasCanary() {
+		return canary != null;
+	}
+
+	Deployment withCanary(LoadedModel model, double canaryWeight, Instant now, LatencyWindows fresh) {
+		return new Deployment(stable, model, canaryWeight, slowdown, now, generation + 1, fresh);
+	}
+
+	Deployment promoted(LatencyWindows fresh) {
+		return new Deployment(canary, null, weight, slowdown, null, generation + 1, fresh);
+	}
+
+	Deployment rolledBack(LatencyWindows fresh) {
+		return new Deployment(stable, null, weight, slowdown, null, generation + 1, fresh);
+	}
+
+	Deployment withSlowdown(boolean on) {
+		return new Deployment(stable, canary, weight, on, canaryStartTime, generation + 1, samples);
+	}
+
+}

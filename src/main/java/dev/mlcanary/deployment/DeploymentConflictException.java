@@ -1,0 +1,23 @@
+package dev.mlcanary.deployment;
+
+/** An admin action that the current deployment does not allow (HTTP 409). Nothing was changed. */
+public final class DeploymentConflictException extends RuntimeException {
+
+	private DeploymentConflictException(String message) {
+		super(message);
+	}
+
+	static DeploymentConflictException canaryAlreadyActive(Deployment current) {
+		return new DeploymentConflictException("Canary " + current.canary().version()
+				+ " is already deployed; promote or roll it back before deploying another.");
+	}
+
+	static DeploymentConflictException alreadyStable(String version) {
+		return new DeploymentConflictException(version + " is the stable version already; deploy a different version as canary.");
+	}
+
+	static DeploymentConflictException noCanary(String action) {
+		return new DeploymentConflictException("No canary is deployed, so there is nothing to " + action + ".");
+	}
+
+}

@@ -1,0 +1,134 @@
+package dev.mlcanary.deployment;
+
+import java.time.Instant;
+import java.util.List;
+
+import dev.mlcanary.model.ModelManifest;
+import dev.mlcanary.model.ModelStore;
+import dev.mlcanary.system.CanaryProperties;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Operator endpoints that change or show the deployment. */
+@RestController
+@RequestMapping(path = "/admin", produces = MediaType.APPLICATION_JSON_VALUE)
+class DeploymentController {
+
+	private final DeploymentService deployments;
+
+	private final ModelStore models;
+
+	private final CanaryProperties properties;
+
+	DeploymentController(DeploymentService deployments, ModelStore models, CanaryProperties properties) {
+		this.deployments = deployments;
+		this.models = models;
+		this.properties = properties;
+	}
+
+	record DeployRequest(String version, String modelPath, Double weight) {
+	}
+
+	record DeployResponse(String status, String message, String canaryVersion, String modelPath,
+			Instant canaryStartTime, double weight, long generation) {
+	}
+
+	record PromoteResponse(String status, String message, String previousStableModel, String newStableModel,
+			long generation) {
+	}
+
+	record RollbackResponse(String status, String message, String rolledBackModel, String stableModel,
+			long generation) {
+	}
+
+	record SlowdownResponse(boolean simulateSlowdown, String message, double delayMs, long generation) {
+	}
+
+	record StatusResponse(String stableVersion, String stableModelPath, String canaryVersion,
+			String canaryModelPath, Double canaryWeight, Instant canaryStartTime, boolean simulateSlowdown,
+			double slowdownDelayMs, long generation, int stableSampleCount, int canarySampleCount,
+			long stableRequestCount, long canaryRequestCount) {
+	}
+
+	record ModelView(String version, String modelPath, String role, ModelManifest manifest) {
+	}
+
+	record ModelsResponse(String modelDir, List<ModelView> models) {
+	}
+
+	@PostMapping(path = "/deploy-canary", consumes = MediaType.APPLICATION_JSON_VALUE)
+	DeployResponse deployCanary(@RequestBody DeployRequest request) {
+		Deployment after = deployments.deployCanary(request.version(), request.modelPath(), request.weight()).after();
+		String version = after.canary().version();
+		return new DeployResponse("success",
+				"Canary " + version + " deployed; it receives " + percent(after.weight()) + " of /predict traffic.", version,
+				after.canary().modelPath(), after.canaryStartTime(), after.weight(), after.generation());
+	}
+
+	@PostMapping("/promote-canary")
+	PromoteResponse promoteCanary() {
+		DeploymentService.Transition t = deployments.promoteCanary();
+		String previous = t.before().stable().version();
+		String promoted = t.after().stable().version();
+		return new PromoteResponse("success", "Canary " + promoted + " promoted to stable; it now serves all traffic.",
+				previous, promoted, t.after().generation());
+	}
+
+	@PostMapping("/rollback-canary")
+	RollbackResponse rollbackCanary() {
+		DeploymentService.Transition t = deployments.rollbackCanary();
+		String canary = t.before().canary().version();
+		String stable = t.after().stable().version();
+		return new RollbackResponse("success", "Canary " + canary + " rolled back; " + stable + " serves all traffic.",
+				canary, stable, t.after().generation());
+	}
+
+	@PostMapping("/toggle-slowdown")
+	SlowdownResponse toggleSlowdown() {
+		Deployment after = deployments.toggleSlowdown().after();
+		return new SlowdownResponse(after.slowdown(),
+				after.slowdown() ? "Slowdown simulation enabled" : "Slowdown simulation disabled", delayMillis(),
+				after.generation());
+	}
+
+	@GetMapping("/status")
+	StatusResponse status() {
+		Deployment d = deployments.current();
+		return new StatusResponse(d.stable().version(), d.stable().modelPath(),
+				d.hasCanary() ? d.canary().version() : null, d.hasCanary() ? d.canary().modelPath() : null,
+				d.hasCanary() ? d.weight() : null, d.canaryStartTime(), d.slowdown(), delayMillis(), d.generation(),
+				d.samples().stable().size(), d.samples().canary().size(), d.samples().stable().recordedCount(),
+				d.samples().canary().recordedCount());
+	}
+
+	@GetMapping("/models")
+	ModelsResponse models() {
+		Deployment d = deployments.current();
+		List<ModelView> views = models.list()
+			.stream()
+			.map(e -> new ModelView(e.version(), e.modelPath(), roleOf(d, e.version()), e.manifest()))
+			.toList();
+		return new ModelsResponse(properties.modelDir().toString(), views);
+	}
+
+	private static String roleOf(Deployment d, String version) {
+		if (d.stable().version().equals(version)) {
+			return "stable";
+		}
+		return d.hasCanary() && d.canary().version().equals(version) ? "canary" : null;
+	}
+
+	private double delayMillis() {
+		return properties.slowdownDelay().toNanos() / 1_000_000.0;
+	}
+
+	private static String percent(double weight) {
+		return String.format(java.util.Locale.ROOT, "%.4g%%", weight * 100).replaceAll("\\.?0+%$", "%");
+	}
+
+}

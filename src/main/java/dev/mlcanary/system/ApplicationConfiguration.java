@@ -1,0 +1,40 @@
+package dev.mlcanary.system;
+
+import java.time.Clock;
+
+import dev.mlcanary.model.ModelStore;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.type.LogicalType;
+
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class ApplicationConfiguration {
+
+	@Bean
+	Clock clock() {
+		return Clock.systemUTC();
+	}
+
+	@Bean
+	ModelStore modelStore(CanaryProperties properties) {
+		return new ModelStore(properties.modelDir());
+	}
+
+	/**
+	 * Strict request bodies: a number where a string belongs ({@code {"model_path": 123}}) or a string
+	 * where a number belongs ({@code {"weight": "abc"}}, also via {@code spring.jackson.mapper.*}) is a
+	 * 400, not silently converted.
+	 */
+	@Bean
+	JsonMapperBuilderCustomizer strictScalars() {
+		return builder -> builder.withCoercionConfig(LogicalType.Textual, config -> config
+			.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+			.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+			.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+	}
+
+}

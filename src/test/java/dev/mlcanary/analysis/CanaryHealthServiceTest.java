@@ -1,0 +1,178 @@
+package dev.mlcanary.analysis;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.SplittableRandom;
+
+import dev.mlcanary.deployment.Deployment;
+import dev.mlcanary.model.LoadedModel;
+import dev.mlcanary.model.ModelStore;
+import dev.mlcanary.system.CanaryProperties;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.util.unit.DataSize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CanaryHealthServiceTest {
+
+	private static LoadedModel v1;
+
+	private static LoadedModel v2;
+
+	private final CanaryHealthService health = new CanaryHealthService(properties(0.05, 1.0));
+
+	@BeforeAll
+	static void loadModels() {
+		ModelStore store = new ModelStore(Path.of("models"));
+		v1 = store.loadVersion("v1");
+		v2 = store.loadVersion("v2");
+	}
+
+	@Test
+	void withoutACanaryThereIsNothingToMonitor() {
+		HealthReport report = health.check(deployment(false));
+
+		assertThat(report.alertTriggered()).isFalse();
+		assertThat(report.message()).isEqualTo("No active canary deployment to monitor.");
+		assertThat(report.pValue()).isNull();
+	}
+
+	@Test
+	void fewerThanTwentySamplesIsInsufficientData() {
+		Deployment d = deployment(true);
+		record(d.samples().stable(), 500, 0.15, 0.03, 1);
+		record(d.samples().canary(), 19, 0.15, 0.03, 2);
+
+		HealthReport report = health.check(d);
+
+		assertThat(report.alertTriggered()).isFalse();
+		assertThat(report.message()).startsWith("Insufficient data for statistical analysis");
+		assertThat(report.explanation()).contains("500 stable").contains("19 canary");
+		assertThat(report.stableSampleCount()).isEqualTo(500);
+		assertThat(report.canarySampleCount()).isEqualTo(19);
+	}
+
+	@Test
+	void sameLatencyDistributionRaisesNoAlert() {
+		Deployment d = deployment(true);
+		record(d.samples().stable(), 900, 0.15, 0.03, 3);
+		record(d.samples().canary(), 100, 0.15, 0.03, 4);
+
+		HealthReport report = health.check(d);
+
+		assertThat(report.alertTriggered()).isFalse();
+		assertThat(report.message()).isEqualTo("Canary performance is acceptable.");
+		assertThat(report.pValue()).isBetween(0.0, 1.0);
+	}
+
+	@Test
+	void tenMillisecondSlowdownRaisesTheAlert() {
+		Deployment d = deployment(true);
+		record(d.samples().stable(), 900, 0.15, 0.03, 5);
+		record(d.samples().canary(), 100, 10.15, 0.05, 6);
+
+		HealthReport report = health.check(d);
+
+		assertThat(report.alertTriggered()).isTrue();
+		assertThat(report.message()).isEqualTo("ALERT: Canary latency is significantly higher than stable.");
+		assertThat(report.pValue()).isLessThan(1e-10);
+		assertThat(report.tStatistic()).isPositive();
+		assertThat(report.latencyIncreaseMs()).isBetween(9.9, 10.1);
+		assertThat(report.canaryP50LatencyMs()).isBetween(10.0, 10.3);
+		assertThat(report.canaryLatencyStddevMs()).isBetween(0.04, 0.06);
+	}
+
+	@Test
+	void significantButTinyIncreaseIsNotAnAlert() {
+		Deployment d = deployment(true);
+		record(d.samples().stable(), 10_000, 0.132, 0.01, 7);
+		record(d.samples().canary(), 10_000, 0.137, 0.01, 8);
+
+		HealthReport report = health.check(d);
+
+		assertThat(report.pValue()).isLessThan(1e-10);
+		assertThat(report.alertTriggered()).isFalse();
+		assertThat(report.explanation()).contains("below the practical threshold");
+	}
+
+	@Test
+	void withoutAPracticalThresholdSignificanceAloneAlerts() {
+		CanaryHealthService strict = new CanaryHealthService(properties(0.05, 0.0));
+		Deployment d = deployment(true);
+		record(d.samples().stable(), 10_000, 0.132, 0.01, 7);
+		record(d.samples().canary(), 10_000, 0.137, 0.01, 8);
+
+		assertThat(strict.check(d).alertTriggered()).isTrue();
+	}
+
+	@Test
+	void fasterCanaryIsNeverAnAlert() {
+		Deployment d = deployment(true);
+		record(d.samples().stable(), 500, 10.0, 0.1, 9);
+		record(d.samples().canary(), 500, 0.1, 0.01, 10);
+
+		HealthReport report = health.check(d);
+
+		assertThat(report.alertTriggered()).isFalse();
+		assertThat(report.tStatistic()).isNegative();
+	}
+
+	@Test
+	void identicalLatenciesGiveNoDifferenceAndValidJson() {
+		Deployment d = deployment(true);
+		for (int i = 0; i < 50; i++) {
+			d.samples().stable().record(100_000);
+			d.samples().canary().record(100_000);
+		}
+
+		HealthReport report = health.check(d);
+
+		assertThat(report.alertTriggered()).isFalse();
+		assertThat(report.pValue()).isEqualTo(1.0);
+		assertThat(report.tStatistic()).isZero();
+		assertThat(json(report)).doesNotContain("NaN").doesNotContain("Infinity");
+	}
+
+	@Test
+	void constantButDifferentLatenciesAlertWithoutInfinityInJson() {
+		Deployment d = deployment(true);
+		for (int i = 0; i < 50; i++) {
+			d.samples().stable().record(100_000);
+			d.samples().canary().record(12_100_000);
+		}
+
+		HealthReport report = health.check(d);
+
+		assertThat(report.alertTriggered()).isTrue();
+		assertThat(report.pValue()).isZero();
+		assertThat(report.tStatistic()).as("t = +inf is reported as null").isNull();
+		assertThat(json(report)).doesNotContain("NaN").doesNotContain("Infinity").contains("\"t_statistic\":null");
+	}
+
+	private static String json(HealthReport report) {
+		return JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build()
+			.writeValueAsString(report);
+	}
+
+	private static void record(LatencyWindow window, int n, double meanMs, double sdMs, long seed) {
+		SplittableRandom random = new SplittableRandom(seed);
+		for (int i = 0; i < n; i++) {
+			window.record((long) (Math.max(0.001, meanMs + sdMs * random.nextGaussian()) * 1_000_000));
+		}
+	}
+
+	private static Deployment deployment(boolean withCanary) {
+		return new Deployment(v1, withCanary ? v2 : null, 0.1, false, withCanary ? Instant.EPOCH : null, 2,
+				new LatencyWindows(10_000));
+	}
+
+	static CanaryProperties properties(double alpha, double minIncreaseMs) {
+		return new CanaryProperties(Path.of("models"), "v1", 0.1, java.time.Duration.ofMillis(10), 10_000,
+				DataSize.ofKilobytes(64), new CanaryProperties.Health(alpha, 20, minIncreaseMs));
+	}
+
+}

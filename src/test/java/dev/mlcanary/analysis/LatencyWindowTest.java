@@ -1,0 +1,81 @@
+package dev.mlcanary.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LatencyWindowTest {
+
+	@Test
+	void keepsTheMostRecentSamplesAndNeverGrowsPastItsCapacity() {
+		LatencyWindow window = new LatencyWindow(100);
+
+		for (int i = 1; i <= 1_000_000; i++) {
+			window.record(i * 1_000L);
+		}
+
+		assertThat(window.size()).isEqualTo(100);
+		assertThat(window.recordedCount()).isEqualTo(1_000_000);
+		double[] samples = window.samplesMillis();
+		assertThat(samples).hasSize(100);
+		// the last 100 recorded values were 999,901 .. 1,000,000 microseconds
+		assertThat(java.util.Arrays.stream(samples).min().getAsDouble()).isEqualTo(999_901 / 1000.0);
+		assertThat(java.util.Arrays.stream(samples).max().getAsDouble()).isEqualTo(1_000.0);
+	}
+
+	@Test
+	void convertsNanosecondsToMilliseconds() {
+		LatencyWindow window = new LatencyWindow(10);
+
+		window.record(1_500_000);
+		window.record(250_000);
+
+		assertThat(window.samplesMillis()).containsExactly(1.5, 0.25);
+	}
+
+	@Test
+	void concurrentWritersLoseNoSampleBeforeTheWindowFills() throws InterruptedException {
+		int threads = 8;
+		int perThread = 10_000;
+		LatencyWindow window = new LatencyWindow(threads * perThread);
+		CountDownLatch start = new CountDownLatch(1);
+		List<Thread> writers = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			Thread writer = new Thread(() -> {
+				awaitQuietly(start);
+				for (int i = 0; i < perThread; i++) {
+					window.record(1_000_000);
+				}
+			});
+			writer.start();
+			writers.add(writer);
+		}
+		start.countDown();
+		for (Thread writer : writers) {
+			writer.join();
+		}
+
+		assertThat(window.size()).isEqualTo(threads * perThread);
+		assertThat(window.samplesMillis()).hasSize(threads * perThread).containsOnly(1.0);
+	}
+
+	@Test
+	void rejectsANonPositiveCapacity() {
+		assertThatThrownBy(() -> new LatencyWindow(0)).isInstanceOf(IllegalArgumentException.class);
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

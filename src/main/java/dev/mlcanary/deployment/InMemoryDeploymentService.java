@@ -38,7 +38,13 @@ class InMemoryDeploymentService implements DeploymentService {
 		this.models = models;
 		this.properties = properties;
 		this.clock = clock;
-		LoadedModel stable = models.loadVersion(properties.stableVersion());
+		LoadedModel stable;
+		try {
+			stable = models.loadVersion(properties.stableVersion());
+		}
+		catch (RuntimeException ex) {
+			throw new StableModelUnavailableException(properties.stableVersion(), ex);
+		}
 		this.current = new AtomicReference<>(new Deployment(stable, null, properties.weight(), false, null, 1, windows()));
 		log.info("Serving {} ({}) as stable", stable.version(), stable.modelPath());
 	}

@@ -27,6 +27,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * The one place where failures become answers: every error is RFC 9457 problem+json with a fixed
@@ -96,6 +97,15 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		ProblemDetail body = problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request",
 				"Parameter '" + name + "' must be " + expected + ", got '" + ex.getValue() + "'.");
 		return handleExceptionInternal(ex, body, headers, HttpStatus.BAD_REQUEST, request);
+	}
+
+	@Override
+	protected @Nullable ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		ProblemDetail body = problem(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "Not Found", "No endpoint "
+				+ ex.getHttpMethod() + " /" + ex.getResourcePath()
+				+ ". The API is POST /predict, /admin/* and /actuator/health; see README.md.");
+		return handleExceptionInternal(ex, body, headers, HttpStatus.NOT_FOUND, request);
 	}
 
 	private static ProblemDetail unreadable(HttpMessageNotReadableException ex) {

@@ -17,6 +17,8 @@ final class ProblemTypes {
 
 	static final URI DEPLOYMENT_CONFLICT = URI.create("urn:ml-canary:problem:deployment-conflict");
 
+	static final URI NOT_FOUND = URI.create("urn:ml-canary:problem:not-found");
+
 	static final URI INTERNAL = URI.create("urn:ml-canary:problem:internal-error");
 
 	private ProblemTypes() {

@@ -79,7 +79,7 @@ public final class PowerAnalysis {
 	 */
 	public static double power(double effectSize, double alpha, double n) {
 		if (!Double.isFinite(effectSize)) {
-			throw new InvalidPowerAnalysisException("effectSize must be a finite number, but was " + effectSize + ".");
+			throw new InvalidPowerAnalysisException("effect_size must be a finite number, but was " + effectSize + ".");
 		}
 		checkAlpha(alpha);
 		if (!(n > 1) || Double.isInfinite(n)) {
@@ -103,7 +103,7 @@ public final class PowerAnalysis {
 	public static Result solveSampleSize(double effectSize, double alpha, double power) {
 		if (!(effectSize > 0) || Double.isInfinite(effectSize)) {
 			throw new InvalidPowerAnalysisException(
-					"effectSize must be a positive finite number, but was " + effectSize + ".");
+					"effect_size must be a positive finite number, but was " + effectSize + ".");
 		}
 		checkAlpha(alpha);
 		if (!(power > alpha && power < 1)) {
@@ -114,7 +114,7 @@ public final class PowerAnalysis {
 
 		double hi = MAX_SAMPLE_SIZE_PER_GROUP;
 		if (shortfall.value(hi) < 0) {
-			throw new InvalidPowerAnalysisException("effectSize " + effectSize + " is too small: reaching power "
+			throw new InvalidPowerAnalysisException("effect_size " + effectSize + " is too small: reaching power "
 					+ power + " at alpha " + alpha + " would need more than " + (long) MAX_SAMPLE_SIZE_PER_GROUP
 					+ " samples per group.");
 		}

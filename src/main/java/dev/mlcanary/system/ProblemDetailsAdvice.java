@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
+import dev.mlcanary.analysis.InvalidPowerAnalysisException;
 import dev.mlcanary.deployment.DeploymentConflictException;
 import dev.mlcanary.model.InvalidModelException;
 import dev.mlcanary.model.ModelNotFoundException;
@@ -41,6 +42,11 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(BadRequestException.class)
 	ProblemDetail badRequest(BadRequestException ex) {
+		return problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request", ex.getMessage());
+	}
+
+	@ExceptionHandler(InvalidPowerAnalysisException.class)
+	ProblemDetail invalidPowerAnalysis(InvalidPowerAnalysisException ex) {
 		return problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request", ex.getMessage());
 	}
 

@@ -158,7 +158,7 @@ class PowerAnalysisTest {
 		assertTimeoutPreemptively(Duration.ofSeconds(5),
 				() -> assertThatExceptionOfType(InvalidPowerAnalysisException.class)
 					.isThrownBy(() -> PowerAnalysis.solveSampleSize(effectSize, 0.05, 0.8))
-					.withMessageContaining("effectSize")
+					.withMessageContaining("effect_size")
 					.withMessageContaining("would need more than 1000000000 samples per group"));
 	}
 
@@ -195,7 +195,7 @@ class PowerAnalysisTest {
 	void rejectsEffectSizesThatAreNotPositiveAndFinite(double effectSize) {
 		assertThatExceptionOfType(InvalidPowerAnalysisException.class)
 			.isThrownBy(() -> PowerAnalysis.solveSampleSize(effectSize, 0.05, 0.8))
-			.withMessageStartingWith("effectSize must be a positive finite number");
+			.withMessageStartingWith("effect_size must be a positive finite number");
 	}
 
 	@ParameterizedTest
@@ -210,7 +210,7 @@ class PowerAnalysisTest {
 	void powerRejectsNonFiniteEffectSizes() {
 		assertThatExceptionOfType(InvalidPowerAnalysisException.class)
 			.isThrownBy(() -> PowerAnalysis.power(Double.NaN, 0.05, 10))
-			.withMessageStartingWith("effectSize must be a finite number");
+			.withMessageStartingWith("effect_size must be a finite number");
 	}
 
 }

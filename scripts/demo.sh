@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Starts the service on a free loopback port, plays the canary lifecycle against it with the
+# traffic simulator, and stops the service again (also on Ctrl-C). Arguments go to the simulator,
+# e.g. scripts/demo.sh --requests 500 --seed 7. Exits with the simulator's exit code:
+# 0 every expectation held, 1 a verdict was not the expected one, 2 usage error,
+# 3 service unreachable or unexpected HTTP status (also when the service does not start).
+set -euo pipefail
+
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"   # the service reads its models from ./models
+
+READY_TIMEOUT=60
+SERVICE_PID=""
+LOG="$(mktemp "${TMPDIR:-/tmp}/ml-canary-demo.XXXXXX")"
+
+# shellcheck disable=SC2317  # invoked by the traps below
+stop_service() {
+	local status=$?
+	trap - EXIT INT TERM
+	if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
+		kill "$SERVICE_PID" 2>/dev/null || true
+		wait "$SERVICE_PID" 2>/dev/null || true
+	fi
+	if [[ $status -eq 0 ]]; then
+		rm -f "$LOG"
+	else
+		echo "Service log kept in $LOG" >&2
+	fi
+	exit "$status"
+}
+trap stop_service EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# A loopback port that nothing listens on: connecting to it is refused. Pure bash, no python.
+free_port() {
+	local port _
+	for _ in $(seq 1 50); do
+		port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+			echo "$port"
+			return 0
+		fi
+	done
+	echo "demo: found no free loopback port" >&2
+	return 1
+}
+
+# Starts the service and waits until it is ready. Returns 1 if it lost a race for its port
+# (another process took it between the check and the bind), so the caller can try another one.
+start_service() {
+	# Called in an && list, where set -e does not apply: check each step by hand.
+	PORT="$(free_port)" || exit 3
+	java -jar "$JAR" --server.address=127.0.0.1 --server.port="$PORT" > "$LOG" 2>&1 &
+	SERVICE_PID=$!
+	echo "Starting the service on 127.0.0.1:$PORT (pid $SERVICE_PID, log $LOG) ..."
+	local started=$SECONDS deadline=$(( SECONDS + READY_TIMEOUT ))
+	until curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$PORT/actuator/health/readiness" 2>/dev/null; do
+		if ! kill -0 "$SERVICE_PID" 2>/dev/null; then
+			wait "$SERVICE_PID" 2>/dev/null || true
+			SERVICE_PID=""
+			if grep -qi 'already in use' "$LOG"; then
+				echo "Port $PORT was taken meanwhile; trying another." >&2
+				return 1
+			fi
+			echo "demo: the service exited before it was ready. Last lines of its log:" >&2
+			tail -n 30 "$LOG" >&2
+			exit 3
+		fi
+		if (( SECONDS >= deadline )); then
+			echo "demo: the service was not ready within ${READY_TIMEOUT} s. Last lines of its log:" >&2
+			tail -n 30 "$LOG" >&2
+			exit 3
+		fi
+		sleep 0.5
+	done
+	echo "Service ready after $(( SECONDS - started )) s."
+}
+
+build_if_needed
+for attempt in 1 2 3; do
+	start_service && break
+	if [[ $attempt -eq 3 ]]; then
+		echo "demo: could not bind a free port in 3 attempts" >&2
+		exit 3
+	fi
+done
+
+status=0
+java -jar "$JAR" simulate --url "http://127.0.0.1:$PORT" "$@" || status=$?
+exit "$status"

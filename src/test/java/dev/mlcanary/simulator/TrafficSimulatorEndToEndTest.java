@@ -1,0 +1,43 @@
+package dev.mlcanary.simulator;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import dev.mlcanary.Application;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole lifecycle against the real service on a random port: every verdict as expected, and
+ * the service left as it was found (no canary, no slowdown).
+ */
+@SpringBootTest(classes = Application.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class TrafficSimulatorEndToEndTest {
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void theLifecycleRunsAsExpectedAndLeavesTheServiceClean() throws Exception {
+		int exitCode = TrafficSimulator.run(new String[] { "--url", "http://localhost:" + port, "--requests", "300", "--seed", "1" });
+
+		assertThat(exitCode).isZero();
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/admin/status")).build(),
+					HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		JsonNode status = JsonMapper.builder().build().readTree(response.body());
+		assertThat(status.path("canary_version").isNull()).as("no canary active: %s", status).isTrue();
+		assertThat(status.path("simulate_slowdown").asBoolean(true)).as("slowdown off: %s", status).isFalse();
+		assertThat(status.path("stable_version").asString()).isEqualTo("v1");
+	}
+
+}

@@ -255,12 +255,6 @@ public final class TrafficSimulator {
 	private void powerAnalysis() throws ServiceException, InterruptedException {
 		step(9, "Power analysis: samples per group to detect effect size 0.666 (alpha 0.05, power 0.8)");
 		Answer a = client.getAnyStatus(POWER_ANALYSIS);
-		if (a.status() == 404) {
-			say("WARNING: GET /admin/power-analysis answered 404 (" + a.detail()
-					+ "); this service build has no power analysis yet, so this step is skipped");
-			notes.add("power analysis: SKIPPED, the service answered 404 (endpoint not in this build)");
-			return;
-		}
 		if (a.status() / 100 != 2) {
 			throw new ServiceException("GET " + POWER_ANALYSIS + " answered HTTP " + a.status()
 					+ (a.detail() == null ? "" : ": " + a.detail()), a.status());

@@ -27,9 +27,16 @@ class TrafficSimulatorEndToEndTest {
 
 	@Test
 	void theLifecycleRunsAsExpectedAndLeavesTheServiceClean() throws Exception {
-		int exitCode = TrafficSimulator.run(new String[] { "--url", "http://localhost:" + port, "--requests", "300", "--seed", "1" });
+		java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+		int exitCode = TrafficSimulator.run(new String[] { "--url", "http://localhost:" + port, "--requests", "300", "--seed", "1" },
+				java.util.Map.of(), new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), System.err, false);
+		String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
 
-		assertThat(exitCode).isZero();
+		assertThat(exitCode).as(printed).isZero();
+		assertThat(printed).contains("expected no alert, got no alert: OK")
+			.contains("expected alert, got alert: OK")
+			.contains("served by stable")
+			.contains("power analysis: 37 samples per group recommended");
 		HttpResponse<String> response = HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/admin/status")).build(),
 					HttpResponse.BodyHandlers.ofString());

@@ -17,11 +17,19 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class Application {
 
+	static final String USAGE = """
+			Usage: java -jar ml-canary.jar [COMMAND] [OPTIONS]
+			  (no command), serve   serve on :8000; Spring options such as --server.port=8080 work
+			  train                 regenerate the bundled models: train [--out models] [--seed N]
+			  simulate              play the canary lifecycle against a running service: simulate --help
+			""";
+
 	public static void main(String[] args) throws Exception {
 		String command = args.length > 0 ? args[0] : "serve";
 		String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
 		switch (command) {
-			case "train" -> ModelTrainer.main(rest);
+			case "--help", "-h", "help" -> System.out.println(USAGE);
+			case "train" -> System.exit(ModelTrainer.run(rest));
 			case "simulate" -> System.exit(TrafficSimulator.run(rest));
 			case "serve" -> SpringApplication.run(Application.class, rest);
 			default -> {

@@ -9,9 +9,10 @@ class StableModelFailureAnalyzer extends AbstractFailureAnalyzer<StableModelUnav
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, StableModelUnavailableException cause) {
 		return new FailureAnalysis(cause.getMessage(),
-				"Set canary.stable-version (environment CANARY_STABLE_VERSION) to a version in the model directory "
-						+ "(canary.model-dir, default ./models, relative to the working directory), or regenerate the "
-						+ "bundled models with scripts/train.sh.",
+				"Point canary.model-dir (environment CANARY_MODEL_DIR; default 'models', resolved against the working "
+						+ "directory, so start the service from the project root or give an absolute path) at the directory "
+						+ "holding the models, and set canary.stable-version (CANARY_STABLE_VERSION) to a version in it. "
+						+ "scripts/train.sh regenerates the bundled models.",
 				cause);
 	}
 

@@ -44,13 +44,32 @@ public final class ModelTrainer {
 		this.clock = clock;
 	}
 
+	static final String USAGE = "Usage: java -jar ml-canary.jar train [--out DIR] [--seed N]\n"
+			+ "  Trains v1 and v2 on the synthetic churn data and writes them with their manifests into DIR (default models).";
+
+	/** Command-line entry: 0 on success, 2 for a usage error (the message and the usage are printed). */
+	public static int run(String[] args) {
+		if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+			System.out.println(USAGE);
+			return 0;
+		}
+		try {
+			main(args);
+			return 0;
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println(ex.getMessage() + "\n" + USAGE);
+			return 2;
+		}
+	}
+
 	public static void main(String[] args) {
 		Path out = Path.of("models");
 		long seed = DEFAULT_SEED;
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--out" -> out = Path.of(requireValue(args, ++i, "--out"));
-				case "--seed" -> seed = Long.parseLong(requireValue(args, ++i, "--seed"));
+				case "--seed" -> seed = parseSeed(requireValue(args, ++i, "--seed"));
 				default -> throw new IllegalArgumentException("Unknown option " + args[i] + " (use --out DIR, --seed N)");
 			}
 		}
@@ -58,6 +77,15 @@ public final class ModelTrainer {
 			System.out.printf("%s: holdout accuracy %.4f, log-loss %.4f, AUC %.4f -> %s%n", manifest.version(),
 					manifest.holdoutAccuracy(), manifest.holdoutLogLoss(), manifest.holdoutAuc(),
 					out.resolve(manifest.modelFile()));
+		}
+	}
+
+	private static long parseSeed(String value) {
+		try {
+			return Long.parseLong(value);
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException("--seed must be a whole number, got '" + value + "'");
 		}
 	}
 

@@ -3,11 +3,14 @@ package dev.mlcanary.system;
 import java.time.Clock;
 
 import dev.mlcanary.model.ModelStore;
+import org.apache.catalina.core.StandardHost;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
 
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.boot.tomcat.TomcatContextCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,17 +27,28 @@ class ApplicationConfiguration {
 		return new ModelStore(properties.modelDir());
 	}
 
+	/** Tomcat's own error pages (for requests it refuses before Spring sees them) are problem+json too. */
+	@Bean
+	TomcatContextCustomizer problemErrorPages() {
+		return context -> {
+			if (context.getParent() instanceof StandardHost host) {
+				host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+			}
+		};
+	}
+
 	/**
 	 * Strict request bodies: a number where a string belongs ({@code {"model_path": 123}}) or a string
 	 * where a number belongs ({@code {"weight": "abc"}}, also via {@code spring.jackson.mapper.*}) is a
-	 * 400, not silently converted.
+	 * 400, not silently converted; so is a key given twice ({@code {"features": [...], "features": [...]}}).
 	 */
 	@Bean
 	JsonMapperBuilderCustomizer strictScalars() {
-		return builder -> builder.withCoercionConfig(LogicalType.Textual, config -> config
-			.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-			.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-			.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+		return builder -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+			.withCoercionConfig(LogicalType.Textual, config -> config
+				.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+				.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+				.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
 	}
 
 }

@@ -39,6 +39,13 @@ public record CanaryProperties(
 		@DefaultValue("64KB") @NotNull DataSize maxRequestSize,
 		@DefaultValue @Valid @NotNull Health health) {
 
+	public CanaryProperties {
+		if (slowdownDelay != null && (slowdownDelay.isNegative() || slowdownDelay.compareTo(Duration.ofSeconds(60)) > 0)) {
+			throw new IllegalArgumentException(
+					"canary.slowdown-delay must be between 0 and 60s, was " + slowdownDelay.toMillis() + "ms");
+		}
+	}
+
 	/**
 	 * @param alpha significance level of the Welch test
 	 * @param minSamples fewer samples than this for either version means "insufficient data"

@@ -25,6 +25,9 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -108,10 +111,40 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	@Override
 	protected @Nullable ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		String path = request instanceof ServletWebRequest servlet ? servlet.getRequest().getRequestURI()
+				: "/" + ex.getResourcePath();
 		ProblemDetail body = problem(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "Not Found", "No endpoint "
-				+ ex.getHttpMethod() + " /" + ex.getResourcePath()
-				+ ". The API is POST /predict, /admin/* and /actuator/health; see README.md.");
+				+ ex.getHttpMethod() + " " + path + ". " + ProblemTypes.API_SUMMARY);
 		return handleExceptionInternal(ex, body, headers, HttpStatus.NOT_FOUND, request);
+	}
+
+	@Override
+	protected @Nullable ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException ex,
+			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		String sent = ex.getContentType() == null ? "no Content-Type" : "Content-Type '" + ex.getContentType() + "'";
+		ProblemDetail body = problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ProblemTypes.UNSUPPORTED_MEDIA_TYPE,
+				"Unsupported Media Type", "The request has " + sent + "; send a JSON body with 'Content-Type: application/json'.");
+		return handleExceptionInternal(ex, body, headers, HttpStatus.UNSUPPORTED_MEDIA_TYPE, request);
+	}
+
+	@Override
+	protected @Nullable ResponseEntity<Object> handleHttpRequestMethodNotSupported(
+			HttpRequestMethodNotSupportedException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		String allowed = ex.getSupportedHttpMethods() == null ? "another method"
+				: ex.getSupportedHttpMethods().stream().map(Object::toString).sorted().collect(Collectors.joining(" or "));
+		ProblemDetail body = problem(HttpStatus.METHOD_NOT_ALLOWED, ProblemTypes.METHOD_NOT_ALLOWED, "Method Not Allowed",
+				"Method " + ex.getMethod() + " is not supported here; use " + allowed + ".");
+		return handleExceptionInternal(ex, body, headers, HttpStatus.METHOD_NOT_ALLOWED, request);
+	}
+
+	/** Spring's own problems (406, 400 for a missing parameter, ...) get a fixed type too. */
+	@Override
+	protected ResponseEntity<Object> createResponseEntity(@Nullable Object body, HttpHeaders headers,
+			HttpStatusCode statusCode, WebRequest request) {
+		if (body instanceof ProblemDetail problem && URI.create("about:blank").equals(problem.getType())) {
+			problem.setType(ProblemTypes.forStatus(statusCode.value()));
+		}
+		return super.createResponseEntity(body, headers, statusCode, request);
 	}
 
 	private static ProblemDetail unreadable(HttpMessageNotReadableException ex) {
@@ -142,8 +175,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			return problem(HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_JSON, "Malformed JSON",
 					"The request body is not valid JSON" + where + ": " + describeParseError(parse.getOriginalMessage()));
 		}
+		String reason = cause instanceof JacksonException jackson ? ": " + describeParseError(jackson.getOriginalMessage()) : ".";
 		return problem(HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_JSON, "Malformed request body",
-				"The request body could not be read as JSON.");
+				"The request body could not be read as JSON" + reason);
 	}
 
 	private static String path(JacksonException ex) {
@@ -185,6 +219,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		}
 		if (message.startsWith("Non-standard token")) {
 			return "NaN and Infinity are not JSON numbers; send finite numbers.";
+		}
+		if (message.startsWith("Number value length")) {
+			return "a number in the body has too many digits.";
 		}
 		String line = message.lines().findFirst().orElse("");
 		int internals = line.indexOf(" (start marker");

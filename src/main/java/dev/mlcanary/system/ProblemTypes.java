@@ -19,7 +19,27 @@ final class ProblemTypes {
 
 	static final URI NOT_FOUND = URI.create("urn:ml-canary:problem:not-found");
 
+	static final URI METHOD_NOT_ALLOWED = URI.create("urn:ml-canary:problem:method-not-allowed");
+
+	static final URI UNSUPPORTED_MEDIA_TYPE = URI.create("urn:ml-canary:problem:unsupported-media-type");
+
 	static final URI INTERNAL = URI.create("urn:ml-canary:problem:internal-error");
+
+	/** One sentence a 404 answer ends with, so a lost client finds its way. */
+	static final String API_SUMMARY = "The API is POST /predict, /admin/* and /actuator/health, /actuator/info; see README.md.";
+
+	/** A stable type for any status without a more specific one, e.g. {@code urn:ml-canary:problem:http-406}. */
+	static URI forStatus(int status) {
+		return switch (status) {
+			case 400 -> INVALID_REQUEST;
+			case 404 -> NOT_FOUND;
+			case 405 -> METHOD_NOT_ALLOWED;
+			case 413 -> PAYLOAD_TOO_LARGE;
+			case 415 -> UNSUPPORTED_MEDIA_TYPE;
+			case 500 -> INTERNAL;
+			default -> URI.create("urn:ml-canary:problem:http-" + status);
+		};
+	}
 
 	private ProblemTypes() {
 	}

@@ -73,6 +73,9 @@ class ModelTrainerTest {
 		assertThatThrownBy(() -> ModelTrainer.main(new String[] { "--bogus" }))
 			.isInstanceOf(IllegalArgumentException.class)
 			.hasMessageContaining("--bogus");
+		assertThat(ModelTrainer.run(new String[] { "--bogus" })).as("usage error exit code").isEqualTo(2);
+		assertThat(ModelTrainer.run(new String[] { "--seed", "abc" })).isEqualTo(2);
+		assertThat(ModelTrainer.run(new String[] { "--help" })).isZero();
 	}
 
 }

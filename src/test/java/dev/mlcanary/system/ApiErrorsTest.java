@@ -72,10 +72,14 @@ class ApiErrorsTest {
 				arguments("POST", "/predict", "application/json", "[0.5, 1.2, 0.8, 0.3, 1.1]", 400, "must be a JSON object"),
 				arguments("POST", "/predict", "application/json", "\"hello\"", 400, "must be a JSON object"),
 				arguments("POST", "/predict", "application/json", "42", 400, "must be a JSON object"),
+				arguments("POST", "/predict", "application/json", "{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1], \"features\": [1, 1, 1, 1, 1]}", 400, "Duplicate Object property \"features\""),
+				arguments("POST", "/predict", "application/json", "{\"features\": [" + "9".repeat(5000) + ", 1, 1, 1, 1]}", 400, "too many digits"),
 				arguments("POST", "/predict", "text/plain", VALID, 415, "text/plain"),
+				arguments("POST", "/predict", null, VALID, 415, "Content-Type: application/json"),
+				arguments("POST", "/predict/", "application/json", VALID, 404, "POST /predict/"),
 				arguments("POST", "/predict", "application/xml", "<features/>", 415, "application/xml"),
 				arguments("POST", "/predict", "application/json", big, 413, "65536 bytes"),
-				arguments("GET", "/predict", null, null, 405, "GET"),
+				arguments("GET", "/predict", null, null, 405, "use POST"),
 				// /admin/deploy-canary: model references and options
 				arguments("POST", "/admin/deploy-canary", "application/json", "{\"version\": \"v9\"}", 404, "Available versions: v1, v2"),
 				arguments("POST", "/admin/deploy-canary", "application/json", "{\"model_path\": \"models/model_v9.ser\"}", 404, "No model file"),
@@ -123,6 +127,7 @@ class ApiErrorsTest {
 		assertThat(result).contentType().isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
 		assertThat(result).bodyJson().extractingPath("$.status").asNumber().isEqualTo(status);
 		assertThat(result).bodyJson().extractingPath("$.title").asString().isNotBlank();
+		assertThat(result).bodyJson().extractingPath("$.type").asString().startsWith("urn:ml-canary:problem:");
 		assertThat(result).bodyJson().extractingPath("$.detail").asString().contains(detail);
 		assertThat(deployments.current().generation()).as("a refused request changes nothing").isEqualTo(generation);
 		assertThat(exchange("POST", "/predict", "application/json", VALID)).as("still serving").hasStatusOk();

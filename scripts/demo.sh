@@ -13,6 +13,11 @@ cd "$ROOT"   # the service reads its models from ./models
 READY_TIMEOUT=60
 SERVICE_PID=""
 LOG="$(mktemp "${TMPDIR:-/tmp}/ml-canary-demo.XXXXXX")"
+# The demo's own deployment state and event log, so it never touches ./state.
+STATE_DIR="$(mktemp -d "${TMPDIR:-/tmp}/ml-canary-demo-state.XXXXXX")"
+# Admin calls need a token: the service and the simulator both read it from the environment.
+CANARY_ADMIN_TOKEN="${CANARY_ADMIN_TOKEN:-demo-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')}"
+export CANARY_ADMIN_TOKEN
 
 # shellcheck disable=SC2317  # invoked by the traps below
 stop_service() {
@@ -22,6 +27,7 @@ stop_service() {
 		kill "$SERVICE_PID" 2>/dev/null || true
 		wait "$SERVICE_PID" 2>/dev/null || true
 	fi
+	rm -rf "$STATE_DIR"
 	if [[ $status -eq 0 ]]; then
 		rm -f "$LOG"
 	else
@@ -52,7 +58,7 @@ free_port() {
 start_service() {
 	# Called in an && list, where set -e does not apply: check each step by hand.
 	PORT="$(free_port)" || exit 3
-	java -jar "$JAR" --server.address=127.0.0.1 --server.port="$PORT" > "$LOG" 2>&1 &
+	java -jar "$JAR" --server.address=127.0.0.1 --server.port="$PORT" --canary.state-dir="$STATE_DIR" > "$LOG" 2>&1 &
 	SERVICE_PID=$!
 	echo "Starting the service on 127.0.0.1:$PORT (pid $SERVICE_PID, log $LOG) ..."
 	local started=$SECONDS deadline=$(( SECONDS + READY_TIMEOUT ))

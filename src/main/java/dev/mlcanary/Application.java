@@ -7,13 +7,15 @@ import dev.mlcanary.simulator.TrafficSimulator;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
  * One runnable jar, three programs: with no sub-command it serves; {@code train} regenerates the
  * bundled models; {@code simulate} plays the canary lifecycle against a running service.
  */
-@SpringBootApplication(proxyBeanMethods = false)
+// No user store: admin calls authenticate with bearer tokens (system.SecurityConfiguration).
+@SpringBootApplication(proxyBeanMethods = false, exclude = UserDetailsServiceAutoConfiguration.class)
 @ConfigurationPropertiesScan
 public class Application {
 

@@ -23,6 +23,10 @@ final class ProblemTypes {
 
 	static final URI UNSUPPORTED_MEDIA_TYPE = URI.create("urn:ml-canary:problem:unsupported-media-type");
 
+	static final URI UNAUTHORIZED = URI.create("urn:ml-canary:problem:unauthorized");
+
+	static final URI FORBIDDEN = URI.create("urn:ml-canary:problem:forbidden");
+
 	static final URI INTERNAL = URI.create("urn:ml-canary:problem:internal-error");
 
 	/** One sentence a 404 answer ends with, so a lost client finds its way. */
@@ -32,6 +36,8 @@ final class ProblemTypes {
 	static URI forStatus(int status) {
 		return switch (status) {
 			case 400 -> INVALID_REQUEST;
+			case 401 -> UNAUTHORIZED;
+			case 403 -> FORBIDDEN;
 			case 404 -> NOT_FOUND;
 			case 405 -> METHOD_NOT_ALLOWED;
 			case 413 -> PAYLOAD_TOO_LARGE;

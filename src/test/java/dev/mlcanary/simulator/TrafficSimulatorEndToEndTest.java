@@ -17,10 +17,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole lifecycle against the real service on a random port: every verdict as expected, and
- * the service left as it was found (no canary, no slowdown).
+ * the service left as it was found (no canary, no slowdown). The service requires an admin token,
+ * so this also proves that the simulator sends it on every admin call.
  */
-@SpringBootTest(classes = Application.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = Application.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "canary.admin.token=" + TrafficSimulatorEndToEndTest.TOKEN)
 class TrafficSimulatorEndToEndTest {
+
+	static final String TOKEN = "simulator-e2e-token-0123456789";
 
 	@LocalServerPort
 	int port;
@@ -28,7 +32,7 @@ class TrafficSimulatorEndToEndTest {
 	@Test
 	void theLifecycleRunsAsExpectedAndLeavesTheServiceClean() throws Exception {
 		java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-		int exitCode = TrafficSimulator.run(new String[] { "--url", "http://localhost:" + port, "--requests", "300", "--seed", "1" },
+		int exitCode = TrafficSimulator.run(new String[] { "--url", "http://localhost:" + port, "--requests", "300", "--seed", "1", "--token", TOKEN },
 				java.util.Map.of(), new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), System.err, false);
 		String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
 
@@ -38,7 +42,9 @@ class TrafficSimulatorEndToEndTest {
 			.contains("served by stable")
 			.contains("power analysis: 37 samples per group recommended");
 		HttpResponse<String> response = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/admin/status")).build(),
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/admin/status"))
+				.header("Authorization", "Bearer " + TOKEN)
+				.build(),
 					HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
 		JsonNode status = JsonMapper.builder().build().readTree(response.body());

@@ -1,0 +1,123 @@
+package dev.mlcanary.system;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Collection;
+import java.util.function.Supplier;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.authorization.AuthorizationResult;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.AuthenticationEntryPoint;
+
+/**
+ * Who may call what. {@code /predict}, {@code /actuator/health} (with its probes) and
+ * {@code /actuator/info} are open. Every {@code /admin/**} call and every other actuator endpoint
+ * needs {@code Authorization: Bearer <token>}: the operator token for everything, the optional
+ * read token for the read-only admin endpoints. With no token configured, admin endpoints answer
+ * loopback clients only (and startup says so in one WARN line).
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+	private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+	private static final String[] READ_ONLY = { "/admin/status", "/admin/check-canary-health", "/admin/models",
+			"/admin/events", "/admin/power-analysis" };
+
+	@Bean
+	SecurityFilterChain securityFilterChain(HttpSecurity http, AdminProperties admin, JsonMapper json) {
+		if (!admin.tokenConfigured()) {
+			log.warn("No admin token configured: /admin/** answers loopback clients only. Set CANARY_ADMIN_TOKEN "
+					+ "(canary.admin.token) to a long random secret, e.g. `openssl rand -hex 32`, to allow remote operators.");
+		}
+		AuthorizationManager<RequestAuthorizationContext> reader = new AdminAccess(admin, false);
+		AuthorizationManager<RequestAuthorizationContext> operator = new AdminAccess(admin, true);
+		http.csrf(csrf -> csrf.disable())
+			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.httpBasic(basic -> basic.disable())
+			.formLogin(form -> form.disable())
+			.logout(logout -> logout.disable())
+			.requestCache(cache -> cache.disable())
+			.addFilterBefore(new AdminTokenFilter(admin), AuthorizationFilter.class)
+			.exceptionHandling(handling -> handling.authenticationEntryPoint(unauthenticated(admin, json))
+				.accessDeniedHandler(forbidden(json)))
+			.authorizeHttpRequests(requests -> requests
+				.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/error").permitAll()
+				.requestMatchers(HttpMethod.GET, READ_ONLY).access(reader)
+				.requestMatchers("/admin", "/admin/**", "/actuator", "/actuator/**").access(operator)
+				.anyRequest().permitAll());
+		return http.build();
+	}
+
+	/** 401 with {@code WWW-Authenticate: Bearer}, or 403 for a remote client when only loopback may administer. */
+	private static AuthenticationEntryPoint unauthenticated(AdminProperties admin, JsonMapper json) {
+		return (request, response, ex) -> {
+			if (!admin.tokenConfigured()) {
+				ProblemResponses.write(json, request, response, HttpStatus.FORBIDDEN, ProblemTypes.FORBIDDEN,
+						"Admin endpoints answer only loopback clients because no admin token is configured; "
+								+ "set CANARY_ADMIN_TOKEN on the service and send 'Authorization: Bearer <token>'.");
+				return;
+			}
+			boolean invalid = request.getAttribute(AdminTokenFilter.INVALID_TOKEN) != null;
+			response.setHeader(HttpHeaders.WWW_AUTHENTICATE,
+					invalid ? "Bearer realm=\"ml-canary\", error=\"invalid_token\"" : "Bearer realm=\"ml-canary\"");
+			ProblemResponses.write(json, request, response, HttpStatus.UNAUTHORIZED, ProblemTypes.UNAUTHORIZED,
+					invalid ? "The admin token is not valid: send 'Authorization: Bearer <token>' with the service's admin token."
+							: "This endpoint needs an admin token: send 'Authorization: Bearer <token>'.");
+		};
+	}
+
+	private static AccessDeniedHandler forbidden(JsonMapper json) {
+		return (request, response, ex) -> ProblemResponses.write(json, request, response, HttpStatus.FORBIDDEN,
+				ProblemTypes.FORBIDDEN, "The read-only token may not change the deployment; use the operator token.");
+	}
+
+	/** Operator (or reader, for read-only endpoints) when a token is configured; loopback otherwise. */
+	private record AdminAccess(AdminProperties admin, boolean operatorOnly)
+			implements AuthorizationManager<RequestAuthorizationContext> {
+
+		@Override
+		public AuthorizationResult authorize(Supplier<? extends Authentication> authentication,
+				RequestAuthorizationContext context) {
+			if (!admin.tokenConfigured()) {
+				return new AuthorizationDecision(isLoopback(context.getRequest()));
+			}
+			Collection<? extends GrantedAuthority> authorities = authentication.get().getAuthorities();
+			boolean granted = authorities.stream()
+				.map(GrantedAuthority::getAuthority)
+				.anyMatch(a -> a.equals(AdminTokenFilter.OPERATOR) || (!operatorOnly && a.equals(AdminTokenFilter.READER)));
+			return new AuthorizationDecision(granted);
+		}
+
+		/** The TCP peer only: X-Forwarded-For is client-controlled and never trusted here. */
+		private static boolean isLoopback(HttpServletRequest request) {
+			try {
+				return InetAddress.getByName(request.getRemoteAddr()).isLoopbackAddress();
+			}
+			catch (UnknownHostException ex) {
+				return false;
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,134 @@
+package dev.mlcanary.system;
+
+import java.util.stream.Stream;
+
+import dev.mlcanary.deployment.DeploymentService;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/** With tokens configured: who gets in, who is turned away, and that a refusal changes nothing. */
+@SpringBootTest(properties = { "canary.admin.token=" + AdminSecurityTest.OPERATOR,
+		"canary.admin.read-token=" + AdminSecurityTest.READER })
+@AutoConfigureMockMvc
+class AdminSecurityTest {
+
+	static final String OPERATOR = "operator-token-0123456789abcdef";
+
+	static final String READER = "reader-token-0123456789abcdef";
+
+	@Autowired
+	MockMvcTester mvc;
+
+	@Autowired
+	DeploymentService deployments;
+
+	@BeforeEach
+	void stableOnly() {
+		if (deployments.current().hasCanary()) {
+			deployments.rollbackCanary();
+		}
+	}
+
+	static Stream<Arguments> badCredentials() {
+		return Stream.of(arguments("missing", null), arguments("wrong", "Bearer not-the-token-0123456789"),
+				arguments("empty", "Bearer "), arguments("blank scheme only", "Bearer"),
+				arguments("oversized", "Bearer " + "x".repeat(8_000)), arguments("wrong scheme", "Basic " + OPERATOR),
+				arguments("token without scheme", OPERATOR), arguments("operator token with a suffix", "Bearer " + OPERATOR + "x"),
+				arguments("operator token prefix", "Bearer " + OPERATOR.substring(0, 20)));
+	}
+
+	@ParameterizedTest(name = "{0} credentials")
+	@MethodSource("badCredentials")
+	void badCredentialsGet401AndChangeNothing(String name, String authorization) {
+		long generation = deployments.current().generation();
+
+		MvcTestResult result = call(HttpMethod.POST, "/admin/deploy-canary", authorization, "{\"version\": \"v2\"}");
+
+		assertThat(result).hasStatus(401);
+		assertThat(result).headers().hasHeaderSatisfying("WWW-Authenticate", values -> assertThat(values.get(0)).startsWith("Bearer"));
+		assertThat(result).contentType().isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(result).bodyJson().extractingPath("$.type").isEqualTo("urn:ml-canary:problem:unauthorized");
+		assertThat(result).bodyJson().extractingPath("$.detail").asString().contains("Authorization: Bearer");
+		assertThat(deployments.current().generation()).isEqualTo(generation);
+		assertThat(deployments.current().hasCanary()).isFalse();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/admin/promote-canary", "/admin/rollback-canary", "/admin/toggle-slowdown" })
+	void everyChangingEndpointNeedsTheToken(String path) {
+		long generation = deployments.current().generation();
+
+		assertThat(call(HttpMethod.POST, path, null, null)).hasStatus(401);
+		assertThat(call(HttpMethod.POST, path, "Bearer " + READER, null)).hasStatus(403);
+		assertThat(deployments.current().generation()).isEqualTo(generation);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/admin/status", "/admin/check-canary-health", "/admin/models", "/admin/power-analysis",
+			"/actuator/metrics", "/actuator/env", "/actuator" })
+	void readEndpointsAndOtherActuatorEndpointsNeedATokenToo(String path) {
+		assertThat(call(HttpMethod.GET, path, null, null)).hasStatus(401);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/admin/status", "/admin/check-canary-health", "/admin/models", "/admin/power-analysis" })
+	void theReadTokenReadsAndTheOperatorTokenReadsToo(String path) {
+		assertThat(call(HttpMethod.GET, path, "Bearer " + READER, null)).hasStatusOk();
+		assertThat(call(HttpMethod.GET, path, "Bearer " + OPERATOR, null)).hasStatusOk();
+	}
+
+	@Test
+	void theReadTokenMayNotChangeTheDeployment() {
+		MvcTestResult result = call(HttpMethod.POST, "/admin/deploy-canary", "Bearer " + READER, "{\"version\": \"v2\"}");
+
+		assertThat(result).hasStatus(403);
+		assertThat(result).bodyJson().extractingPath("$.type").isEqualTo("urn:ml-canary:problem:forbidden");
+		assertThat(deployments.current().hasCanary()).isFalse();
+	}
+
+	@Test
+	void theOperatorTokenDeploysAndTheSchemeIsCaseInsensitive() {
+		assertThat(call(HttpMethod.POST, "/admin/deploy-canary", "bearer " + OPERATOR, "{\"version\": \"v2\"}")).hasStatusOk();
+		assertThat(deployments.current().canary().version()).isEqualTo("v2");
+	}
+
+	@Test
+	void predictionsHealthAndInfoStayOpen() {
+		assertThat(call(HttpMethod.POST, "/predict", null, "{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1]}")).hasStatusOk();
+		assertThat(call(HttpMethod.GET, "/actuator/health", null, null)).hasStatusOk();
+		assertThat(call(HttpMethod.GET, "/actuator/health/readiness", null, null)).hasStatusOk();
+		assertThat(call(HttpMethod.GET, "/actuator/info", null, null)).hasStatusOk();
+	}
+
+	@Test
+	void aWrongTokenOnAnOpenEndpointIsIgnored() {
+		assertThat(call(HttpMethod.POST, "/predict", "Bearer wrong", "{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1]}")).hasStatusOk();
+	}
+
+	private MvcTestResult call(HttpMethod method, String path, String authorization, String body) {
+		var request = mvc.method(method).uri(path);
+		if (authorization != null) {
+			request = request.header("Authorization", authorization);
+		}
+		if (body != null) {
+			request = request.contentType(MediaType.APPLICATION_JSON).content(body);
+		}
+		return request.exchange();
+	}
+
+}

@@ -1,6 +1,7 @@
 package dev.mlcanary.analysis;
 
 import dev.mlcanary.deployment.DeploymentService;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -26,8 +27,11 @@ class AnalysisController {
 	}
 
 	@GetMapping("/check-canary-health")
-	HealthReport checkCanaryHealth() {
-		return health.check(deployments.current());
+	HealthReport checkCanaryHealth(HttpServletRequest request) {
+		HealthReport report = health.check(deployments.current());
+		// The audit trail records each verdict with its statistics.
+		request.setAttribute(HealthReport.class.getName(), report);
+		return report;
 	}
 
 	/**

@@ -27,7 +27,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 final class AdminTokenFilter extends OncePerRequestFilter {
 
 	/** Request attribute naming who made an admin call, for the audit trail. */
-	static final String ACTOR = AdminTokenFilter.class.getName() + ".actor";
+	static final String ACTOR = RequestAttributes.ACTOR;
 
 	/** Request attribute set when a credential was sent but refused (for WWW-Authenticate). */
 	static final String INVALID_TOKEN = AdminTokenFilter.class.getName() + ".invalid";

@@ -27,6 +27,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
@@ -141,8 +142,11 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	@Override
 	protected ResponseEntity<Object> createResponseEntity(@Nullable Object body, HttpHeaders headers,
 			HttpStatusCode statusCode, WebRequest request) {
-		if (body instanceof ProblemDetail problem && URI.create("about:blank").equals(problem.getType())) {
-			problem.setType(ProblemTypes.forStatus(statusCode.value()));
+		if (body instanceof ProblemDetail problem) {
+			if (URI.create("about:blank").equals(problem.getType())) {
+				problem.setType(ProblemTypes.forStatus(statusCode.value()));
+			}
+			remember(problem.getDetail());
 		}
 		return super.createResponseEntity(body, headers, statusCode, request);
 	}
@@ -243,7 +247,17 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		return null;
 	}
 
+	/** Leaves the detail on the request for the audit trail. */
+	private static void remember(@Nullable String detail) {
+		var attributes = RequestContextHolder.getRequestAttributes();
+		if (attributes != null && detail != null) {
+			attributes.setAttribute(RequestAttributes.PROBLEM_DETAIL, detail,
+					org.springframework.web.context.request.RequestAttributes.SCOPE_REQUEST);
+		}
+	}
+
 	private static ProblemDetail problem(HttpStatus status, URI type, String title, String detail) {
+		remember(detail);
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setType(type);
 		problem.setTitle(title);

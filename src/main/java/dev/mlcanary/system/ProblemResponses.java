@@ -15,7 +15,7 @@ import org.springframework.http.ProblemDetail;
 final class ProblemResponses {
 
 	/** Request attribute holding the {@code detail} of a refused request, for the audit trail. */
-	static final String DETAIL = ProblemResponses.class.getName() + ".detail";
+	static final String DETAIL = RequestAttributes.PROBLEM_DETAIL;
 
 	private ProblemResponses() {
 	}

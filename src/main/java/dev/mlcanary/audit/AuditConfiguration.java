@@ -1,0 +1,41 @@
+package dev.mlcanary.audit;
+
+import java.time.Clock;
+
+import dev.mlcanary.deployment.DeploymentService;
+import dev.mlcanary.system.CanaryProperties;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class AuditConfiguration {
+
+	/** How many events the trail keeps. */
+	record Limits(int maxEvents) {
+	}
+
+	@Bean
+	Limits auditLimits() {
+		return new Limits(10_000);
+	}
+
+	@Bean
+	EventLog eventLog(CanaryProperties properties, Limits limits, JsonMapper json) {
+		return new EventLog(properties.stateDir(), limits.maxEvents(), json);
+	}
+
+	/** Outside Spring Security's filters, so that refusals by authentication are recorded too. */
+	@Bean
+	FilterRegistrationBean<AuditFilter> auditFilter(EventLog events, DeploymentService deployments, Clock clock) {
+		FilterRegistrationBean<AuditFilter> registration = new FilterRegistrationBean<>(
+				new AuditFilter(events, deployments, clock));
+		registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER - 1);
+		registration.addUrlPatterns("/admin/*");
+		return registration;
+	}
+
+}

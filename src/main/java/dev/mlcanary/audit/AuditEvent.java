@@ -1,0 +1,37 @@
+package dev.mlcanary.audit;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * One line of the audit trail: an admin action, who asked for it, how it ended and what it changed.
+ *
+ * @param time when the call finished
+ * @param action the endpoint, e.g. {@code deploy-canary} or {@code check-canary-health}
+ * @param method the HTTP method
+ * @param outcome {@code success}, {@code refused} (4xx) or {@code error} (5xx)
+ * @param status the HTTP status answered
+ * @param actor {@code operator-token}, {@code read-token}, or {@code anonymous} for calls without a valid token
+ * @param remoteAddress the TCP peer
+ * @param stableBefore stable version before the call
+ * @param canaryBefore canary version before the call, or null
+ * @param stableAfter stable version after the call
+ * @param canaryAfter canary version after the call, or null
+ * @param weight canary weight after the call, when a canary is deployed
+ * @param generation deployment generation after the call
+ * @param detail why a call was refused (the problem's detail)
+ * @param verdict for health checks, the verdict and its statistics
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record AuditEvent(Instant time, String action, String method, String outcome, int status, String actor,
+		String remoteAddress, String stableBefore, String canaryBefore, String stableAfter, String canaryAfter,
+		Double weight, long generation, String detail, Verdict verdict) {
+
+	/** The health check's answer, as the audit trail keeps it. */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	public record Verdict(boolean alertTriggered, String message, Double pValue, Double tStatistic,
+			Double stableAvgLatencyMs, Double canaryAvgLatencyMs, int stableSampleCount, int canarySampleCount) {
+	}
+
+}

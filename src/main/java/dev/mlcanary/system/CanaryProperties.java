@@ -27,6 +27,7 @@ import org.springframework.validation.annotation.Validated;
  * @param windowSize samples kept per version and deployment generation (a ring buffer)
  * @param maxRequestSize largest request body accepted; larger bodies are answered with 413
  * @param health thresholds of the canary health check
+ * @param stateDir directory holding {@code deployment.json}, the deployment that survives a restart
  */
 @Validated
 @ConfigurationProperties(prefix = "canary")
@@ -37,7 +38,8 @@ public record CanaryProperties(
 		@DefaultValue("10ms") @NotNull Duration slowdownDelay,
 		@DefaultValue("10000") @Min(20) int windowSize,
 		@DefaultValue("64KB") @NotNull DataSize maxRequestSize,
-		@DefaultValue @Valid @NotNull Health health) {
+		@DefaultValue @Valid @NotNull Health health,
+		@DefaultValue("state") @NotNull Path stateDir) {
 
 	public CanaryProperties {
 		if (slowdownDelay != null && (slowdownDelay.isNegative() || slowdownDelay.compareTo(Duration.ofSeconds(60)) > 0)) {

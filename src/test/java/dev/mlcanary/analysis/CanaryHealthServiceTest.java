@@ -172,7 +172,7 @@ class CanaryHealthServiceTest {
 
 	static CanaryProperties properties(double alpha, double minIncreaseMs) {
 		return new CanaryProperties(Path.of("models"), "v1", 0.1, java.time.Duration.ofMillis(10), 10_000,
-				DataSize.ofKilobytes(64), new CanaryProperties.Health(alpha, 20, minIncreaseMs));
+				DataSize.ofKilobytes(64), new CanaryProperties.Health(alpha, 20, minIncreaseMs), Path.of("state"));
 	}
 
 }

@@ -100,7 +100,7 @@ class PredictionServiceTest {
 
 	private static CanaryProperties properties(Duration delay) {
 		return new CanaryProperties(Path.of("models"), "v1", 0.1, delay, 100, DataSize.ofKilobytes(64),
-				new CanaryProperties.Health(0.05, 20, 1.0));
+				new CanaryProperties.Health(0.05, 20, 1.0), Path.of("state"));
 	}
 
 	/** Returns one snapshot, and can publish another right after it has been read, as an admin call would. */
@@ -125,22 +125,22 @@ class PredictionServiceTest {
 		}
 
 		@Override
-		public Transition deployCanary(String version, String modelPath, Double weight) {
+		public Transition deployCanary(String version, String modelPath, Double weight, Long expectedGeneration) {
 			throw new UnsupportedOperationException();
 		}
 
 		@Override
-		public Transition promoteCanary() {
+		public Transition promoteCanary(Long expectedGeneration) {
 			throw new UnsupportedOperationException();
 		}
 
 		@Override
-		public Transition rollbackCanary() {
+		public Transition rollbackCanary(Long expectedGeneration) {
 			throw new UnsupportedOperationException();
 		}
 
 		@Override
-		public Transition toggleSlowdown() {
+		public Transition toggleSlowdown(Long expectedGeneration) {
 			throw new UnsupportedOperationException();
 		}
 

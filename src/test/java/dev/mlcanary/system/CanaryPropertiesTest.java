@@ -22,7 +22,7 @@ class CanaryPropertiesTest {
 
 	private static CanaryProperties withDelay(Duration delay) {
 		return new CanaryProperties(Path.of("models"), "v1", 0.1, delay, 100, DataSize.ofKilobytes(64),
-				new CanaryProperties.Health(0.05, 20, 1.0));
+				new CanaryProperties.Health(0.05, 20, 1.0), Path.of("state"));
 	}
 
 }

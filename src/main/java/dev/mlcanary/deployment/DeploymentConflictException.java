@@ -16,6 +16,11 @@ public final class DeploymentConflictException extends RuntimeException {
 		return new DeploymentConflictException(version + " is the stable version already; deploy a different version as canary.");
 	}
 
+	static DeploymentConflictException staleGeneration(long current, long expected) {
+		return new DeploymentConflictException("The deployment changed: generation is now " + current
+				+ ", the request expected " + expected + "; re-read /admin/status and retry.");
+	}
+
 	static DeploymentConflictException noCanary(String action) {
 		return new DeploymentConflictException("No canary is deployed, so there is nothing to " + action + ".");
 	}

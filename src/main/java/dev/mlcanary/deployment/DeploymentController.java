@@ -7,14 +7,22 @@ import dev.mlcanary.model.ModelManifest;
 import dev.mlcanary.model.ModelStore;
 import dev.mlcanary.system.CanaryProperties;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Operator endpoints that change or show the deployment. */
+/**
+ * Operator endpoints that change or show the deployment. Every change accepts the generation it
+ * expects ({@code expected_generation} or {@code If-Match}) and every answer that shows a deployment
+ * carries its generation as the {@code ETag}, so read-modify-write by an operator is safe.
+ */
 @RestController
 @RequestMapping(path = "/admin", produces = MediaType.APPLICATION_JSON_VALUE)
 class DeploymentController {
@@ -31,7 +39,7 @@ class DeploymentController {
 		this.properties = properties;
 	}
 
-	record DeployRequest(String version, String modelPath, Double weight) {
+	record DeployRequest(String version, String modelPath, Double weight, Long expectedGeneration) {
 	}
 
 	record DeployResponse(String status, String message, String canaryVersion, String modelPath,
@@ -62,48 +70,60 @@ class DeploymentController {
 	}
 
 	@PostMapping(path = "/deploy-canary", consumes = MediaType.APPLICATION_JSON_VALUE)
-	DeployResponse deployCanary(@RequestBody DeployRequest request) {
-		Deployment after = deployments.deployCanary(request.version(), request.modelPath(), request.weight()).after();
+	ResponseEntity<DeployResponse> deployCanary(@RequestBody DeployRequest request,
+			@RequestParam(name = "expected_generation", required = false) Long expectedGeneration,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+		Long expected = ExpectedGeneration.resolve(request.expectedGeneration(), expectedGeneration, ifMatch);
+		Deployment after = deployments.deployCanary(request.version(), request.modelPath(), request.weight(), expected)
+			.after();
 		String version = after.canary().version();
-		return new DeployResponse("success",
+		return tagged(after, new DeployResponse("success",
 				"Canary " + version + " deployed; it receives " + percent(after.weight()) + " of /predict traffic.", version,
-				after.canary().modelPath(), after.canaryStartTime(), after.weight(), after.generation());
+				after.canary().modelPath(), after.canaryStartTime(), after.weight(), after.generation()));
 	}
 
 	@PostMapping("/promote-canary")
-	PromoteResponse promoteCanary() {
-		DeploymentService.Transition t = deployments.promoteCanary();
+	ResponseEntity<PromoteResponse> promoteCanary(
+			@RequestParam(name = "expected_generation", required = false) Long expectedGeneration,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+		DeploymentService.Transition t = deployments.promoteCanary(ExpectedGeneration.resolve(null, expectedGeneration, ifMatch));
 		String previous = t.before().stable().version();
 		String promoted = t.after().stable().version();
-		return new PromoteResponse("success", "Canary " + promoted + " promoted to stable; it now serves all traffic.",
-				previous, promoted, t.after().generation());
+		return tagged(t.after(), new PromoteResponse("success",
+				"Canary " + promoted + " promoted to stable; it now serves all traffic.", previous, promoted,
+				t.after().generation()));
 	}
 
 	@PostMapping("/rollback-canary")
-	RollbackResponse rollbackCanary() {
-		DeploymentService.Transition t = deployments.rollbackCanary();
+	ResponseEntity<RollbackResponse> rollbackCanary(
+			@RequestParam(name = "expected_generation", required = false) Long expectedGeneration,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+		DeploymentService.Transition t = deployments.rollbackCanary(ExpectedGeneration.resolve(null, expectedGeneration, ifMatch));
 		String canary = t.before().canary().version();
 		String stable = t.after().stable().version();
-		return new RollbackResponse("success", "Canary " + canary + " rolled back; " + stable + " serves all traffic.",
-				canary, stable, t.after().generation());
+		return tagged(t.after(), new RollbackResponse("success",
+				"Canary " + canary + " rolled back; " + stable + " serves all traffic.", canary, stable,
+				t.after().generation()));
 	}
 
 	@PostMapping("/toggle-slowdown")
-	SlowdownResponse toggleSlowdown() {
-		Deployment after = deployments.toggleSlowdown().after();
-		return new SlowdownResponse(after.slowdown(),
+	ResponseEntity<SlowdownResponse> toggleSlowdown(
+			@RequestParam(name = "expected_generation", required = false) Long expectedGeneration,
+			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+		Deployment after = deployments.toggleSlowdown(ExpectedGeneration.resolve(null, expectedGeneration, ifMatch)).after();
+		return tagged(after, new SlowdownResponse(after.slowdown(),
 				after.slowdown() ? "Slowdown simulation enabled" : "Slowdown simulation disabled", delayMillis(),
-				after.generation());
+				after.generation()));
 	}
 
 	@GetMapping("/status")
-	StatusResponse status() {
+	ResponseEntity<StatusResponse> status() {
 		Deployment d = deployments.current();
-		return new StatusResponse(d.stable().version(), d.stable().modelPath(),
+		return tagged(d, new StatusResponse(d.stable().version(), d.stable().modelPath(),
 				d.hasCanary() ? d.canary().version() : null, d.hasCanary() ? d.canary().modelPath() : null,
 				d.hasCanary() ? d.weight() : null, d.canaryStartTime(), d.slowdown(), delayMillis(), d.generation(),
 				d.samples().stable().size(), d.samples().canary().size(), d.samples().stable().recordedCount(),
-				d.samples().canary().recordedCount());
+				d.samples().canary().recordedCount()));
 	}
 
 	@GetMapping("/models")
@@ -114,6 +134,11 @@ class DeploymentController {
 			.map(e -> new ModelView(e.version(), e.modelPath(), roleOf(d, e.version()), e.manifest()))
 			.toList();
 		return new ModelsResponse(properties.modelDir().toString(), views);
+	}
+
+	/** The deployment's generation as ETag: what a client sends back in {@code If-Match}. */
+	private static <T> ResponseEntity<T> tagged(Deployment deployment, T body) {
+		return ResponseEntity.ok().eTag(ExpectedGeneration.etag(deployment.generation())).body(body);
 	}
 
 	private static String roleOf(Deployment d, String version) {

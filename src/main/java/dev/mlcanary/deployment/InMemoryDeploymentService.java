@@ -1,6 +1,8 @@
 package dev.mlcanary.deployment;
 
+import java.io.IOException;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.mlcanary.analysis.LatencyWindows;
@@ -18,6 +20,11 @@ import org.springframework.stereotype.Service;
  * (they are rare) and each publishes a complete new snapshot. Models are loaded and verified before
  * the lock is taken, so a slow or bad model file never blocks another admin call or a prediction,
  * and a refused transition leaves the deployment exactly as it was.
+ *
+ * <p>Every transition is saved to the {@link DeploymentStateStore} before it is published, so an
+ * acknowledged change survives a crash, and a change that could not be saved is never served. On
+ * construction the saved deployment is restored, its models loaded and verified again; a state file
+ * that cannot be served is set aside and the configured stable version serves instead.
  */
 @Service
 class InMemoryDeploymentService implements DeploymentService {
@@ -30,23 +37,18 @@ class InMemoryDeploymentService implements DeploymentService {
 
 	private final Clock clock;
 
+	private final DeploymentStateStore state;
+
 	private final AtomicReference<Deployment> current;
 
 	private final Object transitions = new Object();
 
-	InMemoryDeploymentService(ModelStore models, CanaryProperties properties, Clock clock) {
+	InMemoryDeploymentService(ModelStore models, CanaryProperties properties, Clock clock, DeploymentStateStore state) {
 		this.models = models;
 		this.properties = properties;
 		this.clock = clock;
-		LoadedModel stable;
-		try {
-			stable = models.loadVersion(properties.stableVersion());
-		}
-		catch (RuntimeException ex) {
-			throw new StableModelUnavailableException(properties.stableVersion(), ex);
-		}
-		this.current = new AtomicReference<>(new Deployment(stable, null, properties.weight(), false, null, 1, windows()));
-		log.info("Serving {} ({}) as stable", stable.version(), stable.modelPath());
+		this.state = state;
+		this.current = new AtomicReference<>(restoreOrStart());
 	}
 
 	@Override
@@ -55,7 +57,7 @@ class InMemoryDeploymentService implements DeploymentService {
 	}
 
 	@Override
-	public Transition deployCanary(String version, String modelPath, Double weight) {
+	public Transition deployCanary(String version, String modelPath, Double weight, Long expectedGeneration) {
 		if ((version == null) == (modelPath == null)) {
 			throw BadRequestException.because("Give exactly one of \"version\" (e.g. \"v2\") or \"model_path\" (e.g. \"models/model_v2.ser\").");
 		}
@@ -63,10 +65,12 @@ class InMemoryDeploymentService implements DeploymentService {
 		if (!(canaryWeight > 0 && canaryWeight <= 1)) {
 			throw BadRequestException.because("weight must be a number greater than 0 and at most 1, was " + weight + ".");
 		}
+		requireGeneration(current(), expectedGeneration);
 		requireNoCanary(current());
 		LoadedModel model = version != null ? models.loadVersion(version) : models.loadPath(modelPath);
 		synchronized (transitions) {
 			Deployment before = current();
+			requireGeneration(before, expectedGeneration);
 			requireNoCanary(before);
 			if (model.version().equals(before.stable().version())) {
 				throw DeploymentConflictException.alreadyStable(model.version());
@@ -77,34 +81,109 @@ class InMemoryDeploymentService implements DeploymentService {
 	}
 
 	@Override
-	public Transition promoteCanary() {
+	public Transition promoteCanary(Long expectedGeneration) {
 		synchronized (transitions) {
-			Deployment before = requireCanary(current(), "promote");
+			Deployment before = requireCanary(requireGeneration(current(), expectedGeneration), "promote");
 			return publish(before, before.promoted(windows()), "promoted " + before.canary().version() + " to stable");
 		}
 	}
 
 	@Override
-	public Transition rollbackCanary() {
+	public Transition rollbackCanary(Long expectedGeneration) {
 		synchronized (transitions) {
-			Deployment before = requireCanary(current(), "roll back");
+			Deployment before = requireCanary(requireGeneration(current(), expectedGeneration), "roll back");
 			return publish(before, before.rolledBack(windows()), "rolled back canary " + before.canary().version());
 		}
 	}
 
 	@Override
-	public Transition toggleSlowdown() {
+	public Transition toggleSlowdown(Long expectedGeneration) {
 		synchronized (transitions) {
-			Deployment before = current();
+			Deployment before = requireGeneration(current(), expectedGeneration);
 			return publish(before, before.withSlowdown(!before.slowdown()),
 					"canary slowdown " + (before.slowdown() ? "disabled" : "enabled"));
 		}
 	}
 
+	/** Saves, then publishes: a caller is told of success only once the change survives a crash. */
 	private Transition publish(Deployment before, Deployment after, String what) {
+		try {
+			state.save(SavedDeployment.of(after));
+		}
+		catch (StateNotSavedException ex) {
+			// The save may have failed after its rename (in the directory fsync), leaving the refused
+			// state visible on disk. Put the served one back, so that a restart does not bring back a
+			// change the caller was told had not been applied.
+			try {
+				state.save(SavedDeployment.of(before));
+			}
+			catch (StateNotSavedException again) {
+				ex.addSuppressed(again);
+			}
+			log.error("Generation {} not applied ({}): the deployment state could not be saved to {}", after.generation(),
+					what, state.file(), ex);
+			throw ex;
+		}
 		current.set(after);
 		log.info("Generation {}: {}", after.generation(), what);
 		return new Transition(before, after);
+	}
+
+	private Deployment restoreOrStart() {
+		Optional<Deployment> restored = restore();
+		if (restored.isPresent()) {
+			Deployment d = restored.get();
+			log.info("Restored the deployment from {}: {}", state.file(), SavedDeployment.of(d).describe());
+			return d;
+		}
+		LoadedModel stable;
+		try {
+			stable = models.loadVersion(properties.stableVersion());
+		}
+		catch (RuntimeException ex) {
+			throw new StableModelUnavailableException(properties.stableVersion(), ex);
+		}
+		log.info("Serving {} ({}) as stable", stable.version(), stable.modelPath());
+		return new Deployment(stable, null, properties.weight(), false, null, 1, windows());
+	}
+
+	/**
+	 * The saved deployment with its models loaded and verified. Empty when nothing was saved, or when
+	 * the file or a model it names cannot be served: the file is then set aside with one ERROR line,
+	 * because refusing to start would turn a bad file into an outage.
+	 */
+	private Optional<Deployment> restore() {
+		try {
+			return state.load().map(this::loaded);
+		}
+		catch (RuntimeException ex) {
+			String reason = ex instanceof UnreadableStateException ? ex.getMessage()
+					: "a model it names cannot be served (" + withoutFinalPeriod(ex.getMessage()) + ")";
+			String kept;
+			try {
+				kept = "moved it to " + state.setAside().getFileName();
+			}
+			catch (IOException io) {
+				kept = "could not move it aside (" + io + "), the next change overwrites it";
+			}
+			log.error("Cannot restore the deployment from {}: {}; {} and serving the configured stable version {} "
+					+ "(canary.stable-version) at generation 1.", state.file(), reason, kept, properties.stableVersion());
+			return Optional.empty();
+		}
+	}
+
+	private Deployment loaded(SavedDeployment saved) {
+		LoadedModel stable = models.loadVersion(saved.stableVersion());
+		LoadedModel canary = saved.canaryVersion() == null ? null : models.loadVersion(saved.canaryVersion());
+		return new Deployment(stable, canary, saved.weight(), saved.slowdown(), saved.canaryStartTime(),
+				saved.generation(), windows());
+	}
+
+	private static Deployment requireGeneration(Deployment deployment, Long expected) {
+		if (expected != null && expected != deployment.generation()) {
+			throw DeploymentConflictException.staleGeneration(deployment.generation(), expected);
+		}
+		return deployment;
 	}
 
 	private static void requireNoCanary(Deployment deployment) {
@@ -118,6 +197,10 @@ class InMemoryDeploymentService implements DeploymentService {
 			throw DeploymentConflictException.noCanary(action);
 		}
 		return deployment;
+	}
+
+	private static String withoutFinalPeriod(String message) {
+		return message != null && message.endsWith(".") ? message.substring(0, message.length() - 1) : message;
 	}
 
 	private LatencyWindows windows() {

@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 
 import dev.mlcanary.analysis.InvalidPowerAnalysisException;
 import dev.mlcanary.deployment.DeploymentConflictException;
+import dev.mlcanary.deployment.StateNotSavedException;
 import dev.mlcanary.model.InvalidModelException;
 import dev.mlcanary.model.ModelNotFoundException;
 import org.jspecify.annotations.Nullable;
@@ -72,6 +73,12 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(DeploymentConflictException.class)
 	ProblemDetail conflict(DeploymentConflictException ex) {
 		return problem(HttpStatus.CONFLICT, ProblemTypes.DEPLOYMENT_CONFLICT, "Deployment conflict", ex.getMessage());
+	}
+
+	/** The deployment service has logged the cause; the caller learns that nothing changed. */
+	@ExceptionHandler(StateNotSavedException.class)
+	ProblemDetail stateNotSaved(StateNotSavedException ex) {
+		return problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.STATE_NOT_SAVED, "State not saved", ex.getMessage());
 	}
 
 	@ExceptionHandler(RuntimeException.class)

@@ -17,6 +17,8 @@ final class ProblemTypes {
 
 	static final URI DEPLOYMENT_CONFLICT = URI.create("urn:ml-canary:problem:deployment-conflict");
 
+	static final URI STATE_NOT_SAVED = URI.create("urn:ml-canary:problem:state-not-saved");
+
 	static final URI NOT_FOUND = URI.create("urn:ml-canary:problem:not-found");
 
 	static final URI METHOD_NOT_ALLOWED = URI.create("urn:ml-canary:problem:method-not-allowed");

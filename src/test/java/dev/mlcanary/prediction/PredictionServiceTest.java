@@ -125,22 +125,22 @@ class PredictionServiceTest {
 		}
 
 		@Override
-		public Transition deployCanary(String version, String modelPath, Double weight) {
+		public Transition deployCanary(String version, String modelPath, Double weight, Long expectedGeneration) {
 			throw new UnsupportedOperationException();
 		}
 
 		@Override
-		public Transition promoteCanary() {
+		public Transition promoteCanary(Long expectedGeneration) {
 			throw new UnsupportedOperationException();
 		}
 
 		@Override
-		public Transition rollbackCanary() {
+		public Transition rollbackCanary(Long expectedGeneration) {
 			throw new UnsupportedOperationException();
 		}
 
 		@Override
-		public Transition toggleSlowdown() {
+		public Transition toggleSlowdown(Long expectedGeneration) {
 			throw new UnsupportedOperationException();
 		}
 

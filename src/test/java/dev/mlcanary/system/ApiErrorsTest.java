@@ -40,10 +40,10 @@ class ApiErrorsTest {
 	@BeforeEach
 	void startFromStableOnly() {
 		if (deployments.current().hasCanary()) {
-			deployments.rollbackCanary();
+			deployments.rollbackCanary(null);
 		}
 		if (deployments.current().slowdown()) {
-			deployments.toggleSlowdown();
+			deployments.toggleSlowdown(null);
 		}
 	}
 

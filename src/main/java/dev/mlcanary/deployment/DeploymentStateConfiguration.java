@@ -1,0 +1,19 @@
+package dev.mlcanary.deployment;
+
+import java.time.Clock;
+
+import dev.mlcanary.system.CanaryProperties;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Where the deployment survives a restart: {@code canary.state-dir}. */
+@Configuration(proxyBeanMethods = false)
+class DeploymentStateConfiguration {
+
+	@Bean
+	DeploymentStateStore deploymentStateStore(CanaryProperties properties, Clock clock) {
+		return new DeploymentStateStore(properties.stateDir(), clock);
+	}
+
+}

@@ -1,0 +1,17 @@
+package dev.mlcanary.deployment;
+
+import java.nio.file.Path;
+
+/**
+ * The deployment state could not be written durably, so the transition that needed it was not
+ * published (HTTP 503). The cause stays in the log; the message is safe to show to the caller.
+ */
+public final class StateNotSavedException extends RuntimeException {
+
+	StateNotSavedException(Path file, Throwable cause) {
+		super("The change was not applied: the deployment state could not be saved to " + file
+				+ ", so the deployment is unchanged. The cause is in the service log; retry once the state directory is writable.",
+				cause);
+	}
+
+}

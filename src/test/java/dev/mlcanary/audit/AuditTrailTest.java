@@ -32,7 +32,7 @@ class AuditTrailTest {
 	@BeforeEach
 	void stableOnly() {
 		if (deployments.current().hasCanary()) {
-			deployments.rollbackCanary();
+			deployments.rollbackCanary(null);
 		}
 	}
 

@@ -40,7 +40,7 @@ class AdminSecurityTest {
 	@BeforeEach
 	void stableOnly() {
 		if (deployments.current().hasCanary()) {
-			deployments.rollbackCanary();
+			deployments.rollbackCanary(null);
 		}
 	}
 

@@ -69,7 +69,8 @@ public class CanaryHealthService {
 
 	private HealthReport report(boolean alert, String message, String explanation, WelchTest welch,
 			Deployment deployment, String canaryVersion, LatencySummary s, LatencySummary c) {
-		return new HealthReport(alert, message, explanation, welch == null ? null : HealthReport.finite(welch.pValue()),
+		Verdict verdict = welch == null ? Verdict.INCONCLUSIVE : alert ? Verdict.FAIL : Verdict.PASS;
+		return new HealthReport(alert, verdict, java.util.List.of(explanation), message, explanation, welch == null ? null : HealthReport.finite(welch.pValue()),
 				welch == null ? null : HealthReport.finite(welch.t()),
 				welch == null ? null : HealthReport.finite(welch.degreesOfFreedom()), config.alpha(),
 				config.minLatencyIncreaseMs(), config.minSamples(), deployment.stable().version(), canaryVersion,

@@ -3,8 +3,11 @@ package dev.mlcanary.analysis;
 /**
  * The answer of {@code GET /admin/check-canary-health}. The prototype's fields keep their names;
  * a statistic that is undefined or infinite is {@code null}, never NaN or Infinity in JSON.
+ * {@code verdict} is {@code FAIL} when the alert is raised, {@code INCONCLUSIVE} without a canary
+ * or with too few samples, {@code PASS} otherwise; {@code reasons} say why in plain sentences.
  */
-public record HealthReport(boolean alertTriggered, String message, String explanation, Double pValue,
+public record HealthReport(boolean alertTriggered, Verdict verdict, java.util.List<String> reasons, String message,
+		String explanation, Double pValue,
 		Double tStatistic, Double degreesOfFreedom, double alpha, double minLatencyIncreaseMs, int minSamples,
 		String stableVersion, String canaryVersion, int stableSampleCount, int canarySampleCount,
 		Double stableAvgLatencyMs, Double canaryAvgLatencyMs, Double latencyIncreaseMs,

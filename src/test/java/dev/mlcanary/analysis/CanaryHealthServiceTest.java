@@ -38,6 +38,7 @@ class CanaryHealthServiceTest {
 
 		assertThat(report.alertTriggered()).isFalse();
 		assertThat(report.message()).isEqualTo("No active canary deployment to monitor.");
+		assertThat(report.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
 		assertThat(report.pValue()).isNull();
 	}
 
@@ -51,6 +52,7 @@ class CanaryHealthServiceTest {
 
 		assertThat(report.alertTriggered()).isFalse();
 		assertThat(report.message()).startsWith("Insufficient data for statistical analysis");
+		assertThat(report.verdict()).as("too few samples is never a pass").isEqualTo(Verdict.INCONCLUSIVE);
 		assertThat(report.explanation()).contains("500 stable").contains("19 canary");
 		assertThat(report.stableSampleCount()).isEqualTo(500);
 		assertThat(report.canarySampleCount()).isEqualTo(19);
@@ -66,6 +68,7 @@ class CanaryHealthServiceTest {
 
 		assertThat(report.alertTriggered()).isFalse();
 		assertThat(report.message()).isEqualTo("Canary performance is acceptable.");
+		assertThat(report.verdict()).isEqualTo(Verdict.PASS);
 		assertThat(report.pValue()).isBetween(0.0, 1.0);
 	}
 
@@ -79,6 +82,8 @@ class CanaryHealthServiceTest {
 
 		assertThat(report.alertTriggered()).isTrue();
 		assertThat(report.message()).isEqualTo("ALERT: Canary latency is significantly higher than stable.");
+		assertThat(report.verdict()).isEqualTo(Verdict.FAIL);
+		assertThat(report.reasons()).singleElement().asString().contains("significant");
 		assertThat(report.pValue()).isLessThan(1e-10);
 		assertThat(report.tStatistic()).isPositive();
 		assertThat(report.latencyIncreaseMs()).isBetween(9.9, 10.1);

@@ -1,9 +1,12 @@
 package dev.mlcanary.analysis;
 
+import java.util.concurrent.atomic.LongAdder;
+
 import dev.mlcanary.routing.Role;
 
 /**
- * The two latency windows of one deployment period. A new pair starts whenever a canary is
+ * What one deployment period observed: the two latency windows, model failures per version and
+ * the shadow-scoring agreement. A new pair starts whenever a canary is
  * deployed, promoted or rolled back, so stable and canary are always compared over the same period
  * and a request that began before the change records into the old pair, never the new one.
  */
@@ -13,9 +16,29 @@ public final class LatencyWindows {
 
 	private final LatencyWindow canary;
 
+	private final LongAdder stableErrors = new LongAdder();
+
+	private final LongAdder canaryErrors = new LongAdder();
+
+	private final AgreementStats agreement = new AgreementStats();
+
 	public LatencyWindows(int capacity) {
 		this.stable = new LatencyWindow(capacity);
 		this.canary = new LatencyWindow(capacity);
+	}
+
+	/** A model failure (an exception or a non-finite answer) of the version in this role. */
+	public void recordError(Role role) {
+		(role == Role.CANARY ? canaryErrors : stableErrors).increment();
+	}
+
+	public long errors(Role role) {
+		return (role == Role.CANARY ? canaryErrors : stableErrors).sum();
+	}
+
+	/** Shadow-scoring results of this period: canary and stable answers on the same requests. */
+	public AgreementStats agreement() {
+		return agreement;
 	}
 
 	public LatencyWindow of(Role role) {

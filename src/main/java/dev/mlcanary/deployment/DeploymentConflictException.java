@@ -25,4 +25,10 @@ public final class DeploymentConflictException extends RuntimeException {
 		return new DeploymentConflictException("No canary is deployed, so there is nothing to " + action + ".");
 	}
 
+	/** A request forced onto the canary ({@code X-Canary-Route: canary}) while none is deployed. */
+	public static DeploymentConflictException noCanaryToRoute() {
+		return new DeploymentConflictException(
+				"X-Canary-Route: canary was requested, but no canary is deployed; deploy one or drop the header.");
+	}
+
 }

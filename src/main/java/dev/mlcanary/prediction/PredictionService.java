@@ -1,23 +1,36 @@
 package dev.mlcanary.prediction;
 
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.mlcanary.analysis.AnalysisProperties;
+import dev.mlcanary.analysis.LatencyWindows;
 import dev.mlcanary.deployment.Deployment;
+import dev.mlcanary.deployment.DeploymentConflictException;
 import dev.mlcanary.deployment.DeploymentService;
 import dev.mlcanary.model.LoadedModel;
 import dev.mlcanary.routing.CanaryRouter;
 import dev.mlcanary.routing.Role;
 import dev.mlcanary.system.CanaryProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Service;
 
 /**
- * The hot path: one snapshot read, one routing draw, one model evaluation, one lock-free sample.
- * Everything about the request is decided from the snapshot read at the start, so an admin change
- * in the middle can neither mix two deployments nor put this sample into the next period's windows.
+ * The hot path: one snapshot read, one routing decision, one model evaluation, one lock-free
+ * sample. Everything about the request is decided from the snapshot read at the start, so an admin
+ * change in the middle can neither mix two deployments nor put this sample into the next period.
+ *
+ * <p>A canary that fails (throws, or answers a non-finite probability) never fails the caller:
+ * stable answers instead and the failure is counted for the errors judge. Stable-routed requests
+ * are also scored by the canary (shadow scoring) after the response's answer and latency are
+ * fixed, outside the timed region and without the artificial delay, for the agreement judge.
  */
 @Service
 class PredictionService {
+
+	private static final Logger log = LoggerFactory.getLogger(PredictionService.class);
 
 	private final DeploymentService deployments;
 
@@ -25,24 +38,89 @@ class PredictionService {
 
 	private final long slowdownNanos;
 
-	PredictionService(DeploymentService deployments, CanaryRouter router, CanaryProperties properties) {
+	private final double shadowFraction;
+
+	PredictionService(DeploymentService deployments, CanaryRouter router, CanaryProperties properties,
+			AnalysisProperties analysis) {
 		this.deployments = deployments;
 		this.router = router;
 		this.slowdownNanos = properties.slowdownDelay().toNanos();
+		this.shadowFraction = analysis.shadowFraction();
 	}
 
 	PredictionResponse predict(double[] features) {
+		return predict(features, RouteHint.RANDOM);
+	}
+
+	PredictionResponse predict(double[] features, RouteHint hint) {
 		Deployment deployment = deployments.current();
-		Role role = router.route(deployment.hasCanary(), deployment.weight());
-		LoadedModel model = role == Role.CANARY ? deployment.canary() : deployment.stable();
+		Role role = route(deployment, hint);
+		LatencyWindows period = deployment.samples();
 		long start = System.nanoTime();
 		if (role == Role.CANARY && deployment.slowdown()) {
 			pauseUntil(start + slowdownNanos);
 		}
-		double probability = model.churnProbability(features);
+		double probability = score(model(deployment, role), features);
+		boolean fellBack = false;
+		if (Double.isNaN(probability) && role == Role.CANARY) {
+			period.recordError(Role.CANARY);
+			role = Role.STABLE;
+			fellBack = true;
+			probability = score(deployment.stable(), features);
+		}
+		if (Double.isNaN(probability)) {
+			period.recordError(Role.STABLE);
+			throw new IllegalStateException("Stable model " + deployment.stable().version() + " failed to score");
+		}
 		long elapsed = System.nanoTime() - start;
-		deployment.samples().of(role).record(elapsed);
-		return new PredictionResponse(probability, role, model.version(), elapsed / 1_000_000.0);
+		period.of(role).record(elapsed);
+		if (role == Role.STABLE && !fellBack && deployment.hasCanary() && shouldShadow()) {
+			shadow(deployment, features, probability);
+		}
+		return new PredictionResponse(probability, role, model(deployment, role).version(), elapsed / 1_000_000.0);
+	}
+
+	private Role route(Deployment deployment, RouteHint hint) {
+		if (hint.forced() != null) {
+			if (hint.forced() == Role.CANARY && !deployment.hasCanary()) {
+				throw DeploymentConflictException.noCanaryToRoute();
+			}
+			return hint.forced();
+		}
+		if (hint.requestKey() != null && deployment.hasCanary()) {
+			return router.routeByKey(true, deployment.weight(), hint.requestKey(), deployment.canary().version());
+		}
+		return router.route(deployment.hasCanary(), deployment.weight());
+	}
+
+	private static LoadedModel model(Deployment deployment, Role role) {
+		return role == Role.CANARY ? deployment.canary() : deployment.stable();
+	}
+
+	/** The probability, or NaN when the model failed (exception or a non-finite answer). */
+	private static double score(LoadedModel model, double[] features) {
+		try {
+			double p = model.churnProbability(features);
+			return Double.isFinite(p) ? p : Double.NaN;
+		}
+		catch (RuntimeException ex) {
+			log.warn("Model {} failed to score: {}", model.version(), ex.toString());
+			return Double.NaN;
+		}
+	}
+
+	private boolean shouldShadow() {
+		return shadowFraction >= 1.0 || (shadowFraction > 0 && ThreadLocalRandom.current().nextDouble() < shadowFraction);
+	}
+
+	private static void shadow(Deployment deployment, double[] features, double stableProbability) {
+		double canaryProbability = score(deployment.canary(), features);
+		if (Double.isNaN(canaryProbability)) {
+			deployment.samples().recordError(Role.CANARY);
+		}
+		else {
+			deployment.samples().agreement().record(stableProbability, canaryProbability);
+		}
 	}
 
 	/**

@@ -50,6 +50,18 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		return problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request", ex.getMessage());
 	}
 
+	@ExceptionHandler(AdminAccessException.class)
+	ResponseEntity<ProblemDetail> adminAccess(AdminAccessException ex) {
+		boolean unauthenticated = ex.status() == HttpStatus.UNAUTHORIZED;
+		ProblemDetail body = problem(ex.status(), unauthenticated ? ProblemTypes.UNAUTHORIZED : ProblemTypes.FORBIDDEN,
+				ex.status().getReasonPhrase(), ex.getMessage());
+		var response = ResponseEntity.status(ex.status());
+		if (unauthenticated) {
+			response = response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"ml-canary\"");
+		}
+		return response.body(body);
+	}
+
 	@ExceptionHandler(InvalidPowerAnalysisException.class)
 	ProblemDetail invalidPowerAnalysis(InvalidPowerAnalysisException ex) {
 		return problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request", ex.getMessage());

@@ -1,7 +1,5 @@
 package dev.mlcanary.system;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Collection;
 import java.util.function.Supplier;
 
@@ -110,12 +108,7 @@ class SecurityConfiguration {
 
 		/** The TCP peer only: X-Forwarded-For is client-controlled and never trusted here. */
 		private static boolean isLoopback(HttpServletRequest request) {
-			try {
-				return InetAddress.getByName(request.getRemoteAddr()).isLoopbackAddress();
-			}
-			catch (UnknownHostException ex) {
-				return false;
-			}
+			return AdminAccessPolicy.isLoopback(request.getRemoteAddr());
 		}
 
 	}

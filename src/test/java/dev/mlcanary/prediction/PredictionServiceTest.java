@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.mlcanary.analysis.AgreementStats;
+import dev.mlcanary.analysis.AnalysisProperties;
 import dev.mlcanary.analysis.LatencyWindows;
 import dev.mlcanary.deployment.Deployment;
 import dev.mlcanary.deployment.DeploymentService;
@@ -14,6 +16,8 @@ import dev.mlcanary.routing.Role;
 import dev.mlcanary.system.CanaryProperties;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import smile.classification.LogisticRegression;
+import smile.util.IntSet;
 
 import org.springframework.util.unit.DataSize;
 
@@ -80,7 +84,7 @@ class PredictionServiceTest {
 		Deployment before = deployment(false);
 		SwappingDeployments deployments = new SwappingDeployments(before);
 		PredictionService service = new PredictionService(deployments, new CanaryRouter(() -> 0.0),
-				properties(Duration.ofMillis(10)));
+				properties(Duration.ofMillis(10)), AnalysisProperties.defaults());
 
 		deployments.swapAfterNextRead = deployment(false);
 		PredictionResponse response = service.predict(X);
@@ -90,8 +94,65 @@ class PredictionServiceTest {
 		assertThat(deployments.current().samples().canary().recordedCount()).as("new period untouched").isZero();
 	}
 
+	@Test
+	void stableRequestsAreShadowScoredByTheCanaryWithoutTheDelay() {
+		Deployment deployment = deployment(true);
+		PredictionService service = service(deployment, 0.99, Duration.ofSeconds(60));
+
+		for (int i = 0; i < 10; i++) {
+			assertThat(service.predict(X).modelUsed()).isEqualTo(Role.STABLE);
+		}
+
+		AgreementStats.Snapshot agreement = deployment.samples().agreement().snapshot();
+		assertThat(agreement.pairs()).isEqualTo(10);
+		assertThat(agreement.agreement()).isEqualTo(1.0);
+		assertThat(agreement.meanAbsoluteDifference())
+			.isCloseTo(Math.abs(v1.churnProbability(X) - v2.churnProbability(X)), org.assertj.core.api.Assertions.within(1e-12));
+		assertThat(deployment.samples().canary().recordedCount()).as("shadow scores are not canary latency samples").isZero();
+	}
+
+	@Test
+	void aFailingCanaryNeverFailsTheCallerAndIsCounted() {
+		LoadedModel broken = new LoadedModel(v2.manifest(), v2.modelPath(), new LogisticRegression.Binomial(
+				new double[] { Double.NaN, 0, 0, 0, 0, 0 }, 0, 0, IntSet.of(2)));
+		Deployment deployment = new Deployment(v1, broken, 1.0, false, Instant.EPOCH, 2, new LatencyWindows(100));
+		PredictionService service = service(deployment, 0.0, Duration.ofMillis(10));
+
+		PredictionResponse response = service.predict(X);
+
+		assertThat(response.modelUsed()).as("stable answers instead").isEqualTo(Role.STABLE);
+		assertThat(response.modelVersion()).isEqualTo("v1");
+		assertThat(response.churnProbability()).isEqualTo(v1.churnProbability(X));
+		assertThat(deployment.samples().errors(Role.CANARY)).isEqualTo(1);
+		assertThat(deployment.samples().errors(Role.STABLE)).isZero();
+	}
+
+	@Test
+	void aRequestKeyKeepsItsSideAndAForcedRouteWins() {
+		Deployment deployment = new Deployment(v1, v2, 0.5, false, Instant.EPOCH, 2, new LatencyWindows(1000));
+		PredictionService service = service(deployment, 0.0, Duration.ofMillis(10));
+
+		Role first = service.predict(X, new RouteHint(null, "customer-42")).modelUsed();
+		for (int i = 0; i < 20; i++) {
+			assertThat(service.predict(X, new RouteHint(null, "customer-42")).modelUsed()).isEqualTo(first);
+		}
+		assertThat(service.predict(X, new RouteHint(Role.STABLE, "customer-42")).modelUsed()).isEqualTo(Role.STABLE);
+		assertThat(service.predict(X, new RouteHint(Role.CANARY, null)).modelUsed()).isEqualTo(Role.CANARY);
+	}
+
+	@Test
+	void forcingTheCanaryWithoutOneIsAConflict() {
+		Deployment stableOnly = new Deployment(v1, null, 0.1, false, null, 1, new LatencyWindows(100));
+		PredictionService service = service(stableOnly, 0.0, Duration.ofMillis(10));
+
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> service.predict(X, new RouteHint(Role.CANARY, null)))
+			.isInstanceOf(dev.mlcanary.deployment.DeploymentConflictException.class)
+			.hasMessageContaining("no canary is deployed");
+	}
+
 	private static PredictionService service(Deployment deployment, double uniform, Duration delay) {
-		return new PredictionService(new SwappingDeployments(deployment), new CanaryRouter(() -> uniform), properties(delay));
+		return new PredictionService(new SwappingDeployments(deployment), new CanaryRouter(() -> uniform), properties(delay),
+				AnalysisProperties.defaults());
 	}
 
 	private static Deployment deployment(boolean slowdown) {

@@ -120,6 +120,48 @@ class AdminSecurityTest {
 		assertThat(call(HttpMethod.POST, "/predict", "Bearer wrong", "{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1]}")).hasStatusOk();
 	}
 
+	@Test
+	void forcingARouteNeedsTheOperatorToken() {
+		String body = "{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1]}";
+		assertThat(mvc.post().uri("/predict").header("X-Canary-Route", "canary").contentType(MediaType.APPLICATION_JSON)
+			.content(body).exchange()).as("no token").hasStatus(401);
+		assertThat(mvc.post().uri("/predict").header("X-Canary-Route", "canary").header("Authorization", "Bearer " + READER)
+			.contentType(MediaType.APPLICATION_JSON).content(body).exchange()).as("read token").hasStatus(403);
+		assertThat(mvc.post().uri("/predict").header("X-Canary-Route", "canary").header("Authorization", "Bearer " + OPERATOR)
+			.contentType(MediaType.APPLICATION_JSON).content(body).exchange()).as("no canary deployed").hasStatus(409);
+
+		assertThat(call(HttpMethod.POST, "/admin/deploy-canary", "Bearer " + OPERATOR, "{\"version\": \"v2\", \"weight\": 0.01}"))
+			.hasStatusOk();
+		MvcTestResult forced = mvc.post().uri("/predict").header("X-Canary-Route", "canary")
+			.header("Authorization", "Bearer " + OPERATOR).contentType(MediaType.APPLICATION_JSON).content(body).exchange();
+		assertThat(forced).hasStatusOk();
+		assertThat(forced).bodyJson().extractingPath("$.model_used").isEqualTo("canary");
+		assertThat(forced).bodyJson().extractingPath("$.model_version").isEqualTo("v2");
+		assertThat(mvc.post().uri("/predict").header("X-Canary-Route", "sideways").header("Authorization", "Bearer " + OPERATOR)
+			.contentType(MediaType.APPLICATION_JSON).content(body).exchange()).hasStatus(400);
+	}
+
+	@Test
+	void aRequestKeyNeedsNoTokenAndSticks() {
+		assertThat(call(HttpMethod.POST, "/admin/deploy-canary", "Bearer " + OPERATOR, "{\"version\": \"v2\", \"weight\": 0.5}"))
+			.hasStatusOk();
+		String body = "{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1]}";
+		String first = null;
+		for (int i = 0; i < 10; i++) {
+			MvcTestResult result = mvc.post().uri("/predict").header("X-Request-Key", "customer-7")
+				.contentType(MediaType.APPLICATION_JSON).content(body).exchange();
+			assertThat(result).hasStatusOk();
+			String version = new String(result.getResponse().getContentAsByteArray(), java.nio.charset.StandardCharsets.UTF_8);
+			version = version.replaceAll(".*\"model_version\":\"(v\\d)\".*", "$1");
+			if (first == null) {
+				first = version;
+			}
+			assertThat(version).isEqualTo(first);
+		}
+		assertThat(mvc.post().uri("/predict").header("X-Request-Key", "k".repeat(300)).contentType(MediaType.APPLICATION_JSON)
+			.content(body).exchange()).hasStatus(400);
+	}
+
 	private MvcTestResult call(HttpMethod method, String path, String authorization, String body) {
 		var request = mvc.method(method).uri(path);
 		if (authorization != null) {

@@ -1,6 +1,9 @@
 package dev.mlcanary.analysis;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import dev.mlcanary.deployment.Deployment;
 import dev.mlcanary.system.CanaryProperties;
@@ -26,8 +29,11 @@ public class CanaryHealthService {
 
 	private final CanaryProperties.Health config;
 
-	public CanaryHealthService(CanaryProperties properties) {
+	private final Judges judges;
+
+	public CanaryHealthService(CanaryProperties properties, AnalysisProperties analysis) {
 		this.config = properties.health();
+		this.judges = new Judges(properties.health(), analysis);
 	}
 
 	public HealthReport check(Deployment deployment) {
@@ -39,17 +45,47 @@ public class CanaryHealthService {
 		if (!deployment.hasCanary()) {
 			return report(false, NO_CANARY, "Deploy a canary with POST /admin/deploy-canary.", null, deployment, canaryVersion, s, c);
 		}
+		Map<String, JudgeReport> verdicts = judge(deployment);
 		if (s.count() < config.minSamples() || c.count() < config.minSamples()) {
-			return report(false, INSUFFICIENT, String.format(Locale.ROOT,
+			return withJudges(report(false, INSUFFICIENT, String.format(Locale.ROOT,
 					"Need at least %d samples per version; have %d stable and %d canary. Send more traffic to /predict.",
-					config.minSamples(), s.count(), c.count()), null, deployment, canaryVersion, s, c);
+					config.minSamples(), s.count(), c.count()), null, deployment, canaryVersion, s, c), verdicts);
 		}
 		WelchTest welch = WelchTest.of(c, s, canary, stable);
 		double increase = c.mean() - s.mean();
 		boolean significant = welch.pValue() < config.alpha();
 		boolean alert = significant && increase > 0 && increase >= config.minLatencyIncreaseMs();
-		return report(alert, alert ? ALERT : ACCEPTABLE, explain(significant, increase, welch), welch, deployment,
-				canaryVersion, s, c);
+		return withJudges(report(alert, alert ? ALERT : ACCEPTABLE, explain(significant, increase, welch), welch, deployment,
+				canaryVersion, s, c), verdicts);
+	}
+
+	/** Every judge on the current period, in the order they are reported. */
+	private Map<String, JudgeReport> judge(Deployment deployment) {
+		Evidence evidence = Evidence.of(deployment.samples());
+		Map<String, JudgeReport> reports = new LinkedHashMap<>();
+		reports.put("welch", judges.welch(evidence));
+		reports.put("tail_latency", judges.tailLatency(evidence));
+		reports.put("agreement", judges.agreement(evidence));
+		return reports;
+	}
+
+	/**
+	 * The overall verdict comes from the judges; the prototype's alert stays the Welch alert's
+	 * message when latency is what failed, and names the failing judges otherwise.
+	 */
+	private static HealthReport withJudges(HealthReport latency, Map<String, JudgeReport> judges) {
+		Verdict verdict = JudgeVerdicts.combine(judges.values());
+		boolean alert = verdict == Verdict.FAIL;
+		String message = latency.message();
+		if (alert && !latency.alertTriggered()) {
+			message = "ALERT: Canary failed the " + String.join(", ", judges.entrySet()
+				.stream()
+				.filter(j -> j.getValue().verdict() == Verdict.FAIL)
+				.map(Map.Entry::getKey)
+				.toList()) + " check.";
+		}
+		List<String> reasons = judges.values().stream().map(JudgeReport::reason).toList();
+		return latency.with(alert, verdict, reasons, message, judges);
 	}
 
 	private String explain(boolean significant, double increase, WelchTest welch) {
@@ -70,7 +106,7 @@ public class CanaryHealthService {
 	private HealthReport report(boolean alert, String message, String explanation, WelchTest welch,
 			Deployment deployment, String canaryVersion, LatencySummary s, LatencySummary c) {
 		Verdict verdict = welch == null ? Verdict.INCONCLUSIVE : alert ? Verdict.FAIL : Verdict.PASS;
-		return new HealthReport(alert, verdict, java.util.List.of(explanation), message, explanation, welch == null ? null : HealthReport.finite(welch.pValue()),
+		return new HealthReport(alert, verdict, java.util.List.of(explanation), message, explanation, Map.of(), welch == null ? null : HealthReport.finite(welch.pValue()),
 				welch == null ? null : HealthReport.finite(welch.t()),
 				welch == null ? null : HealthReport.finite(welch.degreesOfFreedom()), config.alpha(),
 				config.minLatencyIncreaseMs(), config.minSamples(), deployment.stable().version(), canaryVersion,

@@ -7,13 +7,22 @@ package dev.mlcanary.analysis;
  * or with too few samples, {@code PASS} otherwise; {@code reasons} say why in plain sentences.
  */
 public record HealthReport(boolean alertTriggered, Verdict verdict, java.util.List<String> reasons, String message,
-		String explanation, Double pValue,
+		String explanation, java.util.Map<String, JudgeReport> judges, Double pValue,
 		Double tStatistic, Double degreesOfFreedom, double alpha, double minLatencyIncreaseMs, int minSamples,
 		String stableVersion, String canaryVersion, int stableSampleCount, int canarySampleCount,
 		Double stableAvgLatencyMs, Double canaryAvgLatencyMs, Double latencyIncreaseMs,
 		Double stableLatencyStddevMs, Double canaryLatencyStddevMs, Double stableP50LatencyMs,
 		Double stableP95LatencyMs, Double stableP99LatencyMs, Double canaryP50LatencyMs, Double canaryP95LatencyMs,
 		Double canaryP99LatencyMs) {
+
+	HealthReport with(boolean alert, Verdict newVerdict, java.util.List<String> newReasons, String newMessage,
+			java.util.Map<String, JudgeReport> newJudges) {
+		return new HealthReport(alert, newVerdict, newReasons, newMessage, explanation, newJudges, pValue, tStatistic,
+				degreesOfFreedom, alpha, minLatencyIncreaseMs, minSamples, stableVersion, canaryVersion, stableSampleCount,
+				canarySampleCount, stableAvgLatencyMs, canaryAvgLatencyMs, latencyIncreaseMs, stableLatencyStddevMs,
+				canaryLatencyStddevMs, stableP50LatencyMs, stableP95LatencyMs, stableP99LatencyMs, canaryP50LatencyMs,
+				canaryP95LatencyMs, canaryP99LatencyMs);
+	}
 
 	static Double finite(double value) {
 		return Double.isFinite(value) ? value : null;

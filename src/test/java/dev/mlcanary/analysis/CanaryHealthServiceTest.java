@@ -23,7 +23,7 @@ class CanaryHealthServiceTest {
 
 	private static LoadedModel v2;
 
-	private final CanaryHealthService health = new CanaryHealthService(properties(0.05, 1.0));
+	private final CanaryHealthService health = new CanaryHealthService(properties(0.05, 1.0), AnalysisProperties.defaults());
 
 	@BeforeAll
 	static void loadModels() {
@@ -68,7 +68,9 @@ class CanaryHealthServiceTest {
 
 		assertThat(report.alertTriggered()).isFalse();
 		assertThat(report.message()).isEqualTo("Canary performance is acceptable.");
-		assertThat(report.verdict()).isEqualTo(Verdict.PASS);
+		assertThat(report.judges().get("welch").verdict()).isEqualTo(Verdict.PASS);
+		assertThat(report.verdict()).as("no shadow-scored pairs yet: the agreement judge cannot decide")
+			.isEqualTo(Verdict.INCONCLUSIVE);
 		assertThat(report.pValue()).isBetween(0.0, 1.0);
 	}
 
@@ -83,7 +85,9 @@ class CanaryHealthServiceTest {
 		assertThat(report.alertTriggered()).isTrue();
 		assertThat(report.message()).isEqualTo("ALERT: Canary latency is significantly higher than stable.");
 		assertThat(report.verdict()).isEqualTo(Verdict.FAIL);
-		assertThat(report.reasons()).singleElement().asString().contains("significant");
+		assertThat(report.judges().get("welch").verdict()).isEqualTo(Verdict.FAIL);
+		assertThat(report.judges().get("tail_latency").verdict()).isEqualTo(Verdict.FAIL);
+		assertThat(report.reasons()).anySatisfy(r -> assertThat(r).startsWith("Mean latency").contains("significant"));
 		assertThat(report.pValue()).isLessThan(1e-10);
 		assertThat(report.tStatistic()).isPositive();
 		assertThat(report.latencyIncreaseMs()).isBetween(9.9, 10.1);
@@ -106,7 +110,7 @@ class CanaryHealthServiceTest {
 
 	@Test
 	void withoutAPracticalThresholdSignificanceAloneAlerts() {
-		CanaryHealthService strict = new CanaryHealthService(properties(0.05, 0.0));
+		CanaryHealthService strict = new CanaryHealthService(properties(0.05, 0.0), AnalysisProperties.defaults());
 		Deployment d = deployment(true);
 		record(d.samples().stable(), 10_000, 0.132, 0.01, 7);
 		record(d.samples().canary(), 10_000, 0.137, 0.01, 8);
@@ -156,6 +160,71 @@ class CanaryHealthServiceTest {
 		assertThat(report.pValue()).isZero();
 		assertThat(report.tStatistic()).as("t = +inf is reported as null").isNull();
 		assertThat(json(report)).doesNotContain("NaN").doesNotContain("Infinity").contains("\"t_statistic\":null");
+	}
+
+	@Test
+	void allJudgesPassingIsAPass() {
+		Deployment d = deployment(true);
+		record(d.samples().stable(), 900, 0.15, 0.03, 11);
+		record(d.samples().canary(), 150, 0.15, 0.03, 12);
+		for (int i = 0; i < 200; i++) {
+			d.samples().agreement().record(0.3, 0.31);
+		}
+
+		HealthReport report = health.check(d);
+
+		assertThat(report.judges()).containsOnlyKeys("welch", "tail_latency", "agreement");
+		assertThat(report.judges().values()).allSatisfy(j -> assertThat(j.verdict()).isEqualTo(Verdict.PASS));
+		assertThat(report.verdict()).isEqualTo(Verdict.PASS);
+		assertThat(report.alertTriggered()).isFalse();
+	}
+
+	@Test
+	void aModelThatPredictsDifferentlyFailsTheAgreementJudgeEvenWhenFast() {
+		Deployment d = deployment(true);
+		record(d.samples().stable(), 900, 0.15, 0.03, 13);
+		record(d.samples().canary(), 150, 0.15, 0.03, 14);
+		for (int i = 0; i < 200; i++) {
+			d.samples().agreement().record(i % 5 == 0 ? 0.7 : 0.3, 0.3);
+		}
+
+		HealthReport report = health.check(d);
+
+		assertThat(report.judges().get("agreement").verdict()).isEqualTo(Verdict.FAIL);
+		assertThat(report.judges().get("welch").verdict()).isEqualTo(Verdict.PASS);
+		assertThat(report.verdict()).isEqualTo(Verdict.FAIL);
+		assertThat(report.alertTriggered()).isTrue();
+		assertThat(report.message()).isEqualTo("ALERT: Canary failed the agreement check.");
+		assertThat(json(report)).contains("\"agreement\":0.8");
+	}
+
+	@Test
+	void aSlowTailFailsTheTailLatencyJudge() {
+		Deployment d = deployment(true);
+		record(d.samples().stable(), 1000, 1.0, 0.1, 15);
+		SplittableRandom random = new SplittableRandom(16);
+		for (int i = 0; i < 200; i++) {
+			// The same median, but one request in ten takes 20 ms longer.
+			double ms = 1.0 + 0.1 * random.nextGaussian() + (i % 10 == 0 ? 20 : 0);
+			d.samples().canary().record((long) (ms * 1_000_000));
+		}
+
+		HealthReport report = health.check(d);
+
+		assertThat(report.judges().get("tail_latency").verdict()).isEqualTo(Verdict.FAIL);
+		assertThat(report.verdict()).isEqualTo(Verdict.FAIL);
+	}
+
+	@Test
+	void tooFewSamplesIsInconclusiveForEveryJudge() {
+		Deployment d = deployment(true);
+		record(d.samples().stable(), 10, 0.15, 0.03, 17);
+		record(d.samples().canary(), 5, 0.15, 0.03, 18);
+
+		HealthReport report = health.check(d);
+
+		assertThat(report.judges().values()).allSatisfy(j -> assertThat(j.verdict()).isEqualTo(Verdict.INCONCLUSIVE));
+		assertThat(report.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
 	}
 
 	private static String json(HealthReport report) {

@@ -1,0 +1,41 @@
+package dev.mlcanary.analysis;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+
+/**
+ * One judge's answer: its verdict, one plain sentence saying why, and the numbers it used (shown
+ * beside the verdict in JSON; a non-finite number is shown as {@code null}).
+ */
+public record JudgeReport(Verdict verdict, String reason, @com.fasterxml.jackson.annotation.JsonIgnore Map<String, Object> statistics) {
+
+	@JsonAnyGetter
+	Map<String, Object> numbers() {
+		Map<String, Object> out = new LinkedHashMap<>();
+		statistics.forEach((k, v) -> out.put(k, v instanceof Double d && !Double.isFinite(d) ? null : v));
+		return out;
+	}
+
+	static Builder builder() {
+		return new Builder();
+	}
+
+	/** Collects a judge's numbers in a stable order. */
+	static final class Builder {
+
+		private final Map<String, Object> statistics = new LinkedHashMap<>();
+
+		Builder put(String name, Object value) {
+			statistics.put(name, value);
+			return this;
+		}
+
+		JudgeReport verdict(Verdict verdict, String reason) {
+			return new JudgeReport(verdict, reason, statistics);
+		}
+
+	}
+
+}

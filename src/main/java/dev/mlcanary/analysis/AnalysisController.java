@@ -27,8 +27,8 @@ class AnalysisController {
 	}
 
 	@GetMapping("/check-canary-health")
-	HealthReport checkCanaryHealth(HttpServletRequest request) {
-		HealthReport report = health.check(deployments.current());
+	HealthReport checkCanaryHealth(@RequestParam(required = false) String mode, HttpServletRequest request) {
+		HealthReport report = health.check(deployments.current(), AnalysisMode.parse(mode));
 		// The audit trail records each verdict with its statistics.
 		request.setAttribute(HealthReport.class.getName(), report);
 		return report;

@@ -37,6 +37,11 @@ public class CanaryHealthService {
 	}
 
 	public HealthReport check(Deployment deployment) {
+		return check(deployment, AnalysisMode.FIXED);
+	}
+
+	/** @param mode how the mean-latency judge treats repeated checks (the rollout uses SEQUENTIAL) */
+	public HealthReport check(Deployment deployment, AnalysisMode mode) {
 		double[] stable = deployment.samples().stable().samplesMillis();
 		double[] canary = deployment.hasCanary() ? deployment.samples().canary().samplesMillis() : new double[0];
 		LatencySummary s = LatencySummary.of(stable);
@@ -45,7 +50,7 @@ public class CanaryHealthService {
 		if (!deployment.hasCanary()) {
 			return report(false, NO_CANARY, "Deploy a canary with POST /admin/deploy-canary.", null, deployment, canaryVersion, s, c);
 		}
-		Map<String, JudgeReport> verdicts = judge(deployment);
+		Map<String, JudgeReport> verdicts = judge(deployment, mode);
 		if (s.count() < config.minSamples() || c.count() < config.minSamples()) {
 			return withJudges(report(false, INSUFFICIENT, String.format(Locale.ROOT,
 					"Need at least %d samples per version; have %d stable and %d canary. Send more traffic to /predict.",
@@ -60,13 +65,24 @@ public class CanaryHealthService {
 	}
 
 	/** Every judge on the current period, in the order they are reported. */
-	private Map<String, JudgeReport> judge(Deployment deployment) {
-		Evidence evidence = Evidence.of(deployment.samples());
+	private Map<String, JudgeReport> judge(Deployment deployment, AnalysisMode mode) {
+		LatencyWindows period = deployment.samples();
+		Evidence evidence = Evidence.of(period);
 		Map<String, JudgeReport> reports = new LinkedHashMap<>();
-		reports.put("welch", judges.welch(evidence));
+		reports.put("welch", mode == AnalysisMode.SEQUENTIAL
+				? judges.welchSequential(evidence, period.sequential(this::newSequentialTest), period.wrapped())
+				: judges.welch(evidence));
+		reports.put("mann_whitney", judges.mannWhitney(evidence));
 		reports.put("tail_latency", judges.tailLatency(evidence));
+		reports.put("errors", judges.errors(evidence));
 		reports.put("agreement", judges.agreement(evidence));
 		return reports;
+	}
+
+	/** Mixture variance tied to the practical threshold, so slowdowns of that size are found quickly. */
+	private SequentialLatencyTest newSequentialTest() {
+		double tau = Math.max(config.minLatencyIncreaseMs(), 1e-3);
+		return new SequentialLatencyTest(config.alpha(), tau * tau);
 	}
 
 	/**

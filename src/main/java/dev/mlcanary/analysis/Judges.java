@@ -40,6 +40,35 @@ final class Judges {
 						: ", within limits"));
 	}
 
+	/**
+	 * Mean latency checked sequentially: the always-valid p-value of the mSPRT over every look at
+	 * this canary. Once a window has overwritten samples the test can no longer see all of them, so
+	 * it stops taking looks and keeps its last p-value (a rejection stays a rejection).
+	 */
+	JudgeReport welchSequential(Evidence e, SequentialLatencyTest test, boolean wrapped) {
+		LatencySummary s = e.stableSummary();
+		LatencySummary c = e.canarySummary();
+		JudgeReport.Builder numbers = JudgeReport.builder().put("mode", "sequential").put("stable_samples", s.count())
+			.put("canary_samples", c.count());
+		if (s.count() < health.minSamples() || c.count() < health.minSamples()) {
+			return numbers.verdict(Verdict.INCONCLUSIVE, String.format(Locale.ROOT,
+					"Mean latency: need %d samples per version, have %d stable and %d canary.", health.minSamples(), s.count(),
+					c.count()));
+		}
+		if (wrapped && test.looks() == 0) {
+			return numbers.verdict(Verdict.INCONCLUSIVE,
+					"Mean latency: the sample windows are full, so a sequential test can no longer start; use mode=fixed.");
+		}
+		double p = wrapped ? test.pValue() : test.look(e.canary(), e.stable()).pValue();
+		double increase = c.mean() - s.mean();
+		boolean fail = p < health.alpha() && increase >= health.minLatencyIncreaseMs() && increase > 0;
+		numbers.put("look", test.looks()).put("p_value", p).put("mean_increase_ms", increase);
+		return numbers.verdict(fail ? Verdict.FAIL : Verdict.PASS, String.format(Locale.ROOT,
+				"Mean latency (sequential, look %d): canary %s stable by %.4f ms (always-valid p = %.3g)%s.", test.looks(),
+				increase > 0 ? "above" : "below", Math.abs(increase), p,
+				fail ? ", significant and at least " + health.minLatencyIncreaseMs() + " ms" : ", within limits"));
+	}
+
 	/** p95 and p99: the canary's may be at most {@code tail-latency-ratio} times stable's (and above by the practical threshold). */
 	JudgeReport tailLatency(Evidence e) {
 		LatencySummary s = e.stableSummary();
@@ -73,12 +102,60 @@ final class Judges {
 					"Prediction agreement: need %d requests scored by both models, have %d.", analysis.minAgreementPairs(),
 					a.pairs()));
 		}
+		McNemar.Result paired = McNemar.test(a.stableOnlyPositive(), a.canaryOnlyPositive());
 		numbers.put("agreement", a.agreement()).put("mean_absolute_difference", a.meanAbsoluteDifference())
-			.put("stable_only_positive", a.stableOnlyPositive()).put("canary_only_positive", a.canaryOnlyPositive());
+			.put("stable_only_positive", a.stableOnlyPositive()).put("canary_only_positive", a.canaryOnlyPositive())
+			.put("mcnemar_p_value", paired.pValue());
 		boolean fail = a.agreement() < analysis.agreementFloor();
 		return numbers.verdict(fail ? Verdict.FAIL : Verdict.PASS, String.format(Locale.ROOT,
-				"Prediction agreement: the models agree on %.1f%% of %d requests (floor %.1f%%), mean probability difference %.4f.",
-				100 * a.agreement(), a.pairs(), 100 * analysis.agreementFloor(), a.meanAbsoluteDifference()));
+				"Prediction agreement: the models agree on %.1f%% of %d requests (floor %.1f%%), mean probability difference %.4f%s.",
+				100 * a.agreement(), a.pairs(), 100 * analysis.agreementFloor(), a.meanAbsoluteDifference(),
+				paired.pValue() < health.alpha() ? ", and the canary flips answers systematically one way (McNemar p = "
+						+ String.format(Locale.ROOT, "%.3g", paired.pValue()) + ")" : ""));
+	}
+
+	/**
+	 * Whole latency distributions, Mann-Whitney U: fails when the canary is stochastically slower
+	 * (p &lt; alpha) and its median is higher by at least the practical threshold.
+	 */
+	JudgeReport mannWhitney(Evidence e) {
+		LatencySummary s = e.stableSummary();
+		LatencySummary c = e.canarySummary();
+		JudgeReport.Builder numbers = JudgeReport.builder().put("stable_samples", s.count()).put("canary_samples", c.count());
+		if (s.count() < health.minSamples() || c.count() < health.minSamples()) {
+			return numbers.verdict(Verdict.INCONCLUSIVE, String.format(Locale.ROOT,
+					"Latency distribution: need %d samples per version, have %d stable and %d canary.", health.minSamples(),
+					s.count(), c.count()));
+		}
+		MannWhitney.Result test = MannWhitney.test(e.canary(), e.stable());
+		double medianIncrease = c.p50() - s.p50();
+		boolean canarySlower = test.u() > (double) c.count() * s.count() / 2;
+		numbers.put("u_statistic", test.u()).put("z", test.z()).put("p_value", test.pValue())
+			.put("method", test.method().name().toLowerCase(Locale.ROOT)).put("median_increase_ms", medianIncrease);
+		boolean fail = test.pValue() < health.alpha() && canarySlower && medianIncrease >= health.minLatencyIncreaseMs();
+		return numbers.verdict(fail ? Verdict.FAIL : Verdict.PASS, String.format(Locale.ROOT,
+				"Latency distribution: canary median %s stable's by %.4f ms (Mann-Whitney p = %.3g)%s.",
+				medianIncrease > 0 ? "above" : "below", Math.abs(medianIncrease), test.pValue(),
+				fail ? ", significant and at least " + health.minLatencyIncreaseMs() + " ms" : ", within limits"));
+	}
+
+	/** Model failures per request, Fisher's exact test: fails when the canary fails significantly more often. */
+	JudgeReport errors(Evidence e) {
+		JudgeReport.Builder numbers = JudgeReport.builder().put("stable_requests", e.stableCalls())
+			.put("stable_errors", e.stableErrors()).put("canary_requests", e.canaryCalls())
+			.put("canary_errors", e.canaryErrors());
+		if (e.stableCalls() < health.minSamples() || e.canaryCalls() < health.minSamples()) {
+			return numbers.verdict(Verdict.INCONCLUSIVE, String.format(Locale.ROOT,
+					"Errors: need %d requests per version, have %d stable and %d canary.", health.minSamples(),
+					e.stableCalls(), e.canaryCalls()));
+		}
+		double p = FisherExact.greater(e.canaryErrors(), e.canaryCalls() - e.canaryErrors(), e.stableErrors(),
+				e.stableCalls() - e.stableErrors());
+		numbers.put("p_value", p);
+		boolean fail = p < health.alpha();
+		return numbers.verdict(fail ? Verdict.FAIL : Verdict.PASS, String.format(Locale.ROOT,
+				"Errors: canary failed %d of %d requests, stable %d of %d (Fisher p = %.3g)%s.", e.canaryErrors(),
+				e.canaryCalls(), e.stableErrors(), e.stableCalls(), p, fail ? ", significantly more often" : ""));
 	}
 
 }

@@ -22,6 +22,8 @@ public final class LatencyWindows {
 
 	private final AgreementStats agreement = new AgreementStats();
 
+	private SequentialLatencyTest sequential;
+
 	public LatencyWindows(int capacity) {
 		this.stable = new LatencyWindow(capacity);
 		this.canary = new LatencyWindow(capacity);
@@ -34,6 +36,22 @@ public final class LatencyWindows {
 
 	public long errors(Role role) {
 		return (role == Role.CANARY ? canaryErrors : stableErrors).sum();
+	}
+
+	/**
+	 * The sequential latency test of this period, created on first use: its state (the looks so
+	 * far) belongs to this canary period and ends with it.
+	 */
+	public synchronized SequentialLatencyTest sequential(java.util.function.Supplier<SequentialLatencyTest> create) {
+		if (sequential == null) {
+			sequential = create.get();
+		}
+		return sequential;
+	}
+
+	/** Whether either window has overwritten samples of this period. */
+	public boolean wrapped() {
+		return stable.recordedCount() > stable.capacity() || canary.recordedCount() > canary.capacity();
 	}
 
 	/** Shadow-scoring results of this period: canary and stable answers on the same requests. */

@@ -173,7 +173,7 @@ class CanaryHealthServiceTest {
 
 		HealthReport report = health.check(d);
 
-		assertThat(report.judges()).containsOnlyKeys("welch", "tail_latency", "agreement");
+		assertThat(report.judges()).containsOnlyKeys("welch", "mann_whitney", "tail_latency", "errors", "agreement");
 		assertThat(report.judges().values()).allSatisfy(j -> assertThat(j.verdict()).isEqualTo(Verdict.PASS));
 		assertThat(report.verdict()).isEqualTo(Verdict.PASS);
 		assertThat(report.alertTriggered()).isFalse();
@@ -225,6 +225,69 @@ class CanaryHealthServiceTest {
 
 		assertThat(report.judges().values()).allSatisfy(j -> assertThat(j.verdict()).isEqualTo(Verdict.INCONCLUSIVE));
 		assertThat(report.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+	}
+
+	@Test
+	void aCanaryThatFailsMoreOftenFailsTheErrorsJudge() {
+		Deployment d = deployment(true);
+		record(d.samples().stable(), 900, 0.15, 0.03, 19);
+		record(d.samples().canary(), 100, 0.15, 0.03, 20);
+		for (int i = 0; i < 15; i++) {
+			d.samples().recordError(dev.mlcanary.routing.Role.CANARY);
+		}
+
+		HealthReport report = health.check(d);
+
+		JudgeReport errors = report.judges().get("errors");
+		assertThat(errors.verdict()).isEqualTo(Verdict.FAIL);
+		assertThat(errors.statistics()).containsEntry("canary_errors", 15L).containsEntry("stable_errors", 0L);
+		assertThat((Double) errors.statistics().get("p_value")).isLessThan(1e-6);
+		assertThat(report.verdict()).isEqualTo(Verdict.FAIL);
+	}
+
+	@Test
+	void aShiftedDistributionFailsTheMannWhitneyJudge() {
+		Deployment d = deployment(true);
+		record(d.samples().stable(), 500, 1.0, 0.2, 21);
+		record(d.samples().canary(), 60, 3.0, 0.2, 22);
+
+		JudgeReport mw = health.check(d).judges().get("mann_whitney");
+
+		assertThat(mw.verdict()).isEqualTo(Verdict.FAIL);
+		assertThat(mw.statistics()).containsEntry("method", "normal");
+		assertThat((Double) mw.statistics().get("median_increase_ms")).isBetween(1.9, 2.1);
+	}
+
+	@Test
+	void sequentialModeCountsLooksAndCatchesASlowdown() {
+		Deployment d = deployment(true);
+		record(d.samples().stable(), 300, 0.15, 0.03, 23);
+		record(d.samples().canary(), 30, 0.15, 0.03, 24);
+
+		JudgeReport first = health.check(d, AnalysisMode.SEQUENTIAL).judges().get("welch");
+		JudgeReport second = health.check(d, AnalysisMode.SEQUENTIAL).judges().get("welch");
+		record(d.samples().canary(), 30, 10.15, 0.05, 25);
+		JudgeReport third = health.check(d, AnalysisMode.SEQUENTIAL).judges().get("welch");
+
+		assertThat(first.statistics()).containsEntry("mode", "sequential").containsEntry("look", 1);
+		assertThat(first.verdict()).isEqualTo(Verdict.PASS);
+		assertThat(second.statistics()).containsEntry("look", 2);
+		assertThat(third.verdict()).isEqualTo(Verdict.FAIL);
+		assertThat(health.check(d).judges().get("welch").statistics()).doesNotContainKey("mode");
+	}
+
+	@Test
+	void aSequentialTestBelongsToItsPeriod() {
+		Deployment d = deployment(true);
+		record(d.samples().stable(), 300, 0.15, 0.03, 26);
+		record(d.samples().canary(), 30, 0.15, 0.03, 27);
+		health.check(d, AnalysisMode.SEQUENTIAL);
+
+		Deployment next = deployment(true);
+		record(next.samples().stable(), 300, 0.15, 0.03, 28);
+		record(next.samples().canary(), 30, 0.15, 0.03, 29);
+
+		assertThat(health.check(next, AnalysisMode.SEQUENTIAL).judges().get("welch").statistics()).containsEntry("look", 1);
 	}
 
 	private static String json(HealthReport report) {

@@ -112,6 +112,9 @@ class ApiErrorsTest {
 				arguments("GET", "/admin/power-analysis?effect_size=-1", null, null, 400, "effect"),
 				arguments("GET", "/admin/power-analysis?effect_size=NaN", null, null, 400, "effect"),
 				arguments("GET", "/admin/power-analysis?effect_size=Infinity", null, null, 400, "effect"),
+				arguments("GET", "/admin/check-canary-health?mode=bayesian", null, null, 400, "mode must be"),
+				arguments("GET", "/admin/events?limit=0", null, null, 400, "limit must be between 1 and 10000"),
+				arguments("GET", "/admin/events?limit=abc", null, null, 400, "Parameter 'limit' must be a number"),
 				arguments("GET", "/admin/nothing-here", null, null, 404, "/admin/nothing-here"));
 	}
 

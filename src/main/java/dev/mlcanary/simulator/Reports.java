@@ -34,6 +34,22 @@ final class Reports {
 		lines.add(INDENT + latencyRow(r, "stable"));
 		lines.add(INDENT + latencyRow(r, "canary"));
 		lines.add(INDENT + "increase  " + signed(r.path("latency_increase_ms")) + " ms (canary mean - stable mean)");
+		lines.addAll(judges(r));
+		return lines;
+	}
+
+	/** The overall verdict and one line per judge: its verdict and its reason. */
+	static List<String> judges(JsonNode r) {
+		List<String> lines = new ArrayList<>();
+		JsonNode judges = r.path("judges");
+		if (!judges.isObject() || judges.isEmpty()) {
+			return lines;
+		}
+		lines.add(INDENT + "judges    overall " + r.path("verdict").asString("?"));
+		for (var entry : judges.properties()) {
+			lines.add(INDENT + String.format(Locale.ROOT, "  %-13s %-12s %s", entry.getKey(),
+					entry.getValue().path("verdict").asString("?"), entry.getValue().path("reason").asString("")));
+		}
 		return lines;
 	}
 

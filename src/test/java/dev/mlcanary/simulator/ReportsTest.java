@@ -8,6 +8,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReportsTest {
 
 	@Test
+	void eachJudgeGetsALineWithItsVerdictAndReason() {
+		String text = String.join("\n", Reports.judges(json("""
+				{'verdict': 'FAIL', 'judges': {
+				  'welch': {'verdict': 'FAIL', 'reason': 'Mean latency: canary above stable by 6.6 ms.'},
+				  'agreement': {'verdict': 'INCONCLUSIVE', 'reason': 'Prediction agreement: need 100.'}}}""")));
+
+		assertThat(text).contains("judges    overall FAIL")
+			.containsPattern("welch +FAIL +Mean latency: canary above stable by 6.6 ms.")
+			.containsPattern("agreement +INCONCLUSIVE +Prediction agreement: need 100.");
+		assertThat(Reports.judges(json("{'verdict': 'INCONCLUSIVE'}"))).isEmpty();
+	}
+
+	@Test
 	void aHealthReportShowsVerdictStatisticsAndALatencyTable() {
 		String text = String.join("\n", Reports.health(json("""
 				{'alert_triggered': true, 'message': 'ALERT: Canary latency is significantly higher than stable.',

@@ -17,28 +17,49 @@ import dev.mlcanary.model.LoadedModel;
  * @param canaryStartTime when the canary was deployed, or {@code null}
  * @param generation incremented by every change; identifies this snapshot
  * @param samples latency windows of the current deployment period
+ * @param rollout the automated rollout driving the canary, or {@code null} when operators drive it by hand
  */
 public record Deployment(LoadedModel stable, LoadedModel canary, double weight, boolean slowdown,
-		Instant canaryStartTime, long generation, LatencyWindows samples) {
+		Instant canaryStartTime, long generation, LatencyWindows samples, Rollout rollout) {
+
+	/** A snapshot without an automated rollout. */
+	public Deployment(LoadedModel stable, LoadedModel canary, double weight, boolean slowdown, Instant canaryStartTime,
+			long generation, LatencyWindows samples) {
+		this(stable, canary, weight, slowdown, canaryStartTime, generation, samples, null);
+	}
 
 	public boolean hasCanary() {
 		return canary != null;
 	}
 
-	Deployment withCanary(LoadedModel model, double canaryWeight, Instant now, LatencyWindows fresh) {
-		return new Deployment(stable, model, canaryWeight, slowdown, now, generation + 1, fresh);
+	public boolean hasRollout() {
+		return rollout != null;
+	}
+
+	Deployment withCanary(LoadedModel model, double canaryWeight, Instant now, LatencyWindows fresh, Rollout automation) {
+		return new Deployment(stable, model, canaryWeight, slowdown, now, generation + 1, fresh, automation);
 	}
 
 	Deployment promoted(LatencyWindows fresh) {
-		return new Deployment(canary, null, weight, slowdown, null, generation + 1, fresh);
+		return new Deployment(canary, null, weight, slowdown, null, generation + 1, fresh, null);
 	}
 
 	Deployment rolledBack(LatencyWindows fresh) {
-		return new Deployment(stable, null, weight, slowdown, null, generation + 1, fresh);
+		return new Deployment(stable, null, weight, slowdown, null, generation + 1, fresh, null);
 	}
 
 	Deployment withSlowdown(boolean on) {
-		return new Deployment(stable, canary, weight, on, canaryStartTime, generation + 1, samples);
+		return new Deployment(stable, canary, weight, on, canaryStartTime, generation + 1, samples, rollout);
+	}
+
+	/**
+	 * The rollout moved on. A new step changes the canary's weight and starts fresh latency windows, so
+	 * that each step is judged only on traffic served at its own weight; a change of phase alone keeps them.
+	 */
+	Deployment withRollout(Rollout next, LatencyWindows fresh) {
+		boolean newStep = next.step() != rollout.step();
+		return new Deployment(stable, canary, next.weight(), slowdown, canaryStartTime, generation + 1,
+				newStep ? fresh : samples, next);
 	}
 
 }

@@ -21,6 +21,10 @@ public final class DeploymentConflictException extends RuntimeException {
 				+ ", the request expected " + expected + "; re-read /admin/status and retry.");
 	}
 
+	static DeploymentConflictException noRollout() {
+		return new DeploymentConflictException("No automated rollout is running, so there is no rollout step to change.");
+	}
+
 	static DeploymentConflictException noCanary(String action) {
 		return new DeploymentConflictException("No canary is deployed, so there is nothing to " + action + ".");
 	}

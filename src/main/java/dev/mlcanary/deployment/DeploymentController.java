@@ -7,6 +7,7 @@ import dev.mlcanary.model.ModelManifest;
 import dev.mlcanary.model.ModelStore;
 import dev.mlcanary.system.CanaryProperties;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -33,17 +34,35 @@ class DeploymentController {
 
 	private final CanaryProperties properties;
 
-	DeploymentController(DeploymentService deployments, ModelStore models, CanaryProperties properties) {
+	private final ObjectProvider<RolloutMonitor> rollouts;
+
+	DeploymentController(DeploymentService deployments, ModelStore models, CanaryProperties properties,
+			ObjectProvider<RolloutMonitor> rollouts) {
 		this.deployments = deployments;
 		this.models = models;
 		this.properties = properties;
+		this.rollouts = rollouts;
 	}
 
-	record DeployRequest(String version, String modelPath, Double weight, Long expectedGeneration) {
+	record DeployRequest(String version, String modelPath, Double weight, StrategyRequest strategy,
+			Long expectedGeneration) {
+	}
+
+	/**
+	 * An automated rollout: {@code {"steps": [10, 25, 50, 100], "interval": "30s", "auto_rollback": true,
+	 * "auto_promote": true}}. {@code interval} is a string ({@code "30s"}, {@code "2m"}, {@code "1h"}) or a
+	 * number of seconds, hence untyped here; the booleans default to true.
+	 */
+	record StrategyRequest(List<Double> steps, Object interval, Boolean autoRollback, Boolean autoPromote) {
+
+		RolloutStrategy parse() {
+			return RolloutStrategy.parse(steps, interval, autoRollback, autoPromote);
+		}
+
 	}
 
 	record DeployResponse(String status, String message, String canaryVersion, String modelPath,
-			Instant canaryStartTime, double weight, long generation) {
+			Instant canaryStartTime, double weight, long generation, RolloutView rollout) {
 	}
 
 	record PromoteResponse(String status, String message, String previousStableModel, String newStableModel,
@@ -60,7 +79,7 @@ class DeploymentController {
 	record StatusResponse(String stableVersion, String stableModelPath, String canaryVersion,
 			String canaryModelPath, Double canaryWeight, Instant canaryStartTime, boolean simulateSlowdown,
 			double slowdownDelayMs, long generation, int stableSampleCount, int canarySampleCount,
-			long stableRequestCount, long canaryRequestCount) {
+			long stableRequestCount, long canaryRequestCount, RolloutView rollout) {
 	}
 
 	record ModelView(String version, String modelPath, String role, ModelManifest manifest) {
@@ -74,12 +93,16 @@ class DeploymentController {
 			@RequestParam(name = "expected_generation", required = false) Long expectedGeneration,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
 		Long expected = ExpectedGeneration.resolve(request.expectedGeneration(), expectedGeneration, ifMatch);
-		Deployment after = deployments.deployCanary(request.version(), request.modelPath(), request.weight(), expected)
+		RolloutStrategy strategy = request.strategy() == null ? null : request.strategy().parse();
+		Deployment after = deployments
+			.deployCanary(request.version(), request.modelPath(), request.weight(), strategy, expected)
 			.after();
 		String version = after.canary().version();
+		String automated = strategy == null ? "" : " Automated rollout: " + strategy.describe() + ".";
 		return tagged(after, new DeployResponse("success",
-				"Canary " + version + " deployed; it receives " + percent(after.weight()) + " of /predict traffic.", version,
-				after.canary().modelPath(), after.canaryStartTime(), after.weight(), after.generation()));
+				"Canary " + version + " deployed; it receives " + percent(after.weight()) + " of /predict traffic." + automated,
+				version, after.canary().modelPath(), after.canaryStartTime(), after.weight(), after.generation(),
+				rolloutView(after)));
 	}
 
 	@PostMapping("/promote-canary")
@@ -123,7 +146,7 @@ class DeploymentController {
 				d.hasCanary() ? d.canary().version() : null, d.hasCanary() ? d.canary().modelPath() : null,
 				d.hasCanary() ? d.weight() : null, d.canaryStartTime(), d.slowdown(), delayMillis(), d.generation(),
 				d.samples().stable().size(), d.samples().canary().size(), d.samples().stable().recordedCount(),
-				d.samples().canary().recordedCount()));
+				d.samples().canary().recordedCount(), rolloutView(d)));
 	}
 
 	@GetMapping("/models")
@@ -134,6 +157,14 @@ class DeploymentController {
 			.map(e -> new ModelView(e.version(), e.modelPath(), roleOf(d, e.version()), e.manifest()))
 			.toList();
 		return new ModelsResponse(properties.modelDir().toString(), views);
+	}
+
+	private RolloutView rolloutView(Deployment d) {
+		if (!d.hasRollout()) {
+			return null;
+		}
+		RolloutMonitor monitor = rollouts.getIfAvailable();
+		return RolloutView.of(d, monitor == null ? RolloutMonitor.Schedule.NONE : monitor.schedule(d));
 	}
 
 	/** The deployment's generation as ETag: what a client sends back in {@code If-Match}. */

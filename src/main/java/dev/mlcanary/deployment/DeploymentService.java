@@ -21,11 +21,38 @@ public interface DeploymentService {
 	 */
 	Transition deployCanary(String version, String modelPath, Double weight, Long expectedGeneration);
 
+	/**
+	 * Deploys a canary, optionally driven by an automated rollout. (A default method, like
+	 * {@link #updateRollout}, so that implementations without rollouts, such as test doubles, need not change.)
+	 * @param weight share of traffic, or {@code null} for the configured default; must be {@code null}
+	 * with a strategy, whose first step gives the weight
+	 * @param strategy the automated rollout, or {@code null} for none
+	 * @param expectedGeneration the generation the caller expects to change, or {@code null}
+	 */
+	default Transition deployCanary(String version, String modelPath, Double weight, RolloutStrategy strategy,
+			Long expectedGeneration) {
+		if (strategy == null) {
+			return deployCanary(version, modelPath, weight, expectedGeneration);
+		}
+		throw new UnsupportedOperationException(getClass().getSimpleName() + " does not run automated rollouts");
+	}
+
 	Transition promoteCanary(Long expectedGeneration);
 
 	Transition rollbackCanary(Long expectedGeneration);
 
 	Transition toggleSlowdown(Long expectedGeneration);
+
+	/**
+	 * Moves the automated rollout of the current canary to another step and/or phase. A new step sets the
+	 * canary's weight to that step's and starts fresh latency windows; a change of phase alone keeps them.
+	 * Only the rollout automation calls this; it always says which generation it analysed.
+	 * @throws DeploymentConflictException if the deployment is no longer at {@code expectedGeneration} or has
+	 * no automated rollout
+	 */
+	default Transition updateRollout(int step, RolloutPhase phase, long expectedGeneration) {
+		throw new UnsupportedOperationException(getClass().getSimpleName() + " does not run automated rollouts");
+	}
 
 	/** What a transition changed. */
 	record Transition(Deployment before, Deployment after) {

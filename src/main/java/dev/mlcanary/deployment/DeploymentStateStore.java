@@ -15,10 +15,12 @@ import java.util.Locale;
 import java.util.Optional;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Keeps the deployment in {@code <state-dir>/deployment.json} so that a restart, or a crash at any
@@ -130,7 +132,7 @@ final class DeploymentStateStore {
 		}
 		SavedDeployment state;
 		try {
-			state = json.readValue(bytes, SavedDeployment.class);
+			state = json.readValue(upgraded(bytes), SavedDeployment.class);
 		}
 		catch (JacksonException ex) {
 			throw new UnreadableStateException("it is not a valid state file (" + ex.getOriginalMessage() + ")", ex);
@@ -143,6 +145,27 @@ final class DeploymentStateStore {
 			throw new UnreadableStateException("it does not describe a deployment: " + problem, null);
 		}
 		return Optional.of(state);
+	}
+
+	/**
+	 * A format 1 file (written before automated rollouts) is the format 2 layout without {@code rollout}:
+	 * it reads as a deployment without one. Anything else is read as it is, and judged by
+	 * {@link SavedDeployment#problem()}.
+	 */
+	private byte[] upgraded(byte[] bytes) {
+		JsonNode tree;
+		try {
+			tree = json.readTree(bytes);
+		}
+		catch (JacksonException ex) {
+			return bytes; // reading it again reports the error
+		}
+		if (tree instanceof ObjectNode object && !object.has("rollout") && object.path("format_version").isInt()
+				&& object.get("format_version").intValue() == SavedDeployment.FORMAT_VERSION_WITHOUT_ROLLOUT) {
+			object.putNull("rollout");
+			return json.writeValueAsBytes(object);
+		}
+		return bytes;
 	}
 
 	/**

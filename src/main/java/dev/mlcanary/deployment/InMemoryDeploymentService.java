@@ -2,6 +2,7 @@ package dev.mlcanary.deployment;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -58,10 +59,21 @@ class InMemoryDeploymentService implements DeploymentService {
 
 	@Override
 	public Transition deployCanary(String version, String modelPath, Double weight, Long expectedGeneration) {
+		return deployCanary(version, modelPath, weight, null, expectedGeneration);
+	}
+
+	@Override
+	public Transition deployCanary(String version, String modelPath, Double weight, RolloutStrategy strategy,
+			Long expectedGeneration) {
 		if ((version == null) == (modelPath == null)) {
 			throw BadRequestException.because("Give exactly one of \"version\" (e.g. \"v2\") or \"model_path\" (e.g. \"models/model_v2.ser\").");
 		}
-		double canaryWeight = weight == null ? properties.weight() : weight;
+		if (strategy != null && weight != null) {
+			throw BadRequestException.because("Give either \"weight\" or \"strategy\", not both: with a strategy the canary "
+					+ "starts at the first step (" + RolloutStrategy.format(strategy.percent(0)) + "%) and the strategy "
+					+ "moves its weight.");
+		}
+		double canaryWeight = strategy != null ? strategy.weight(0) : weight == null ? properties.weight() : weight;
 		if (!(canaryWeight > 0 && canaryWeight <= 1)) {
 			throw BadRequestException.because("weight must be a number greater than 0 and at most 1, was " + weight + ".");
 		}
@@ -75,8 +87,11 @@ class InMemoryDeploymentService implements DeploymentService {
 			if (model.version().equals(before.stable().version())) {
 				throw DeploymentConflictException.alreadyStable(model.version());
 			}
-			Deployment after = before.withCanary(model, canaryWeight, clock.instant(), windows());
-			return publish(before, after, "deployed canary " + model.version() + " at weight " + canaryWeight);
+			Instant now = clock.instant();
+			Rollout rollout = strategy == null ? null : Rollout.start(strategy, now);
+			Deployment after = before.withCanary(model, canaryWeight, now, windows(), rollout);
+			return publish(before, after, "deployed canary " + model.version() + " at weight " + canaryWeight
+					+ (rollout == null ? "" : " with an automated rollout: " + strategy.describe()));
 		}
 	}
 
@@ -102,6 +117,24 @@ class InMemoryDeploymentService implements DeploymentService {
 			Deployment before = requireGeneration(current(), expectedGeneration);
 			return publish(before, before.withSlowdown(!before.slowdown()),
 					"canary slowdown " + (before.slowdown() ? "disabled" : "enabled"));
+		}
+	}
+
+	@Override
+	public Transition updateRollout(int step, RolloutPhase phase, long expectedGeneration) {
+		synchronized (transitions) {
+			Deployment before = requireGeneration(current(), expectedGeneration);
+			if (!before.hasRollout()) {
+				throw DeploymentConflictException.noRollout();
+			}
+			Rollout rollout = before.rollout();
+			if (step < 0 || step >= rollout.strategy().stepCount()) {
+				throw new IllegalArgumentException("step " + step + " is not a step of " + rollout.strategy().describe());
+			}
+			Rollout next = rollout.moved(step, phase, clock.instant());
+			return publish(before, before.withRollout(next, windows()),
+					"automated rollout of " + before.canary().version() + " " + phase.label() + " at " + next.describeStep()
+							+ ", weight " + next.weight());
 		}
 	}
 
@@ -176,7 +209,7 @@ class InMemoryDeploymentService implements DeploymentService {
 		LoadedModel stable = models.loadVersion(saved.stableVersion());
 		LoadedModel canary = saved.canaryVersion() == null ? null : models.loadVersion(saved.canaryVersion());
 		return new Deployment(stable, canary, saved.weight(), saved.slowdown(), saved.canaryStartTime(),
-				saved.generation(), windows());
+				saved.generation(), windows(), saved.rollout() == null ? null : saved.rollout().toRollout());
 	}
 
 	private static Deployment requireGeneration(Deployment deployment, Long expected) {

@@ -19,7 +19,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Trains the bundled models on a synthetic churn data set: {@code v1} with Smile's logistic
  * regression, {@code v2} on the same rows plus Gaussian feature noise (sd 0.01, as the prototype
- * does). Same seed, same bytes: the model files are reproducible, only {@code created_at} differs.
+ * does), and {@code v3} on the same rows with their labels shuffled: a model that serves as fast as the
+ * others but has learned nothing, so that a canary analysis which looks only at latency passes it.
+ * Same seed, same bytes: the model files are reproducible, only {@code created_at} differs. Each
+ * version draws from its own random stream ({@code seed + 1} for v2's noise, {@code seed + 2} for
+ * v3's shuffle), so adding a version never changes the bytes of an earlier one.
  *
  * <p>Usage: {@code java -jar ml-canary.jar train [--out models] [--seed 20261126]}
  */
@@ -33,6 +37,9 @@ public final class ModelTrainer {
 
 	static final double V2_NOISE_SD = 0.01;
 
+	/** Offset of v3's label shuffle from the seed; v2's noise uses {@code seed + 1}. */
+	static final long V3_SHUFFLE_SEED_OFFSET = 2;
+
 	private final long seed;
 
 	private final Clock clock;
@@ -45,7 +52,7 @@ public final class ModelTrainer {
 	}
 
 	static final String USAGE = "Usage: java -jar ml-canary.jar train [--out DIR] [--seed N]\n"
-			+ "  Trains v1 and v2 on the synthetic churn data and writes them with their manifests into DIR (default models).";
+			+ "  Trains v1, v2 and v3 on the synthetic churn data and writes them with their manifests into DIR (default models).";
 
 	/** Command-line entry: 0 on success, 2 for a usage error (the message and the usage are printed). */
 	public static int run(String[] args) {
@@ -102,6 +109,8 @@ public final class ModelTrainer {
 		SyntheticChurnData.Rows training = all.slice(0, TRAINING_ROWS);
 		SyntheticChurnData.Rows holdout = all.slice(TRAINING_ROWS, ROWS);
 		SyntheticChurnData.Rows noisy = training.withFeatureNoise(V2_NOISE_SD, new SplittableRandom(seed + 1));
+		SyntheticChurnData.Rows shuffled = training
+			.withShuffledLabels(new SplittableRandom(seed + V3_SHUFFLE_SEED_OFFSET));
 		try {
 			Files.createDirectories(dir);
 		}
@@ -111,7 +120,12 @@ public final class ModelTrainer {
 		return java.util.List.of(
 				write(dir, "v1", training, holdout, "Logistic regression on the synthetic churn training rows."),
 				write(dir, "v2", noisy, holdout,
-						"v1's training rows plus Gaussian feature noise (sd " + V2_NOISE_SD + "): a near-identical candidate."));
+						"v1's training rows plus Gaussian feature noise (sd " + V2_NOISE_SD + "): a near-identical candidate."),
+				write(dir, "v3", shuffled, holdout,
+						"A deliberately bad candidate: v1's training rows with their labels shuffled (seeded), so it has "
+								+ "learned nothing real. It serves as fast as v1 and takes the same 5 features, but its "
+								+ "predictions are no better than chance (see holdout_auc and holdout_accuracy); a latency "
+								+ "check passes it, only comparing its predictions with stable's catches it."));
 	}
 
 	private ModelManifest write(Path dir, String version, SyntheticChurnData.Rows training,

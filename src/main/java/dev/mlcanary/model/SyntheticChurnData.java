@@ -48,6 +48,25 @@ final class SyntheticChurnData {
 			return new Rows(xs, y.clone());
 		}
 
+		/**
+		 * The same feature vectors with their labels permuted (Fisher-Yates, driven by {@code random}):
+		 * the share of churners stays, every link between features and label is gone.
+		 */
+		Rows withShuffledLabels(SplittableRandom random) {
+			int[] ys = y.clone();
+			for (int i = ys.length - 1; i > 0; i--) {
+				int j = random.nextInt(i + 1);
+				int swap = ys[i];
+				ys[i] = ys[j];
+				ys[j] = swap;
+			}
+			double[][] xs = new double[x.length][];
+			for (int i = 0; i < x.length; i++) {
+				xs[i] = x[i].clone();
+			}
+			return new Rows(xs, ys);
+		}
+
 	}
 
 	static Rows generate(int n, SplittableRandom random) {

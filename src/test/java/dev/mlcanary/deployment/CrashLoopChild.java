@@ -34,6 +34,8 @@ import org.springframework.util.unit.DataSize;
  */
 final class CrashLoopChild {
 
+	private static final int FORMAT = SavedDeployment.FORMAT_VERSION;
+
 	static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
 
 	private static final double[] WEIGHTS = { 0.05, 0.1, 0.25, 0.5, 1.0 };
@@ -65,22 +67,22 @@ final class CrashLoopChild {
 			SavedDeployment after;
 			Supplier<DeploymentService.Transition> call;
 			if (dice < 2) {
-				after = new SavedDeployment(1, s.stableVersion(), s.canaryVersion(), s.weight(), !s.slowdown(),
+				after = new SavedDeployment(FORMAT, s.stableVersion(), s.canaryVersion(), s.weight(), !s.slowdown(),
 						s.canaryStartTime(), next);
 				call = () -> service.toggleSlowdown(expected);
 			}
 			else if (!before.hasCanary()) {
 				String other = s.stableVersion().equals("v1") ? "v2" : "v1";
 				double weight = WEIGHTS[random.nextInt(WEIGHTS.length)];
-				after = new SavedDeployment(1, s.stableVersion(), other, weight, s.slowdown(), clock.instant, next);
+				after = new SavedDeployment(FORMAT, s.stableVersion(), other, weight, s.slowdown(), clock.instant, next);
 				call = () -> service.deployCanary(other, null, weight, expected);
 			}
 			else if (dice < 6) {
-				after = new SavedDeployment(1, s.canaryVersion(), null, s.weight(), s.slowdown(), null, next);
+				after = new SavedDeployment(FORMAT, s.canaryVersion(), null, s.weight(), s.slowdown(), null, next);
 				call = () -> service.promoteCanary(expected);
 			}
 			else {
-				after = new SavedDeployment(1, s.stableVersion(), null, s.weight(), s.slowdown(), null, next);
+				after = new SavedDeployment(FORMAT, s.stableVersion(), null, s.weight(), s.slowdown(), null, next);
 				call = () -> service.rollbackCanary(expected);
 			}
 			send(out, "BEGIN " + after);

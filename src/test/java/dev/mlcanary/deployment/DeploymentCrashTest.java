@@ -43,6 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DeploymentCrashTest {
 
+	private static final int FORMAT = SavedDeployment.FORMAT_VERSION;
+
 	private static final int KILLS = 24;
 
 	private static final int MAX_ACKS_PER_RUN = 30;
@@ -89,7 +91,7 @@ class DeploymentCrashTest {
 		long started = System.nanoTime();
 		int endedAtAck = 0;
 		int endedAtDurableBegin = 0;
-		String previous = new SavedDeployment(1, "v1", null, 0.1, false, null, 1).toString();
+		String previous = new SavedDeployment(FORMAT, "v1", null, 0.1, false, null, 1).toString();
 		List<Integer> generations = new ArrayList<>();
 
 		for (int kill = 0; kill < KILLS; kill++) {

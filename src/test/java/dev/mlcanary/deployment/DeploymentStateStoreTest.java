@@ -20,12 +20,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DeploymentStateStoreTest {
 
+	private static final int FORMAT = SavedDeployment.FORMAT_VERSION;
+
 	private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-02T03:04:05.678Z"), ZoneOffset.UTC);
 
-	private static final SavedDeployment WITH_CANARY = new SavedDeployment(1, "v1", "v2", 0.25, true,
+	private static final SavedDeployment WITH_CANARY = new SavedDeployment(FORMAT, "v1", "v2", 0.25, true,
 			Instant.parse("2026-01-02T03:00:00.123456789Z"), 7);
 
-	private static final SavedDeployment STABLE_ONLY = new SavedDeployment(1, "v2", null, 0.25, false, null, 8);
+	private static final SavedDeployment STABLE_ONLY = new SavedDeployment(FORMAT, "v2", null, 0.25, false, null, 8);
 
 	@TempDir
 	Path dir;
@@ -46,7 +48,7 @@ class DeploymentStateStoreTest {
 
 		String json = Files.readString(dir.resolve("deployment.json"));
 
-		assertThat(json).contains("\"format_version\" : 1", "\"stable_version\" : \"v1\"", "\"canary_version\" : \"v2\"",
+		assertThat(json).contains("\"format_version\" : 2", "\"stable_version\" : \"v1\"", "\"canary_version\" : \"v2\"",
 				"\"weight\" : 0.25", "\"slowdown\" : true", "\"canary_start_time\" : \"2026-01-02T03:00:00.123456789Z\"",
 				"\"generation\" : 7");
 	}
@@ -106,7 +108,7 @@ class DeploymentStateStoreTest {
 	@ParameterizedTest
 	@ValueSource(strings = { "", "{", "null", "[]", "{\"format_version\": 1}", "not json at all",
 			"{\"format_version\": 1, \"stable_version\": \"v1\", \"canary_version\": null, \"weight\": 0.1, \"slowdown\": false, \"canary_start_time\": null, \"generation\": 3} trailing",
-			"{\"format_version\": 2, \"stable_version\": \"v1\", \"canary_version\": null, \"weight\": 0.1, \"slowdown\": false, \"canary_start_time\": null, \"generation\": 3}",
+			"{\"format_version\": 3, \"stable_version\": \"v1\", \"canary_version\": null, \"weight\": 0.1, \"slowdown\": false, \"canary_start_time\": null, \"generation\": 3, \"rollout\": null}",
 			"{\"format_version\": 1, \"stable_version\": \"v1\", \"canary_version\": null, \"weight\": 0, \"slowdown\": false, \"canary_start_time\": null, \"generation\": 3}",
 			"{\"format_version\": 1, \"stable_version\": \"v1\", \"canary_version\": null, \"weight\": 0.1, \"slowdown\": false, \"canary_start_time\": null, \"generation\": 0}",
 			"{\"format_version\": 1, \"stable_version\": \"v1\", \"canary_version\": \"v1\", \"weight\": 0.1, \"slowdown\": false, \"canary_start_time\": \"2026-01-01T00:00:00Z\", \"generation\": 3}",

@@ -27,6 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @ExtendWith(OutputCaptureExtension.class)
 class InMemoryDeploymentServiceTest {
 
+	private static final int FORMAT = SavedDeployment.FORMAT_VERSION;
+
 	private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
 
 	private static final ModelStore BUNDLED = new ModelStore(Path.of("models"));
@@ -38,7 +40,7 @@ class InMemoryDeploymentServiceTest {
 	void withoutAStateFileTheConfiguredStableServesAtGenerationOne() {
 		InMemoryDeploymentService service = service(BUNDLED);
 
-		assertThat(SavedDeployment.of(service.current())).isEqualTo(new SavedDeployment(1, "v1", null, 0.1, false, null, 1));
+		assertThat(SavedDeployment.of(service.current())).isEqualTo(new SavedDeployment(FORMAT, "v1", null, 0.1, false, null, 1));
 		assertThat(dir.resolve("deployment.json")).as("nothing to save until something changes").doesNotExist();
 	}
 
@@ -52,7 +54,7 @@ class InMemoryDeploymentServiceTest {
 		Deployment restored = service(BUNDLED).current();
 
 		assertThat(SavedDeployment.of(restored))
-			.isEqualTo(new SavedDeployment(1, "v1", "v2", 0.25, true, CLOCK.instant(), 3));
+			.isEqualTo(new SavedDeployment(FORMAT, "v1", "v2", 0.25, true, CLOCK.instant(), 3));
 		assertThat(restored.canary().modelPath()).isEqualTo("models/model_v2.ser");
 		assertThat(restored.samples().canary().recordedCount()).as("latencies are measured afresh").isZero();
 	}
@@ -125,7 +127,7 @@ class InMemoryDeploymentServiceTest {
 
 		InMemoryDeploymentService service = service(BUNDLED);
 
-		assertThat(SavedDeployment.of(service.current())).isEqualTo(new SavedDeployment(1, "v1", null, 0.1, false, null, 1));
+		assertThat(SavedDeployment.of(service.current())).isEqualTo(new SavedDeployment(FORMAT, "v1", null, 0.1, false, null, 1));
 		assertThat(files()).containsExactly("deployment.json.corrupt-20260102T030405Z");
 		assertOneErrorLine(output, "is not a valid state file", "moved it to deployment.json.corrupt-20260102T030405Z",
 				"serving the configured stable version v1");
@@ -135,7 +137,7 @@ class InMemoryDeploymentServiceTest {
 
 	@Test
 	void aFileNamingAMissingModelIsSetAside(CapturedOutput output) throws IOException {
-		new DeploymentStateStore(dir, CLOCK).save(new SavedDeployment(1, "v1", "v9", 0.5, false, CLOCK.instant(), 4));
+		new DeploymentStateStore(dir, CLOCK).save(new SavedDeployment(FORMAT, "v1", "v9", 0.5, false, CLOCK.instant(), 4));
 
 		InMemoryDeploymentService service = service(BUNDLED);
 
@@ -152,7 +154,7 @@ class InMemoryDeploymentServiceTest {
 		byte[] bytes = Files.readAllBytes(models.resolve("model_v2.ser"));
 		bytes[bytes.length - 1] ^= 1;
 		Files.write(models.resolve("model_v2.ser"), bytes);
-		new DeploymentStateStore(dir, CLOCK).save(new SavedDeployment(1, "v2", null, 0.1, false, null, 9));
+		new DeploymentStateStore(dir, CLOCK).save(new SavedDeployment(FORMAT, "v2", null, 0.1, false, null, 9));
 
 		InMemoryDeploymentService service = service(new ModelStore(models));
 

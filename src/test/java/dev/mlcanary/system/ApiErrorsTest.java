@@ -81,7 +81,7 @@ class ApiErrorsTest {
 				arguments("POST", "/predict", "application/json", big, 413, "65536 bytes"),
 				arguments("GET", "/predict", null, null, 405, "use POST"),
 				// /admin/deploy-canary: model references and options
-				arguments("POST", "/admin/deploy-canary", "application/json", "{\"version\": \"v9\"}", 404, "Available versions: v1, v2"),
+				arguments("POST", "/admin/deploy-canary", "application/json", "{\"version\": \"v9\"}", 404, "Available versions: v1, v2, v3"),
 				arguments("POST", "/admin/deploy-canary", "application/json", "{\"model_path\": \"models/model_v9.ser\"}", 404, "No model file"),
 				arguments("POST", "/admin/deploy-canary", "application/json", "{\"model_path\": \"../../etc/passwd\"}", 400, "outside the model directory"),
 				arguments("POST", "/admin/deploy-canary", "application/json", "{\"model_path\": \"/etc/passwd\"}", 400, "outside the model directory"),
@@ -154,7 +154,7 @@ class ApiErrorsTest {
 	void unknownVersionListsTheAvailableOnes() {
 		MvcTestResult result = exchange("POST", "/admin/deploy-canary", "application/json", "{\"version\": \"v9\"}");
 
-		assertThat(result).bodyJson().extractingPath("$.available_versions").asArray().containsExactly("v1", "v2");
+		assertThat(result).bodyJson().extractingPath("$.available_versions").asArray().containsExactly("v1", "v2", "v3");
 		assertThat(result).bodyJson().extractingPath("$.type").asString().isEqualTo("urn:ml-canary:problem:model-not-found");
 	}
 

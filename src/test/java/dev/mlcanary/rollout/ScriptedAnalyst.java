@@ -1,0 +1,59 @@
+package dev.mlcanary.rollout;
+
+import java.util.List;
+
+import dev.mlcanary.analysis.Verdict;
+import dev.mlcanary.deployment.Deployment;
+
+/**
+ * Answers the verdict a test sets, or asks the real health check when none is set. Scripted verdicts keep
+ * the state-machine tests independent of how many judges there are and how many samples each needs.
+ */
+final class ScriptedAnalyst implements CanaryAnalyst {
+
+	private final CanaryAnalyst real;
+
+	private volatile Verdict verdict;
+
+	private volatile Runnable during;
+
+	private volatile int calls;
+
+	ScriptedAnalyst(CanaryAnalyst real) {
+		this.real = real;
+	}
+
+	/** Every analysis answers {@code next} from now on; {@code null} asks the real health check. */
+	void answer(Verdict next) {
+		this.verdict = next;
+	}
+
+	/** Runs {@code action} inside the next analysis, as an operator acting at that very moment would. */
+	void duringNextAnalysis(Runnable action) {
+		this.during = action;
+	}
+
+	int calls() {
+		return calls;
+	}
+
+	void reset() {
+		verdict = null;
+		during = null;
+		calls = 0;
+	}
+
+	@Override
+	public Result analyse(Deployment deployment) {
+		calls++;
+		Runnable action = during;
+		during = null;
+		if (action != null) {
+			action.run();
+		}
+		Verdict scripted = verdict;
+		return scripted == null ? real.analyse(deployment)
+				: new Result(scripted, List.of("Scripted " + scripted + " for the test."), null);
+	}
+
+}

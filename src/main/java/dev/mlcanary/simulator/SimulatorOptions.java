@@ -18,7 +18,44 @@ import java.util.regex.Pattern;
  * @param token bearer token for {@code /admin/*} calls, or {@code null} for none
  * @param help whether {@code --help} was given
  */
-record SimulatorOptions(String baseUrl, int requests, long seed, String canaryVersion, String token, boolean help) {
+record SimulatorOptions(String baseUrl, int requests, long seed, String canaryVersion, String token, boolean help,
+		Scenario scenario) {
+
+	SimulatorOptions(String baseUrl, int requests, long seed, String canaryVersion, String token, boolean help) {
+		this(baseUrl, requests, seed, canaryVersion, token, help, Scenario.CLASSIC);
+	}
+
+	/** What the simulator plays. */
+	enum Scenario {
+
+		/** The prototype's flow: manual deploy, checks before and after a slowdown, rollback. */
+		CLASSIC("classic", "v2"),
+		/** A good canary promoted step by step by the automated rollout. */
+		PROGRESSIVE("progressive", "v2"),
+		/** A slowed-down canary rolled back automatically on latency. */
+		SLOW("slow", "v2"),
+		/** v3, fast but wrong, rolled back automatically by the agreement judge. */
+		BAD_MODEL("bad-model", "v3");
+
+		final String wireName;
+
+		final String defaultCanary;
+
+		Scenario(String wireName, String defaultCanary) {
+			this.wireName = wireName;
+			this.defaultCanary = defaultCanary;
+		}
+
+		static Scenario parse(String value) throws UsageException {
+			for (Scenario s : values()) {
+				if (s.wireName.equals(value)) {
+					return s;
+				}
+			}
+			throw new UsageException("--scenario must be one of classic, progressive, slow, bad-model; got '" + value + "'");
+		}
+
+	}
 
 	static final String DEFAULT_URL = "http://localhost:8000";
 
@@ -50,7 +87,11 @@ record SimulatorOptions(String baseUrl, int requests, long seed, String canaryVe
 			                          are sent until the phase has given both versions the health
 			                          check's min_samples new samples (at most 20 x N, >= 2000)
 			  --seed N                seed of the random feature vectors (default %d)
-			  --canary-version V      model version to deploy as canary (default %s)
+			  --scenario S            classic (default): the lifecycle above, checked by hand;
+			                          progressive: a good canary promoted step by step by the
+			                          automated rollout; slow: a slowed-down canary rolled back
+			                          automatically; bad-model: v3 rolled back by the agreement judge
+			  --canary-version V      model version to deploy as canary (default %s; v3 for bad-model)
 			  --token T               bearer token for /admin/* calls (default: $%s)
 			  --help                  show this help and exit
 
@@ -73,7 +114,8 @@ record SimulatorOptions(String baseUrl, int requests, long seed, String canaryVe
 		String url = DEFAULT_URL;
 		int requests = DEFAULT_REQUESTS;
 		long seed = DEFAULT_SEED;
-		String canaryVersion = DEFAULT_CANARY_VERSION;
+		String canaryVersion = null;
+		Scenario scenario = Scenario.CLASSIC;
 		String token = env.get(TOKEN_ENV);
 		String tokenSource = "$" + TOKEN_ENV;
 		boolean help = false;
@@ -110,6 +152,7 @@ record SimulatorOptions(String baseUrl, int requests, long seed, String canaryVe
 				case "--requests" -> requests = (int) number(name, require(name, value), 1, MAX_REQUESTS);
 				case "--seed" -> seed = number(name, require(name, value), Long.MIN_VALUE, Long.MAX_VALUE);
 				case "--canary-version" -> canaryVersion = version(require(name, value));
+				case "--scenario" -> scenario = Scenario.parse(require(name, value));
 				case "--token" -> {
 					token = require(name, value);
 					tokenSource = "--token";
@@ -117,12 +160,13 @@ record SimulatorOptions(String baseUrl, int requests, long seed, String canaryVe
 				default -> throw new UsageException("unknown option " + name);
 			}
 		}
-		return new SimulatorOptions(url, requests, seed, canaryVersion, token(token, tokenSource), help);
+		return new SimulatorOptions(url, requests, seed, canaryVersion == null ? scenario.defaultCanary : canaryVersion,
+				token(token, tokenSource), help, scenario);
 	}
 
 	private static boolean isKnown(String name) {
 		return switch (name) {
-			case "--url", "--requests", "--seed", "--canary-version", "--token" -> true;
+			case "--url", "--requests", "--seed", "--canary-version", "--token", "--scenario" -> true;
 			default -> false;
 		};
 	}

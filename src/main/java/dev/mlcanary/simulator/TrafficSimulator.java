@@ -81,6 +81,9 @@ public final class TrafficSimulator {
 			out.print(SimulatorOptions.USAGE);
 			return OK;
 		}
+		if (options.scenario() != SimulatorOptions.Scenario.CLASSIC) {
+			return new RolloutScenario(options, out, err, interactive).run();
+		}
 		return new TrafficSimulator(options, out, err, interactive).simulate();
 	}
 

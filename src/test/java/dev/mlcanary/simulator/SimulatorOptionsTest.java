@@ -106,4 +106,14 @@ class SimulatorOptionsTest {
 			.hasMessageContaining("$CANARY_ADMIN_TOKEN is not a valid bearer token");
 	}
 
+	@Test
+	void scenariosChooseTheirCanaryUnlessOneIsGiven() throws UsageException {
+		assertThat(parse().scenario()).isEqualTo(SimulatorOptions.Scenario.CLASSIC);
+		assertThat(parse("--scenario", "bad-model").canaryVersion()).isEqualTo("v3");
+		assertThat(parse("--scenario=progressive").canaryVersion()).isEqualTo("v2");
+		assertThat(parse("--scenario", "slow", "--canary-version", "v3").canaryVersion()).isEqualTo("v3");
+		assertThatThrownBy(() -> parse("--scenario", "chaos")).isInstanceOf(UsageException.class)
+			.hasMessageContaining("classic, progressive, slow, bad-model");
+	}
+
 }

@@ -27,6 +27,10 @@ final class RolloutScenario {
 
 	static final long MAX_SECONDS = 240;
 
+	/** Where one judge's sentence ends and the next begins in a rollout event's detail. */
+	private static final java.util.regex.Pattern JUDGE_SENTENCE = java.util.regex.Pattern
+		.compile("(?<=\\.) (?=Mean latency|Latency distribution|Tail latency|Errors|Prediction agreement)");
+
 	private final SimulatorOptions options;
 
 	private final PrintStream out;
@@ -191,7 +195,11 @@ final class RolloutScenario {
 			}
 		}
 		for (JsonNode e : events) {
-			say(e.path("action").asString() + ": " + firstSentence(e.path("detail").asString("")));
+			String[] parts = JUDGE_SENTENCE.split(e.path("detail").asString(""));
+			say(e.path("action").asString() + ": " + parts[0]);
+			for (int i = 1; i < parts.length; i++) {
+				say("  " + parts[i]);
+			}
 		}
 		return events;
 	}
@@ -200,9 +208,6 @@ final class RolloutScenario {
 		return events.isEmpty() ? "" : events.get(events.size() - 1).path("detail").asString("");
 	}
 
-	private static String firstSentence(String detail) {
-		return detail.length() > 300 ? detail.substring(0, 300) + " ..." : detail;
-	}
 
 	/** Leaves the service as it was: slowdown off, and the original stable back if the canary was promoted. */
 	private void cleanUp(String original, boolean promoted, boolean slowed) throws ServiceException, InterruptedException {

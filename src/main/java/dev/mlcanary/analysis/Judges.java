@@ -25,10 +25,8 @@ final class Judges {
 		LatencySummary s = e.stableSummary();
 		LatencySummary c = e.canarySummary();
 		JudgeReport.Builder numbers = JudgeReport.builder().put("stable_samples", s.count()).put("canary_samples", c.count());
-		if (s.count() < health.minSamples() || c.count() < health.minSamples()) {
-			return numbers.verdict(Verdict.INCONCLUSIVE, String.format(Locale.ROOT,
-					"Mean latency: need %d samples per version, have %d stable and %d canary.", health.minSamples(), s.count(),
-					c.count()));
+		if (tooFew(s, c)) {
+			return needMore(numbers, "Mean latency", s, c);
 		}
 		WelchTest welch = WelchTest.of(c, s, e.canary(), e.stable());
 		double increase = c.mean() - s.mean();
@@ -50,10 +48,8 @@ final class Judges {
 		LatencySummary c = e.canarySummary();
 		JudgeReport.Builder numbers = JudgeReport.builder().put("mode", "sequential").put("stable_samples", s.count())
 			.put("canary_samples", c.count());
-		if (s.count() < health.minSamples() || c.count() < health.minSamples()) {
-			return numbers.verdict(Verdict.INCONCLUSIVE, String.format(Locale.ROOT,
-					"Mean latency: need %d samples per version, have %d stable and %d canary.", health.minSamples(), s.count(),
-					c.count()));
+		if (tooFew(s, c)) {
+			return needMore(numbers, "Mean latency", s, c);
 		}
 		if (wrapped && test.looks() == 0) {
 			return numbers.verdict(Verdict.INCONCLUSIVE,
@@ -122,10 +118,8 @@ final class Judges {
 		LatencySummary s = e.stableSummary();
 		LatencySummary c = e.canarySummary();
 		JudgeReport.Builder numbers = JudgeReport.builder().put("stable_samples", s.count()).put("canary_samples", c.count());
-		if (s.count() < health.minSamples() || c.count() < health.minSamples()) {
-			return numbers.verdict(Verdict.INCONCLUSIVE, String.format(Locale.ROOT,
-					"Latency distribution: need %d samples per version, have %d stable and %d canary.", health.minSamples(),
-					s.count(), c.count()));
+		if (tooFew(s, c)) {
+			return needMore(numbers, "Latency distribution", s, c);
 		}
 		MannWhitney.Result test = MannWhitney.test(e.canary(), e.stable());
 		double medianIncrease = c.p50() - s.p50();
@@ -156,6 +150,16 @@ final class Judges {
 		return numbers.verdict(fail ? Verdict.FAIL : Verdict.PASS, String.format(Locale.ROOT,
 				"Errors: canary failed %d of %d requests, stable %d of %d (Fisher p = %.3g)%s.", e.canaryErrors(),
 				e.canaryCalls(), e.stableErrors(), e.stableCalls(), p, fail ? ", significantly more often" : ""));
+	}
+
+	private boolean tooFew(LatencySummary s, LatencySummary c) {
+		return s.count() < health.minSamples() || c.count() < health.minSamples();
+	}
+
+	private JudgeReport needMore(JudgeReport.Builder numbers, String what, LatencySummary s, LatencySummary c) {
+		return numbers.verdict(Verdict.INCONCLUSIVE, String.format(Locale.ROOT,
+				"%s: need %d samples per version, have %d stable and %d canary.", what, health.minSamples(), s.count(),
+				c.count()));
 	}
 
 }

@@ -33,6 +33,9 @@ public record RolloutStrategy(List<Double> steps, Duration interval, boolean aut
 
 	static final int MAX_STEPS = 20;
 
+	/** The smallest step: below 0.1% a canary sees too little traffic for any judge to decide. */
+	static final double MIN_STEP_PERCENT = 0.1;
+
 	private static final Pattern DURATION = Pattern.compile("(\\d{1,7})\\s*([smh]?)");
 
 	public RolloutStrategy {
@@ -77,8 +80,8 @@ public record RolloutStrategy(List<Double> steps, Duration interval, boolean aut
 		}
 		for (int i = 0; i < steps.size(); i++) {
 			Double step = steps.get(i);
-			if (step == null || !(step > 0 && step <= 100)) {
-				return "strategy.steps[" + i + "] must be a percentage greater than 0 and at most 100, got "
+			if (step == null || !(step >= MIN_STEP_PERCENT && step <= 100)) {
+				return "strategy.steps[" + i + "] must be a percentage from " + MIN_STEP_PERCENT + " to 100, got "
 						+ format(step) + ".";
 			}
 			if (i > 0 && !(step > steps.get(i - 1))) {
@@ -107,14 +110,23 @@ public record RolloutStrategy(List<Double> steps, Duration interval, boolean aut
 		}
 		if (interval instanceof Integer || interval instanceof Long || interval instanceof BigInteger) {
 			BigInteger seconds = new BigInteger(interval.toString());
-			return seconds.bitLength() > 31 ? Duration.ofSeconds(Integer.MAX_VALUE) : Duration.ofSeconds(seconds.longValue());
+			if (seconds.compareTo(BigInteger.valueOf(MAX_INTERVAL.toSeconds())) > 0) {
+				throw outOfRange(interval + "s");
+			}
+			return Duration.ofSeconds(seconds.longValue());
 		}
 		if (interval instanceof Number number) {
+			if ((number instanceof Double d && !Double.isFinite(d)) || (number instanceof Float f && !Float.isFinite(f))) {
+				throw badInterval(number.toString());
+			}
 			BigDecimal seconds = new BigDecimal(number.toString());
 			if (seconds.stripTrailingZeros().scale() > 0) {
 				throw badInterval(number.toString());
 			}
-			return Duration.ofSeconds(seconds.min(BigDecimal.valueOf(Integer.MAX_VALUE)).longValue());
+			if (seconds.compareTo(BigDecimal.valueOf(MAX_INTERVAL.toSeconds())) > 0) {
+				throw outOfRange(seconds.toPlainString() + "s");
+			}
+			return Duration.ofSeconds(seconds.longValue());
 		}
 		if (interval instanceof String text) {
 			Matcher m = DURATION.matcher(text.strip());
@@ -129,6 +141,10 @@ public record RolloutStrategy(List<Double> steps, Duration interval, boolean aut
 			};
 		}
 		throw badInterval("a JSON " + (interval instanceof Boolean ? "boolean" : interval instanceof List ? "array" : "object"));
+	}
+
+	private static BadRequestException outOfRange(String got) {
+		return BadRequestException.because("strategy.interval must be a whole number of seconds between 1s and 1h, got " + got + ".");
 	}
 
 	private static BadRequestException badInterval(String got) {
@@ -173,6 +189,9 @@ public record RolloutStrategy(List<Double> steps, Duration interval, boolean aut
 	static String format(Double percent) {
 		if (percent == null) {
 			return "null";
+		}
+		if (!Double.isFinite(percent)) {
+			return String.valueOf(percent);
 		}
 		return BigDecimal.valueOf(percent).stripTrailingZeros().toPlainString();
 	}

@@ -45,7 +45,8 @@ class PredictionController {
 			forced = switch (route.trim().toLowerCase(Locale.ROOT)) {
 				case "canary" -> Role.CANARY;
 				case "stable" -> Role.STABLE;
-				default -> throw BadRequestException.because("X-Canary-Route must be \"canary\" or \"stable\".");
+				default -> throw BadRequestException.because("X-Canary-Route must be \"canary\" or \"stable\", was \""
+						+ route.strip().replaceAll("[^\\x20-\\x7e]", "?") + "\".");
 			};
 			adminAccess.requireOperator(http, "X-Canary-Route");
 		}

@@ -40,10 +40,18 @@ class RolloutApiTest {
 	static Stream<Arguments> badStrategies() {
 		String v2 = "{\"version\": \"v2\", ";
 		return Stream.of(
+				arguments(v2 + "\"strategy\": {\"steps\": [1e999], \"interval\": \"30s\"}}",
+						"strategy.steps[0] must be a percentage from 0.1 to 100, got Infinity."),
+				arguments(v2 + "\"strategy\": {\"steps\": [1e-300, 50], \"interval\": \"30s\"}}",
+						"strategy.steps[0] must be a percentage from 0.1 to 100, got 0.0000"),
+				arguments(v2 + "\"strategy\": {\"steps\": [10, 50], \"interval\": 1e999}}",
+						"strategy.interval must be a duration"),
+				arguments(v2 + "\"strategy\": {\"steps\": [10, 50], \"interval\": 99999999999999999999}}",
+						"got 99999999999999999999s."),
 				arguments(v2 + "\"strategy\": {\"steps\": [10, 5], \"interval\": \"30s\"}}",
 						"strategy.steps must be strictly increasing: steps[1] (5) is not greater than steps[0] (10)."),
 				arguments(v2 + "\"strategy\": {\"steps\": [10, 120], \"interval\": \"30s\"}}",
-						"strategy.steps[1] must be a percentage greater than 0 and at most 100, got 120."),
+						"strategy.steps[1] must be a percentage from 0.1 to 100, got 120."),
 				arguments(v2 + "\"strategy\": {\"steps\": [], \"interval\": \"30s\"}}", "strategy.steps must list"),
 				arguments(v2 + "\"strategy\": {\"interval\": \"30s\"}}", "strategy.steps must list"),
 				arguments(v2 + "\"strategy\": {\"steps\": [100], \"interval\": \"30s\"}}", "must include a percentage below 100"),

@@ -137,6 +137,8 @@ class AdminSecurityTest {
 		assertThat(forced).hasStatusOk();
 		assertThat(forced).bodyJson().extractingPath("$.model_used").isEqualTo("canary");
 		assertThat(forced).bodyJson().extractingPath("$.model_version").isEqualTo("v2");
+		assertThat(mvc.post().uri("/predict").header("X-Canary-Route", "STABLE").header("Authorization", "Bearer " + OPERATOR)
+			.contentType(MediaType.APPLICATION_JSON).content(body).exchange()).as("case-insensitive").hasStatusOk();
 		assertThat(mvc.post().uri("/predict").header("X-Canary-Route", "sideways").header("Authorization", "Bearer " + OPERATOR)
 			.contentType(MediaType.APPLICATION_JSON).content(body).exchange()).hasStatus(400);
 	}

@@ -31,9 +31,22 @@ public class CanaryHealthService {
 
 	private final Judges judges;
 
+	private final CanaryMetrics metrics;
+
 	public CanaryHealthService(CanaryProperties properties, AnalysisProperties analysis) {
+		this(properties, analysis, null);
+	}
+
+	@org.springframework.beans.factory.annotation.Autowired
+	public CanaryHealthService(CanaryProperties properties, AnalysisProperties analysis, CanaryMetrics metrics) {
 		this.config = properties.health();
 		this.judges = new Judges(properties.health(), analysis);
+		this.metrics = metrics;
+	}
+
+	/** The latest answer of a health check (manual or automated), or {@code null} before the first. */
+	public HealthReport latest() {
+		return metrics == null ? null : metrics.latest();
 	}
 
 	public HealthReport check(Deployment deployment) {
@@ -42,6 +55,14 @@ public class CanaryHealthService {
 
 	/** @param mode how the mean-latency judge treats repeated checks (the rollout uses SEQUENTIAL) */
 	public HealthReport check(Deployment deployment, AnalysisMode mode) {
+		HealthReport report = evaluate(deployment, mode);
+		if (metrics != null) {
+			metrics.update(report);
+		}
+		return report;
+	}
+
+	private HealthReport evaluate(Deployment deployment, AnalysisMode mode) {
 		double[] stable = deployment.samples().stable().samplesMillis();
 		double[] canary = deployment.hasCanary() ? deployment.samples().canary().samplesMillis() : new double[0];
 		LatencySummary s = LatencySummary.of(stable);

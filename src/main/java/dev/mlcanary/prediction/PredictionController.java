@@ -36,7 +36,9 @@ class PredictionController {
 	PredictionResponse predict(@RequestBody PredictionRequest request,
 			@RequestHeader(name = "X-Request-Key", required = false) String requestKey,
 			@RequestHeader(name = "X-Canary-Route", required = false) String route, HttpServletRequest http) {
-		return predictions.predict(request.features(), hint(requestKey, route, http));
+		PredictionResponse response = predictions.predict(request.features(), hint(requestKey, route, http));
+		http.setAttribute(RequestTimingFilter.SERVED, response);
+		return response;
 	}
 
 	private RouteHint hint(String requestKey, String route, HttpServletRequest http) {

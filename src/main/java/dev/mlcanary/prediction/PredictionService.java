@@ -40,12 +40,15 @@ class PredictionService {
 
 	private final double shadowFraction;
 
+	private final PredictionMetrics metrics;
+
 	PredictionService(DeploymentService deployments, CanaryRouter router, CanaryProperties properties,
-			AnalysisProperties analysis) {
+			AnalysisProperties analysis, PredictionMetrics metrics) {
 		this.deployments = deployments;
 		this.router = router;
 		this.slowdownNanos = properties.slowdownDelay().toNanos();
 		this.shadowFraction = analysis.shadowFraction();
+		this.metrics = metrics;
 	}
 
 	PredictionResponse predict(double[] features) {
@@ -64,20 +67,24 @@ class PredictionService {
 		boolean fellBack = false;
 		if (Double.isNaN(probability) && role == Role.CANARY) {
 			period.recordError(Role.CANARY);
+			metrics.recordError(deployment.canary().version(), Role.CANARY);
 			role = Role.STABLE;
 			fellBack = true;
 			probability = score(deployment.stable(), features);
 		}
 		if (Double.isNaN(probability)) {
 			period.recordError(Role.STABLE);
+			metrics.recordError(deployment.stable().version(), Role.STABLE);
 			throw new IllegalStateException("Stable model " + deployment.stable().version() + " failed to score");
 		}
 		long elapsed = System.nanoTime() - start;
 		period.of(role).record(elapsed);
+		String version = model(deployment, role).version();
+		metrics.recordPrediction(version, role, elapsed);
 		if (role == Role.STABLE && !fellBack && deployment.hasCanary() && shouldShadow()) {
 			shadow(deployment, features, probability);
 		}
-		return new PredictionResponse(probability, role, model(deployment, role).version(), elapsed / 1_000_000.0);
+		return new PredictionResponse(probability, role, version, elapsed / 1_000_000.0);
 	}
 
 	private Role route(Deployment deployment, RouteHint hint) {
@@ -113,10 +120,11 @@ class PredictionService {
 		return shadowFraction >= 1.0 || (shadowFraction > 0 && ThreadLocalRandom.current().nextDouble() < shadowFraction);
 	}
 
-	private static void shadow(Deployment deployment, double[] features, double stableProbability) {
+	private void shadow(Deployment deployment, double[] features, double stableProbability) {
 		double canaryProbability = score(deployment.canary(), features);
 		if (Double.isNaN(canaryProbability)) {
 			deployment.samples().recordError(Role.CANARY);
+			metrics.recordError(deployment.canary().version(), Role.CANARY);
 		}
 		else {
 			deployment.samples().agreement().record(stableProbability, canaryProbability);

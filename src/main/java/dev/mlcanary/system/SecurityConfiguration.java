@@ -39,7 +39,7 @@ class SecurityConfiguration {
 	private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
 	private static final String[] READ_ONLY = { "/admin/status", "/admin/check-canary-health", "/admin/models",
-			"/admin/events", "/admin/power-analysis" };
+			"/admin/events", "/admin/power-analysis", "/actuator/prometheus" };
 
 	@Bean
 	SecurityFilterChain securityFilterChain(HttpSecurity http, AdminProperties admin, JsonMapper json) {

@@ -15,6 +15,7 @@ import dev.mlcanary.routing.CanaryRouter;
 import dev.mlcanary.routing.Role;
 import dev.mlcanary.system.CanaryProperties;
 import org.junit.jupiter.api.BeforeAll;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import smile.classification.LogisticRegression;
 import smile.util.IntSet;
@@ -27,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 class PredictionServiceTest {
 
 	private static final double[] X = { 0.5, 1.2, 0.8, 0.3, 1.1 };
+
+	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
 	private static LoadedModel v1;
 
@@ -84,7 +87,8 @@ class PredictionServiceTest {
 		Deployment before = deployment(false);
 		SwappingDeployments deployments = new SwappingDeployments(before);
 		PredictionService service = new PredictionService(deployments, new CanaryRouter(() -> 0.0),
-				properties(Duration.ofMillis(10)), AnalysisProperties.defaults());
+				properties(Duration.ofMillis(10)), AnalysisProperties.defaults(),
+				new PredictionMetrics(new SimpleMeterRegistry()));
 
 		deployments.swapAfterNextRead = deployment(false);
 		PredictionResponse response = service.predict(X);
@@ -125,6 +129,10 @@ class PredictionServiceTest {
 		assertThat(response.churnProbability()).isEqualTo(v1.churnProbability(X));
 		assertThat(deployment.samples().errors(Role.CANARY)).isEqualTo(1);
 		assertThat(deployment.samples().errors(Role.STABLE)).isZero();
+		assertThat(registry.get("canary.prediction.errors").tags("version", "v2", "role", "canary").counter().count())
+			.isEqualTo(1.0);
+		assertThat(registry.get("canary.predictions").tags("version", "v1", "role", "stable").counter().count())
+			.isEqualTo(1.0);
 	}
 
 	@Test
@@ -150,9 +158,9 @@ class PredictionServiceTest {
 			.hasMessageContaining("no canary is deployed");
 	}
 
-	private static PredictionService service(Deployment deployment, double uniform, Duration delay) {
+	private PredictionService service(Deployment deployment, double uniform, Duration delay) {
 		return new PredictionService(new SwappingDeployments(deployment), new CanaryRouter(() -> uniform), properties(delay),
-				AnalysisProperties.defaults());
+				AnalysisProperties.defaults(), new PredictionMetrics(registry));
 	}
 
 	private static Deployment deployment(boolean slowdown) {

@@ -1,0 +1,70 @@
+package dev.mlcanary.system;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A Prometheus scrape after traffic shows per-version series; health and info show the deployment. */
+@SpringBootTest(properties = { "canary.admin.token=" + ObservabilityTest.TOKEN,
+		"canary.admin.read-token=" + ObservabilityTest.READER })
+@AutoConfigureMockMvc
+class ObservabilityTest {
+
+	static final String TOKEN = "observability-token-0123456789";
+
+	static final String READER = "observability-reader-0123456789";
+
+	@Autowired
+	MockMvcTester mvc;
+
+	@Test
+	void aScrapeAfterTrafficShowsPerVersionSeries() throws Exception {
+		assertThat(mvc.post().uri("/admin/deploy-canary").header("Authorization", "Bearer " + TOKEN)
+			.contentType(MediaType.APPLICATION_JSON).content("{\"version\": \"v2\", \"weight\": 0.25}").exchange()).hasStatusOk();
+		for (int i = 0; i < 400; i++) {
+			assertThat(mvc.post().uri("/predict").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1]}").exchange()).hasStatusOk();
+		}
+		assertThat(mvc.get().uri("/admin/check-canary-health").header("Authorization", "Bearer " + TOKEN).exchange())
+			.hasStatusOk();
+
+		MvcTestResult scrape = mvc.get().uri("/actuator/prometheus").header("Authorization", "Bearer " + READER).exchange();
+
+		assertThat(scrape).hasStatusOk();
+		String text = scrape.getResponse().getContentAsString();
+		assertThat(text).contains("canary_model_latency_seconds_bucket{")
+			.containsPattern("canary_model_latency_seconds_count\\{[^}]*role=\"stable\"[^}]*version=\"v1\"")
+			.containsPattern("canary_model_latency_seconds_count\\{[^}]*role=\"canary\"[^}]*version=\"v2\"")
+			.containsPattern("canary_predictions_total\\{[^}]*version=\"v2\"")
+			.containsPattern("canary_request_duration_seconds_bucket\\{[^}]*version=\"v1\"")
+			.contains("canary_weight 0.25")
+			.containsPattern("canary_verdict -?[01]\\.0")
+			.containsPattern("canary_judge_p_value\\{judge=\"welch\"")
+			.containsPattern("canary_judge_statistic\\{judge=\"agreement\",statistic=\"agreement\"\\} 1\\.0");
+		assertThat(mvc.get().uri("/actuator/prometheus").exchange()).as("scraping needs a token").hasStatus(401);
+	}
+
+	@Test
+	void healthAndInfoShowTheDeployment() {
+		MvcTestResult health = mvc.get().uri("/actuator/health").header("Authorization", "Bearer " + READER).exchange();
+		assertThat(health).hasStatusOk();
+		assertThat(health).bodyJson().extractingPath("$.components.canary.status").isEqualTo("UP");
+		assertThat(health).bodyJson().extractingPath("$.components.canary.details.stable_version").isEqualTo("v1");
+		assertThat(mvc.get().uri("/actuator/health").exchange()).bodyJson().extractingPath("$.status").isEqualTo("UP");
+		assertThat(mvc.get().uri("/actuator/health/liveness").exchange()).hasStatusOk();
+		assertThat(mvc.get().uri("/actuator/health/readiness").exchange()).hasStatusOk();
+
+		MvcTestResult info = mvc.get().uri("/actuator/info").exchange();
+		assertThat(info).bodyJson().extractingPath("$.models.stable").isEqualTo("v1");
+		assertThat(info).bodyJson().extractingPath("$.models.available").asArray().contains("v1", "v2", "v3");
+		assertThat(info).bodyJson().extractingPath("$.build.artifact").isEqualTo("ml-canary");
+	}
+
+}

@@ -1,13 +1,12 @@
 package dev.mlcanary.deployment;
 
+import dev.mlcanary.MutableClock;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import dev.mlcanary.model.ModelStore;
@@ -31,7 +30,7 @@ class RolloutTransitionsTest {
 	private static final RolloutStrategy STRATEGY = RolloutStrategy.parse(List.of(10.0, 25.0, 50.0, 100.0), "30s", true,
 			false);
 
-	private final SettableClock clock = new SettableClock();
+	private final MutableClock clock = new MutableClock(T0);
 
 	@TempDir
 	Path dir;
@@ -63,7 +62,7 @@ class RolloutTransitionsTest {
 		InMemoryDeploymentService service = service();
 		Deployment before = service.deployCanary("v2", null, null, STRATEGY, null).after();
 		before.samples().canary().record(1_000_000);
-		clock.instant = T0.plusSeconds(30);
+		clock.set(T0.plusSeconds(30));
 
 		Deployment after = service.updateRollout(1, RolloutPhase.PROGRESSING, before.generation()).after();
 
@@ -82,7 +81,7 @@ class RolloutTransitionsTest {
 	void aChangeOfPhaseAloneKeepsTheWindowsAndTheStepStart() {
 		InMemoryDeploymentService service = service();
 		Deployment before = service.deployCanary("v2", null, null, STRATEGY, null).after();
-		clock.instant = T0.plusSeconds(30);
+		clock.set(T0.plusSeconds(30));
 
 		Deployment after = service.updateRollout(0, RolloutPhase.HALTED, before.generation()).after();
 
@@ -121,7 +120,7 @@ class RolloutTransitionsTest {
 	void aRestartResumesTheRolloutAtItsStep() {
 		InMemoryDeploymentService first = service();
 		Deployment deployed = first.deployCanary("v2", null, null, STRATEGY, null).after();
-		clock.instant = T0.plusSeconds(60);
+		clock.set(T0.plusSeconds(60));
 		Deployment moved = first.updateRollout(2, RolloutPhase.PROGRESSING, deployed.generation()).after();
 
 		Deployment restored = service().current();
@@ -186,28 +185,6 @@ class RolloutTransitionsTest {
 		CanaryProperties properties = new CanaryProperties(Path.of("models"), "v1", 0.1, Duration.ofMillis(10), 100,
 				DataSize.ofKilobytes(64), new CanaryProperties.Health(0.05, 20, 1.0), dir);
 		return new InMemoryDeploymentService(BUNDLED, properties, clock, new DeploymentStateStore(dir, clock));
-	}
-
-	/** A clock the test moves by hand. */
-	private static final class SettableClock extends Clock {
-
-		volatile Instant instant = T0;
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return instant;
-		}
-
 	}
 
 }

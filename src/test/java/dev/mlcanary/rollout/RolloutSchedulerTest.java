@@ -1,5 +1,7 @@
 package dev.mlcanary.rollout;
 
+import dev.mlcanary.MutableClock;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,6 +1,8 @@
 package dev.mlcanary.prediction;
 
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,8 +31,22 @@ class RequestTimingFilter extends OncePerRequestFilter {
 
 	private final MeterRegistry registry;
 
+	/** Timers by tags: building and registering a meter per request would cost more than the model. */
+	private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
+
+	private record Key(String version, String role, int status) {
+	}
+
 	RequestTimingFilter(MeterRegistry registry) {
 		this.registry = registry;
+	}
+
+	private Timer timer(Key key) {
+		return Timer.builder("canary.request.duration")
+			.description("Whole POST /predict request, JSON included")
+			.tags("version", key.version(), "role", key.role(), "status", Integer.toString(key.status()))
+			.publishPercentileHistogram()
+			.register(registry);
 	}
 
 	@Override
@@ -49,13 +65,9 @@ class RequestTimingFilter extends OncePerRequestFilter {
 			long elapsed = System.nanoTime() - start;
 			boolean served = request.getAttribute(SERVED) instanceof PredictionResponse;
 			PredictionResponse answer = served ? (PredictionResponse) request.getAttribute(SERVED) : null;
-			Timer.builder("canary.request.duration")
-				.description("Whole POST /predict request, JSON included")
-				.tags("version", served ? answer.modelVersion() : "none", "role",
-						served ? answer.modelUsed().wireName() : "none", "status", Integer.toString(response.getStatus()))
-				.publishPercentileHistogram()
-				.register(registry)
-				.record(elapsed, TimeUnit.NANOSECONDS);
+			Key key = new Key(served ? answer.modelVersion() : "none", served ? answer.modelUsed().wireName() : "none",
+					response.getStatus());
+			timers.computeIfAbsent(key, this::timer).record(elapsed, TimeUnit.NANOSECONDS);
 		}
 	}
 

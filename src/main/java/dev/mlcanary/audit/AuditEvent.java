@@ -3,6 +3,8 @@ package dev.mlcanary.audit;
 import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.mlcanary.analysis.HealthReport;
+import dev.mlcanary.deployment.Deployment;
 
 /**
  * One line of the audit trail: an admin action, who asked for it, how it ended and what it changed.
@@ -28,10 +30,31 @@ public record AuditEvent(Instant time, String action, String method, String outc
 		String remoteAddress, String stableBefore, String canaryBefore, String stableAfter, String canaryAfter,
 		Double weight, long generation, String detail, Verdict verdict) {
 
+	/**
+	 * One event of an admin action, with the versions read from the deployment before and after it.
+	 * @param report the health check's answer, for checks and automated decisions, or {@code null}
+	 */
+	public static AuditEvent of(Instant time, String action, String method, String outcome, int status, String actor,
+			String remoteAddress, Deployment before, Deployment after, String detail, HealthReport report) {
+		return new AuditEvent(time, action, method, outcome, status, actor, remoteAddress, before.stable().version(),
+				before.hasCanary() ? before.canary().version() : null, after.stable().version(),
+				after.hasCanary() ? after.canary().version() : null, after.hasCanary() ? after.weight() : null,
+				after.generation(), detail, Verdict.of(report));
+	}
+
 	/** The health check's answer, as the audit trail keeps it. */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	public record Verdict(boolean alertTriggered, String message, Double pValue, Double tStatistic,
 			Double stableAvgLatencyMs, Double canaryAvgLatencyMs, int stableSampleCount, int canarySampleCount) {
+
+		static Verdict of(HealthReport r) {
+			if (r == null) {
+				return null;
+			}
+			return new Verdict(r.alertTriggered(), r.message(), r.pValue(), r.tStatistic(), r.stableAvgLatencyMs(),
+					r.canaryAvgLatencyMs(), r.stableSampleCount(), r.canarySampleCount());
+		}
+
 	}
 
 }

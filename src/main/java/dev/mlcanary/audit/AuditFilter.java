@@ -62,19 +62,10 @@ final class AuditFilter extends OncePerRequestFilter {
 		Object actor = request.getAttribute(RequestAttributes.ACTOR);
 		Object detail = request.getAttribute(RequestAttributes.PROBLEM_DETAIL);
 		String outcome = status < 400 ? "success" : status < 500 ? "refused" : "error";
-		return new AuditEvent(clock.instant(), request.getRequestURI().substring("/admin/".length()), request.getMethod(),
-				outcome, status, actor == null ? "anonymous" : actor.toString(), request.getRemoteAddr(),
-				before.stable().version(), before.hasCanary() ? before.canary().version() : null, after.stable().version(),
-				after.hasCanary() ? after.canary().version() : null, after.hasCanary() ? after.weight() : null,
-				after.generation(), detail == null ? null : detail.toString(), verdict(request));
-	}
-
-	private static AuditEvent.Verdict verdict(HttpServletRequest request) {
-		if (!(request.getAttribute(HealthReport.class.getName()) instanceof HealthReport r)) {
-			return null;
-		}
-		return new AuditEvent.Verdict(r.alertTriggered(), r.message(), r.pValue(), r.tStatistic(), r.stableAvgLatencyMs(),
-				r.canaryAvgLatencyMs(), r.stableSampleCount(), r.canarySampleCount());
+		HealthReport report = request.getAttribute(HealthReport.class.getName()) instanceof HealthReport r ? r : null;
+		return AuditEvent.of(clock.instant(), request.getRequestURI().substring("/admin/".length()), request.getMethod(),
+				outcome, status, actor == null ? "anonymous" : actor.toString(), request.getRemoteAddr(), before, after,
+				detail == null ? null : detail.toString(), report);
 	}
 
 }

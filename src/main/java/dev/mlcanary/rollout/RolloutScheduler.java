@@ -11,7 +11,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import dev.mlcanary.analysis.HealthReport;
 import dev.mlcanary.analysis.Verdict;
 import dev.mlcanary.audit.AuditEvent;
 import dev.mlcanary.audit.EventLog;
@@ -336,18 +335,8 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 
 	private void record(String action, String outcome, int status, Deployment before, Deployment after, String detail,
 			CanaryAnalyst.Result result) {
-		events.append(new AuditEvent(clock.instant(), action, null, outcome, status, ACTOR, null, before.stable().version(),
-				before.hasCanary() ? before.canary().version() : null, after.stable().version(),
-				after.hasCanary() ? after.canary().version() : null, after.hasCanary() ? after.weight() : null,
-				after.generation(), detail, verdict(result.report())));
-	}
-
-	private static AuditEvent.Verdict verdict(HealthReport r) {
-		if (r == null) {
-			return null;
-		}
-		return new AuditEvent.Verdict(r.alertTriggered(), r.message(), r.pValue(), r.tStatistic(), r.stableAvgLatencyMs(),
-				r.canaryAvgLatencyMs(), r.stableSampleCount(), r.canarySampleCount());
+		events.append(AuditEvent.of(clock.instant(), action, null, outcome, status, ACTOR, null, before, after, detail,
+				result.report()));
 	}
 
 	/** {@code 0.10}, {@code 0.25}, {@code 1.00}, {@code 0.025}: at least two decimals, more when needed. */

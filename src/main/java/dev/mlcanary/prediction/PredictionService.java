@@ -1,5 +1,6 @@
 package dev.mlcanary.prediction;
 
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
@@ -31,6 +32,9 @@ import org.springframework.stereotype.Service;
 class PredictionService {
 
 	private static final Logger log = LoggerFactory.getLogger(PredictionService.class);
+
+	/** A model that fails on every request writes one WARN line per interval, not one per request. */
+	private final ThrottledWarning failureWarning = new ThrottledWarning(Duration.ofSeconds(10));
 
 	private final DeploymentService deployments;
 
@@ -105,13 +109,17 @@ class PredictionService {
 	}
 
 	/** The probability, or NaN when the model failed (exception or a non-finite answer). */
-	private static double score(LoadedModel model, double[] features) {
+	private double score(LoadedModel model, double[] features) {
 		try {
 			double p = model.churnProbability(features);
 			return Double.isFinite(p) ? p : Double.NaN;
 		}
 		catch (RuntimeException ex) {
-			log.warn("Model {} failed to score: {}", model.version(), ex.toString());
+			long heldBack = failureWarning.acquire();
+			if (heldBack >= 0) {
+				log.warn("Model {} failed to score: {} ({} similar warnings held back since the last one; "
+						+ "canary_prediction_errors_total counts them all)", model.version(), ex.toString(), heldBack);
+			}
 			return Double.NaN;
 		}
 	}

@@ -1,5 +1,7 @@
 package dev.mlcanary.analysis;
 
+import java.time.Instant;
+
 import dev.mlcanary.deployment.DeploymentService;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -32,6 +34,31 @@ class AnalysisController {
 		// The audit trail records each verdict with its statistics.
 		request.setAttribute(HealthReport.class.getName(), report);
 		return report;
+	}
+
+	/**
+	 * @param checkedAt when the latest check of this deployment period ran, or {@code null} if none has
+	 * @param report its answer, or {@code null}
+	 */
+	record LatestCheckResponse(Instant checkedAt, HealthReport report) {
+	}
+
+	/**
+	 * The latest health check of the current period, manual or automated, without running one: for a
+	 * dashboard that polls, where running a check each time would fill the audit trail and turn every
+	 * poll into another chance of a false alarm.
+	 */
+	@GetMapping("/check-canary-health/latest")
+	LatestCheckResponse latestCheck() {
+		return health.latestCheck(deployments.current())
+			.map(c -> new LatestCheckResponse(c.checkedAt(), c.report()))
+			.orElse(new LatestCheckResponse(null, null));
+	}
+
+	/** Each version's latency window as it is now (count, mean, p50, p95, p99), judged by nobody. */
+	@GetMapping("/latency")
+	LatencyView latency() {
+		return health.latency(deployments.current());
 	}
 
 	/**

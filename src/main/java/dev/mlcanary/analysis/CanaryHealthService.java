@@ -1,9 +1,13 @@
 package dev.mlcanary.analysis;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.mlcanary.deployment.Deployment;
 import dev.mlcanary.system.CanaryProperties;
@@ -33,15 +37,33 @@ public class CanaryHealthService {
 
 	private final CanaryMetrics metrics;
 
+	private final Clock clock;
+
+	private final AtomicReference<Checked> lastCheck = new AtomicReference<>();
+
 	public CanaryHealthService(CanaryProperties properties, AnalysisProperties analysis) {
-		this(properties, analysis, null);
+		this(properties, analysis, null, Clock.systemUTC());
 	}
 
 	@org.springframework.beans.factory.annotation.Autowired
-	public CanaryHealthService(CanaryProperties properties, AnalysisProperties analysis, CanaryMetrics metrics) {
+	public CanaryHealthService(CanaryProperties properties, AnalysisProperties analysis, CanaryMetrics metrics,
+			Clock clock) {
 		this.config = properties.health();
 		this.judges = new Judges(properties.health(), analysis);
 		this.metrics = metrics;
+		this.clock = clock;
+	}
+
+	/**
+	 * A health check's answer and when it was made.
+	 * @param checkedAt when the check ran
+	 * @param report its answer
+	 */
+	public record LatestCheck(Instant checkedAt, HealthReport report) {
+	}
+
+	/** A check and the deployment period (the pair of windows) it analysed. */
+	private record Checked(LatencyWindows period, LatestCheck check) {
 	}
 
 	/** The latest answer of a health check (manual or automated), or {@code null} before the first. */
@@ -56,10 +78,30 @@ public class CanaryHealthService {
 	/** @param mode how the mean-latency judge treats repeated checks (the rollout uses SEQUENTIAL) */
 	public HealthReport check(Deployment deployment, AnalysisMode mode) {
 		HealthReport report = evaluate(deployment, mode);
+		lastCheck.set(new Checked(deployment.samples(), new LatestCheck(clock.instant(), report)));
 		if (metrics != null) {
 			metrics.update(report);
 		}
 		return report;
+	}
+
+	/**
+	 * The latest check (manual or automated) of the period {@code deployment} is in, without running
+	 * one: a check of an earlier period (before a deploy, promotion, rollback or rollout step) judged
+	 * samples that are gone, so it is not returned.
+	 * @return the check, or empty when this period has not been checked yet
+	 */
+	public Optional<LatestCheck> latestCheck(Deployment deployment) {
+		Checked last = lastCheck.get();
+		return last != null && last.period() == deployment.samples() ? Optional.of(last.check()) : Optional.empty();
+	}
+
+	/** What the windows of the deployment's period hold now, per version, without judging them. */
+	public LatencyView latency(Deployment deployment) {
+		LatencyWindows period = deployment.samples();
+		return new LatencyView(deployment.generation(),
+				LatencyView.Version.of(deployment.stable().version(), period.stable()),
+				deployment.hasCanary() ? LatencyView.Version.of(deployment.canary().version(), period.canary()) : null);
 	}
 
 	private HealthReport evaluate(Deployment deployment, AnalysisMode mode) {

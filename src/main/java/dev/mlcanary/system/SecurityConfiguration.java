@@ -24,6 +24,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.AuthenticationEntryPoint;
 
 /**
@@ -31,15 +32,26 @@ import org.springframework.security.web.AuthenticationEntryPoint;
  * {@code /actuator/info} are open. Every {@code /admin/**} call and every other actuator endpoint
  * needs {@code Authorization: Bearer <token>}: the operator token for everything, the optional
  * read token for the read-only admin endpoints. With no token configured, admin endpoints answer
- * loopback clients only (and startup says so in one WARN line).
+ * loopback clients only (and startup says so in one WARN line). The dashboard ({@code /}, its static
+ * files and {@code /webjars/**}) is open: it holds no data, and calls the admin API with the token
+ * the operator types into it. Every answer carries a strict Content-Security-Policy.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
-	private static final String[] READ_ONLY = { "/admin/status", "/admin/check-canary-health", "/admin/models",
-			"/admin/events", "/admin/power-analysis", "/actuator/prometheus" };
+	private static final String[] READ_ONLY = { "/admin/status", "/admin/check-canary-health",
+			"/admin/check-canary-health/latest", "/admin/latency", "/admin/models", "/admin/events",
+			"/admin/power-analysis", "/actuator/prometheus" };
+
+	/**
+	 * The dashboard at {@code /} loads only its own files and the WebJars served here, with no inline
+	 * script or style, so the browser can be told to run nothing else.
+	 */
+	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+			+ "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; "
+			+ "frame-ancestors 'none'";
 
 	@Bean
 	SecurityFilterChain securityFilterChain(HttpSecurity http, AdminProperties admin, JsonMapper json) {
@@ -55,6 +67,8 @@ class SecurityConfiguration {
 			.formLogin(form -> form.disable())
 			.logout(logout -> logout.disable())
 			.requestCache(cache -> cache.disable())
+			.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+				.referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)))
 			.addFilterBefore(new AdminTokenFilter(admin), AuthorizationFilter.class)
 			.exceptionHandling(handling -> handling.authenticationEntryPoint(unauthenticated(admin, json))
 				.accessDeniedHandler(forbidden(json)))

@@ -79,14 +79,15 @@ class AdminSecurityTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "/admin/status", "/admin/check-canary-health", "/admin/models", "/admin/power-analysis",
-			"/actuator/metrics", "/actuator/env", "/actuator" })
+	@ValueSource(strings = { "/admin/status", "/admin/check-canary-health", "/admin/check-canary-health/latest",
+			"/admin/latency", "/admin/models", "/admin/power-analysis", "/actuator/metrics", "/actuator/env", "/actuator" })
 	void readEndpointsAndOtherActuatorEndpointsNeedATokenToo(String path) {
 		assertThat(call(HttpMethod.GET, path, null, null)).hasStatus(401);
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "/admin/status", "/admin/check-canary-health", "/admin/models", "/admin/power-analysis" })
+	@ValueSource(strings = { "/admin/status", "/admin/check-canary-health", "/admin/check-canary-health/latest",
+			"/admin/latency", "/admin/models", "/admin/power-analysis" })
 	void theReadTokenReadsAndTheOperatorTokenReadsToo(String path) {
 		assertThat(call(HttpMethod.GET, path, "Bearer " + READER, null)).hasStatusOk();
 		assertThat(call(HttpMethod.GET, path, "Bearer " + OPERATOR, null)).hasStatusOk();
@@ -113,6 +114,21 @@ class AdminSecurityTest {
 		assertThat(call(HttpMethod.GET, "/actuator/health", null, null)).hasStatusOk();
 		assertThat(call(HttpMethod.GET, "/actuator/health/readiness", null, null)).hasStatusOk();
 		assertThat(call(HttpMethod.GET, "/actuator/info", null, null)).hasStatusOk();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/", "/index.html", "/dashboard.js", "/charts.js", "/dashboard.css",
+			"/webjars/uplot/dist/uPlot.esm.js", "/webjars/uplot/dist/uPlot.min.css" })
+	void theDashboardIsOpenAndForbidsInlineCode(String path) {
+		MvcTestResult result = call(HttpMethod.GET, path, null, null);
+
+		assertThat(result).hasStatusOk();
+		assertThat(result).headers()
+			.hasValue("Content-Security-Policy", SecurityConfiguration.CONTENT_SECURITY_POLICY)
+			.hasValue("X-Content-Type-Options", "nosniff")
+			.hasValue("Referrer-Policy", "no-referrer");
+		assertThat(SecurityConfiguration.CONTENT_SECURITY_POLICY).contains("default-src 'self'", "script-src 'self';",
+				"style-src 'self';").doesNotContain("unsafe");
 	}
 
 	@Test

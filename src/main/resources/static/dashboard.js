@@ -1,0 +1,537 @@
+// ml-canary dashboard: polls the admin API every 2 s while the tab is visible and acts on the deployment.
+// The admin token lives in this tab's sessionStorage only and is sent as a bearer token.
+import { CANARY, STABLE, TimeChart, drawPercentileBars, latencySeries, ms } from './charts.js';
+
+const POLL_MS = 2000;
+const TOKEN_KEY = 'ml-canary.admin-token';
+const EVENT_LIMIT = 40;
+const $ = id => document.getElementById(id);
+
+const state = {
+	status: null,
+	models: [],
+	events: [],
+	timer: null,
+	polling: false,
+	pollAgain: false,
+	stopped: false,
+	lastCounts: null,
+	polls: 0,
+};
+
+// ---- admin API ------------------------------------------------------------------------------
+
+class ApiError extends Error {
+	constructor(status, detail) {
+		super(detail);
+		this.status = status;
+	}
+}
+
+async function api(path, { method = 'GET', body, generation } = {}) {
+	const headers = { Accept: 'application/json, application/problem+json' };
+	const token = sessionStorage.getItem(TOKEN_KEY);
+	if (token) {
+		headers.Authorization = `Bearer ${token}`;
+	}
+	if (body !== undefined) {
+		headers['Content-Type'] = 'application/json';
+	}
+	if (generation != null) {
+		// The deployment this page showed: a newer change makes the call a 409 instead of clobbering it.
+		headers['If-Match'] = `"${generation}"`;
+	}
+	let response;
+	try {
+		response = await fetch(path, { method, headers, cache: 'no-store', credentials: 'omit',
+			body: body === undefined ? undefined : JSON.stringify(body) });
+	}
+	catch (error) {
+		throw new ApiError(0, 'The service cannot be reached.');
+	}
+	const text = await response.text();
+	let json = null;
+	try {
+		json = text ? JSON.parse(text) : null;
+	}
+	catch (error) {
+		// Not JSON: a proxy's page, say. The status line says enough.
+	}
+	if (!response.ok) {
+		throw new ApiError(response.status, json?.detail ?? `${response.status} ${response.statusText}`);
+	}
+	return json;
+}
+
+// ---- polling --------------------------------------------------------------------------------
+
+async function refresh() {
+	clearTimeout(state.timer);
+	state.timer = null;
+	if (state.polling) {
+		state.pollAgain = true;
+		return;
+	}
+	state.polling = true;
+	try {
+		// Status first: without a valid token that is the only call refused (and audited) per attempt.
+		const status = await api('/admin/status');
+		const [latency, latest, events] = await Promise.all([api('/admin/latency'),
+			api('/admin/check-canary-health/latest'), api(`/admin/events?limit=${EVENT_LIMIT}`)]);
+		state.status = status;
+		state.events = events.events;
+		renderStatus(status);
+		renderTraffic(status, latency);
+		renderLatest(latest);
+		renderEvents();
+		connection('live', `Live · updated ${clock(new Date())}`);
+		// Lets a test wait for the next refresh instead of sleeping.
+		document.body.dataset.refreshes = String(++state.polls);
+		if (!state.models.length) {
+			loadModels();
+		}
+	}
+	catch (error) {
+		if (error.status === 401 || error.status === 403) {
+			// Every refused admin call is audited: stop asking until the operator gives a token.
+			state.stopped = true;
+			connection('paused', 'Token needed');
+			notify('error', `${error.message} Polling is paused: type the admin token and press Use.`);
+		}
+		else {
+			connection('error', `Not updated: ${error.message}`);
+		}
+	}
+	finally {
+		state.polling = false;
+	}
+	if (state.pollAgain) {
+		state.pollAgain = false;
+		return refresh();
+	}
+	schedule();
+}
+
+function schedule() {
+	if (!state.timer && !state.stopped && !document.hidden) {
+		state.timer = setTimeout(refresh, POLL_MS);
+	}
+}
+
+document.addEventListener('visibilitychange', () => {
+	if (document.hidden) {
+		clearTimeout(state.timer);
+		state.timer = null;
+		connection('paused', 'Paused while the tab is hidden');
+	}
+	else if (!state.stopped) {
+		refresh();
+	}
+});
+
+async function loadModels() {
+	try {
+		state.models = (await api('/admin/models')).models;
+	}
+	catch (error) {
+		state.models = [];
+	}
+}
+
+// ---- rendering ------------------------------------------------------------------------------
+
+const rateChart = new TimeChart($('rate-chart'), [
+	{ label: 'stable req/s', stroke: STABLE, width: 2, fill: 'rgba(37, 99, 235, .08)' },
+	{ label: 'canary req/s', stroke: CANARY, width: 2, fill: 'rgba(232, 89, 12, .10)' },
+], { format: v => (v == null ? '–' : String(Number(v.toPrecision(3)))) });
+const latencyChart = new TimeChart($('latency-chart'), latencySeries(), { log: true });
+
+function renderStatus(s) {
+	const canary = s.canary_version;
+	const weight = canary ? s.canary_weight : 0;
+	$('stable-version').textContent = s.stable_version;
+	$('stable-share').textContent = `${percent(1 - weight)} of traffic`;
+	$('canary-version').textContent = canary ?? 'none';
+	$('canary-share').textContent = canary ? `${percent(weight)} of traffic` : 'not deployed';
+	$('canary-box').classList.toggle('absent', !canary);
+	$('weight-bar').style.width = `${weight * 100}%`;
+	$('weight').textContent = canary ? percent(weight) : '–';
+	$('generation').textContent = s.generation;
+	$('slowdown').textContent = s.simulate_slowdown ? `on (+${s.slowdown_delay_ms} ms per canary request)` : 'off';
+	$('slowdown').classList.toggle('on', s.simulate_slowdown);
+	$('canary-since').textContent = s.canary_start_time ? dateTime(s.canary_start_time) : '–';
+	$('rollout').textContent = s.rollout ? `${s.rollout.phase.replaceAll('_', ' ')}: ${s.rollout.message}` : 'manual';
+	$('deploy').disabled = Boolean(canary);
+	$('promote').disabled = !canary;
+	$('rollback').disabled = !canary;
+	$('toggle-slowdown').textContent = s.simulate_slowdown ? 'Turn slowdown off' : 'Turn slowdown on';
+}
+
+function renderTraffic(status, latency) {
+	const now = performance.now();
+	const counts = { stable: status.stable_request_count, canary: status.canary_request_count };
+	// Counts start again whenever the windows do (deploy, promote, rollback, rollout step).
+	const period = `${status.stable_version}|${status.canary_version}|${status.canary_weight}`;
+	const last = state.lastCounts;
+	const time = Date.now() / 1000;
+	if (last) {
+		const seconds = (now - last.at) / 1000;
+		const rate = role => {
+			const added = last.period === period && counts[role] >= last.counts[role] ? counts[role] - last.counts[role] : counts[role];
+			return added / seconds;
+		};
+		const stable = rate('stable');
+		const canary = status.canary_version ? rate('canary') : null;
+		rateChart.push(time, [stable, canary]);
+		$('rate-now').textContent = `Now: stable ${stable.toFixed(1)} req/s` + (canary == null ? '' : `, canary ${canary.toFixed(1)} req/s`);
+	}
+	state.lastCounts = { at: now, counts, period };
+	const pick = v => (v == null ? [null, null, null] : [v.p50_ms, v.p95_ms, v.p99_ms]);
+	latencyChart.push(time, [...pick(latency.stable), ...pick(latency.canary)]);
+	renderDistribution(latency);
+}
+
+function renderDistribution(latency) {
+	const rows = [['stable', latency.stable], ['canary', latency.canary]].filter(([, v]) => v);
+	$('distribution').replaceChildren(...rows.map(([role, v]) => row(
+		cell('th', [dot(role), `${v.version}`], { scope: 'row' }),
+		cell('td', v.sample_count), cell('td', ms(v.mean_ms)), cell('td', ms(v.p50_ms)),
+		cell('td', ms(v.p95_ms)), cell('td', ms(v.p99_ms)))));
+	drawPercentileBars($('distribution-bars'), latency.stable, latency.canary);
+}
+
+/** For each judge: a label, its main statistic and its p-value, from the numbers it reports. */
+const JUDGES = {
+	welch: ['Mean latency', j => (j.mode === 'sequential' ? `look ${j.look ?? '–'}` : `t = ${num(j.t_statistic)}`)
+		+ (j.mean_increase_ms == null ? '' : `, Δ ${signed(j.mean_increase_ms)} ms`), j => j.p_value],
+	mann_whitney: ['Distribution', j => `z = ${num(j.z)}` + (j.median_increase_ms == null ? '' : `, Δ median ${signed(j.median_increase_ms)} ms`),
+		j => j.p_value],
+	tail_latency: ['Tail latency', j => (j.canary_p99_ms == null ? '–' : `p99 ${ms(j.canary_p99_ms)} vs ${ms(j.stable_p99_ms)} ms`),
+		j => minimum(j.p95_exceedance_p_value, j.p99_exceedance_p_value)],
+	errors: ['Errors', j => `${j.canary_errors}/${j.canary_requests} vs ${j.stable_errors}/${j.stable_requests}`, j => j.p_value],
+	agreement: ['Agreement', j => (j.agreement == null ? `${j.pairs} pairs` : `${(j.agreement * 100).toFixed(1)}% of ${j.pairs}`),
+		j => j.mcnemar_p_value],
+};
+
+function renderLatest(latest) {
+	const report = latest.report;
+	const badge = $('verdict');
+	badge.className = `badge ${report?.verdict ?? ''}`;
+	badge.textContent = report ? report.verdict : 'none yet';
+	$('verdict-message').textContent = report ? report.message
+		: 'No health check of this deployment period yet: run one, or let an automated rollout check.';
+	$('verdict-time').textContent = latest.checked_at ? `Checked at ${dateTime(latest.checked_at)}` : '';
+	const judges = Object.entries(report?.judges ?? {});
+	if (!judges.length) {
+		$('judges').replaceChildren(row(cell('td', 'No judge has looked at this period yet.', { colspan: 4, class: 'muted' })));
+		return;
+	}
+	$('judges').replaceChildren(...judges.flatMap(([key, j]) => {
+		const [label, statistic, pValue] = JUDGES[key] ?? [key, () => '', () => null];
+		const verdict = cell('td', element('span', j.verdict));
+		verdict.firstChild.className = `verdict-text ${j.verdict}`;
+		const main = row(cell('th', label, { scope: 'row' }), verdict, cell('td', statistic(j)), cell('td', pvalue(pValue(j))));
+		main.className = 'judge';
+		const reason = row(cell('td', [j.reason, numbers(j)], { colspan: 4 }));
+		reason.className = 'reason';
+		return [main, reason];
+	}));
+}
+
+/** Every number a judge reported, folded away. */
+function numbers(judge) {
+	const details = document.createElement('details');
+	const summary = document.createElement('summary');
+	summary.textContent = 'All numbers';
+	const list = document.createElement('dl');
+	list.className = 'numbers';
+	for (const [k, v] of Object.entries(judge)) {
+		if (k !== 'verdict' && k !== 'reason') {
+			list.append(element('dt', k), element('dd', typeof v === 'number' ? num(v) : String(v)));
+		}
+	}
+	details.append(summary, list);
+	return details;
+}
+
+function renderEvents() {
+	const hideChecks = $('hide-checks').checked;
+	const shown = state.events.filter(e => !hideChecks || e.action !== 'check-canary-health').slice(0, 25);
+	$('events').replaceChildren(...shown.map(e => {
+		const li = document.createElement('li');
+		li.className = `outcome-${e.outcome}`;
+		const when = element('time', clock(new Date(e.time)));
+		when.dateTime = e.time;
+		const action = element('span', e.action);
+		action.className = 'action';
+		const head = element('div', [action, tag(e)]);
+		const what = element('div', [element('div', describe(e)), element('div', [e.actor, address(e.remote_address), `generation ${e.generation}`].filter(Boolean).join(' · '))]);
+		what.className = 'what';
+		what.lastChild.className = 'who';
+		li.append(when, head, what);
+		return li;
+	}));
+	if (!shown.length) {
+		$('events').replaceChildren(element('li', 'No events yet.'));
+	}
+}
+
+function tag(e) {
+	const t = element('span', '');
+	t.className = 'tag';
+	if (e.outcome !== 'success') {
+		t.textContent = `${e.outcome} ${e.status}`;
+		t.classList.add(e.outcome);
+	}
+	else if (e.verdict) {
+		t.textContent = e.verdict.alert_triggered ? 'alert' : 'no alert';
+		t.classList.toggle('alert', e.verdict.alert_triggered);
+	}
+	return t;
+}
+
+function describe(e) {
+	if (e.outcome !== 'success') {
+		return e.detail ?? '';
+	}
+	switch (e.action) {
+	case 'deploy-canary':
+		return `Canary ${e.canary_after} deployed at ${percent(e.weight)} beside ${e.stable_after}.`;
+	case 'promote-canary':
+		return `${e.stable_after} promoted; it replaces ${e.stable_before}.`;
+	case 'rollback-canary':
+		return `Canary ${e.canary_before} rolled back; ${e.stable_after} serves all traffic.`;
+	case 'toggle-slowdown':
+		return 'Canary slowdown toggled.';
+	case 'check-canary-health':
+		return e.verdict?.message ?? '';
+	default:
+		return e.detail ?? `${e.stable_after}${e.canary_after ? ` + canary ${e.canary_after}` : ''}`;
+	}
+}
+
+// ---- actions --------------------------------------------------------------------------------
+
+const ACTIONS = {
+	deploy: {
+		title: () => 'Deploy a canary',
+		text: s => `The canary serves beside ${s.stable_version}; its share of /predict traffic is the weight below.`,
+		run: (generation) => api('/admin/deploy-canary', { method: 'POST', generation,
+			body: { version: $('deploy-version').value, weight: Number($('deploy-weight').value) / 100 } }),
+	},
+	promote: {
+		title: s => `Promote ${s.canary_version}?`,
+		text: s => `${s.canary_version} becomes the stable version and serves all traffic; ${s.stable_version} stops serving.`,
+		run: generation => api('/admin/promote-canary', { method: 'POST', generation }),
+	},
+	rollback: {
+		title: s => `Roll back ${s.canary_version}?`,
+		text: s => `Canary ${s.canary_version} stops serving; ${s.stable_version} serves all traffic.`,
+		run: generation => api('/admin/rollback-canary', { method: 'POST', generation }),
+	},
+	'toggle-slowdown': {
+		title: s => (s.simulate_slowdown ? 'Switch the slowdown off?' : 'Switch the slowdown on?'),
+		text: s => (s.simulate_slowdown ? 'Canary requests are served at normal speed again.'
+			: `Every request routed to the canary waits ${s.slowdown_delay_ms} ms before the model runs, to show a slow canary being caught.`),
+		run: generation => api('/admin/toggle-slowdown', { method: 'POST', generation }),
+	},
+};
+
+for (const [id, action] of Object.entries(ACTIONS)) {
+	$(id).addEventListener('click', () => act(id, action));
+}
+
+async function act(id, action) {
+	const shown = state.status;
+	if (!shown) {
+		notify('error', 'The deployment has not been loaded yet.');
+		return;
+	}
+	if (id === 'deploy') {
+		await loadModels();
+		if (!fillDeployChooser()) {
+			notify('error', 'The model registry has no version that is not serving already.');
+			return;
+		}
+	}
+	if (!(await confirmed(action.title(shown), action.text(shown), id === 'deploy'))) {
+		return;
+	}
+	try {
+		const answer = await action.run(shown.generation);
+		notify('success', answer.message ?? 'Done.');
+	}
+	catch (error) {
+		notify('error', error.message);
+	}
+	refresh();
+}
+
+function fillDeployChooser() {
+	const candidates = state.models.filter(m => !m.role);
+	$('deploy-version').replaceChildren(...candidates.map(m => {
+		const option = element('option', m.version);
+		option.value = m.version;
+		return option;
+	}));
+	describeModel();
+	return candidates.length > 0;
+}
+
+function describeModel() {
+	const model = state.models.find(m => m.version === $('deploy-version').value);
+	const manifest = model?.manifest;
+	$('deploy-model').textContent = manifest
+		? `${model.model_path} · holdout accuracy ${num(manifest.holdout_accuracy)}, AUC ${num(manifest.holdout_auc)}` : '';
+}
+$('deploy-version').addEventListener('change', describeModel);
+
+/** The in-page confirmation: resolves true on Confirm, false on Cancel or Escape. */
+function confirmed(title, text, deploy) {
+	const dialog = $('confirm');
+	$('confirm-title').textContent = title;
+	$('confirm-text').textContent = text;
+	$('deploy-fields').hidden = !deploy;
+	$('confirm-ok').textContent = deploy ? 'Deploy' : 'Confirm';
+	return new Promise(resolve => {
+		dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
+		dialog.returnValue = '';
+		dialog.showModal();
+		(deploy ? $('deploy-version') : $('confirm-cancel')).focus();
+	});
+}
+$('confirm-form').addEventListener('submit', event => {
+	event.preventDefault();
+	if ($('confirm-form').reportValidity()) {
+		$('confirm').close('ok');
+	}
+});
+$('confirm-cancel').addEventListener('click', () => $('confirm').close('cancel'));
+
+$('check').addEventListener('click', async () => {
+	try {
+		await api('/admin/check-canary-health');
+	}
+	catch (error) {
+		notify('error', error.message);
+	}
+	refresh();
+});
+
+$('hide-checks').addEventListener('change', renderEvents);
+
+// ---- token ----------------------------------------------------------------------------------
+
+$('token').value = sessionStorage.getItem(TOKEN_KEY) ?? '';
+$('token-form').addEventListener('submit', event => {
+	event.preventDefault();
+	useToken($('token').value.trim());
+});
+$('token-forget').addEventListener('click', () => {
+	$('token').value = '';
+	useToken('');
+});
+
+function useToken(token) {
+	if (token) {
+		sessionStorage.setItem(TOKEN_KEY, token);
+	}
+	else {
+		sessionStorage.removeItem(TOKEN_KEY);
+	}
+	state.stopped = false;
+	state.models = [];
+	hideNotice();
+	refresh();
+}
+
+// ---- small helpers --------------------------------------------------------------------------
+
+function connection(kind, text) {
+	const c = $('connection');
+	c.className = `connection ${kind}`;
+	c.textContent = text;
+}
+
+function notify(kind, text) {
+	const notice = $('notice');
+	const close = element('button', 'Dismiss');
+	close.type = 'button';
+	close.addEventListener('click', hideNotice);
+	notice.className = `notice ${kind}`;
+	notice.replaceChildren(element('span', text), close);
+	notice.hidden = false;
+}
+
+function hideNotice() {
+	$('notice').hidden = true;
+}
+
+function element(name, content) {
+	const e = document.createElement(name);
+	e.append(...(Array.isArray(content) ? content : [content ?? '']));
+	return e;
+}
+
+function cell(name, content, attributes = {}) {
+	const c = element(name, content);
+	for (const [k, v] of Object.entries(attributes)) {
+		c.setAttribute(k, v);
+	}
+	return c;
+}
+
+function row(...cells) {
+	const r = document.createElement('tr');
+	r.append(...cells);
+	return r;
+}
+
+function dot(role) {
+	const d = element('span', '');
+	d.className = `dot ${role}`;
+	return d;
+}
+
+/** The IPv6 loopback as people write it, not as Java prints it. */
+function address(remote) {
+	return remote === '0:0:0:0:0:0:0:1' ? '::1' : remote;
+}
+
+function percent(weight) {
+	return `${Number((weight * 100).toPrecision(4))}%`;
+}
+
+function num(v) {
+	if (v == null || !Number.isFinite(v)) {
+		return '–';
+	}
+	return Number.isInteger(v) ? String(v) : Math.abs(v) < 1e-3 ? v.toExponential(2) : String(Number(v.toPrecision(4)));
+}
+
+function signed(v) {
+	return `${v >= 0 ? '+' : '−'}${ms(Math.abs(v))}`;
+}
+
+function pvalue(p) {
+	if (p == null) {
+		return '–';
+	}
+	// Below double precision the exact value means nothing; say so instead of printing 0.
+	return p < 1e-300 ? '< 1e-300' : p < 1e-4 ? p.toExponential(2) : p.toFixed(4);
+}
+
+function minimum(a, b) {
+	return a == null ? b : b == null ? a : Math.min(a, b);
+}
+
+function clock(date) {
+	return date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+}
+
+function dateTime(iso) {
+	const date = new Date(iso);
+	return `${date.toLocaleDateString([], { month: 'short', day: 'numeric' })} ${clock(date)}`;
+}
+
+refresh();

@@ -1,0 +1,124 @@
+package dev.mlcanary.analysis;
+
+import com.jayway.jsonpath.JsonPath;
+import dev.mlcanary.audit.EventLog;
+import dev.mlcanary.deployment.DeploymentService;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a dashboard polls besides {@code /admin/status}: the latency windows as they are and the
+ * latest health check. Neither runs a check, so polling them leaves the audit trail alone.
+ */
+@SpringBootTest(properties = "canary.admin.token=" + DashboardEndpointsTest.TOKEN)
+@AutoConfigureMockMvc
+class DashboardEndpointsTest {
+
+	static final String TOKEN = "dashboard-endpoints-token-0123";
+
+	@Autowired
+	MockMvcTester mvc;
+
+	@Autowired
+	DeploymentService deployments;
+
+	@Autowired
+	EventLog events;
+
+	@BeforeEach
+	void stableOnly() {
+		if (deployments.current().hasCanary()) {
+			deployments.rollbackCanary(null);
+		}
+	}
+
+	@Test
+	void latencyWithoutTrafficOrCanaryHasNoNumbers() {
+		MvcTestResult result = get("/admin/latency");
+
+		assertThat(result).hasStatusOk();
+		assertThat(result).bodyJson().extractingPath("$.stable.version").isEqualTo("v1");
+		assertThat(result).bodyJson().extractingPath("$.stable.sample_count").isEqualTo(0);
+		assertThat(result).bodyJson().extractingPath("$.stable.p99_ms").isNull();
+		assertThat(result).bodyJson().extractingPath("$.canary").isNull();
+		assertThat(result).bodyJson().extractingPath("$.generation").asNumber().isEqualTo((int) deployments.current().generation());
+	}
+
+	@Test
+	void latencyShowsEachVersionsPercentilesWithoutAuditing() throws Exception {
+		deploy();
+		predict(300);
+		int recorded = events.newest(10_000).size();
+
+		MvcTestResult result = get("/admin/latency");
+
+		assertThat(result).hasStatusOk();
+		assertThat(result).bodyJson().extractingPath("$.canary.version").isEqualTo("v2");
+		long stable = deployments.current().samples().stable().recordedCount();
+		long canary = deployments.current().samples().canary().recordedCount();
+		assertThat(stable + canary).isEqualTo(300);
+		assertThat(result).bodyJson().extractingPath("$.stable.request_count").asNumber().isEqualTo((int) stable);
+		assertThat(result).bodyJson().extractingPath("$.canary.sample_count").asNumber().isEqualTo((int) canary);
+		String body = result.getResponse().getContentAsString();
+		for (String role : new String[] { "stable", "canary" }) {
+			double p50 = JsonPath.<Number>read(body, "$." + role + ".p50_ms").doubleValue();
+			double p95 = JsonPath.<Number>read(body, "$." + role + ".p95_ms").doubleValue();
+			double p99 = JsonPath.<Number>read(body, "$." + role + ".p99_ms").doubleValue();
+			assertThat(p50).as(role).isPositive().isLessThanOrEqualTo(p95);
+			assertThat(p95).as(role).isLessThanOrEqualTo(p99);
+		}
+		assertThat(events.newest(10_000)).hasSize(recorded);
+	}
+
+	@Test
+	void theLatestCheckIsTheLastOneOfThisPeriodAndPollingItRunsNone() throws Exception {
+		deploy();
+		assertThat(get("/admin/check-canary-health/latest")).bodyJson().extractingPath("$.report").isNull();
+		predict(300);
+		MvcTestResult check = get("/admin/check-canary-health");
+		int recorded = events.newest(10_000).size();
+
+		MvcTestResult latest = get("/admin/check-canary-health/latest");
+
+		assertThat(latest).hasStatusOk();
+		assertThat(latest).bodyJson().extractingPath("$.checked_at").isNotNull();
+		String checked = check.getResponse().getContentAsString();
+		assertThat(latest).bodyJson().extractingPath("$.report.verdict").isEqualTo(JsonPath.read(checked, "$.verdict"));
+		assertThat(latest).bodyJson().extractingPath("$.report.canary_sample_count")
+			.isEqualTo(JsonPath.read(checked, "$.canary_sample_count"));
+		assertThat(latest).bodyJson().extractingPath("$.report.judges").asMap()
+			.containsOnlyKeys("welch", "mann_whitney", "tail_latency", "errors", "agreement");
+		assertThat(events.newest(10_000)).as("reading the latest check is not a check").hasSize(recorded);
+
+		deployments.rollbackCanary(null);
+
+		assertThat(get("/admin/check-canary-health/latest")).as("a new period has not been checked")
+			.bodyJson().extractingPath("$.report").isNull();
+	}
+
+	private void deploy() {
+		assertThat(mvc.post().uri("/admin/deploy-canary").header("Authorization", "Bearer " + TOKEN)
+			.contentType(MediaType.APPLICATION_JSON).content("{\"version\": \"v2\", \"weight\": 0.3}").exchange()).hasStatusOk();
+	}
+
+	private void predict(int requests) {
+		for (int i = 0; i < requests; i++) {
+			assertThat(mvc.post().uri("/predict").contentType(MediaType.APPLICATION_JSON)
+				.content("{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1]}").exchange()).hasStatusOk();
+		}
+	}
+
+	private MvcTestResult get(String path) {
+		return mvc.get().uri(path).header("Authorization", "Bearer " + TOKEN).exchange();
+	}
+
+}

@@ -1,0 +1,221 @@
+package dev.mlcanary.system;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.DoubleStream;
+
+import dev.mlcanary.deployment.DeploymentService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The dashboard in a real browser (Debian's Chromium, driven through its chromedriver): an operator
+ * types the token, deploys a canary, watches traffic and a health check, checks the phone layout,
+ * and rolls the canary back, each action through the page's confirmation dialog. Screenshots go to
+ * {@code target/dashboard.png} and {@code target/dashboard-phone.png}.
+ *
+ * <p>Without Chromium the test is skipped with a message naming the packages, except under CI
+ * ({@code CI} set), where a missing browser is a failure rather than a silent pass.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "canary.admin.token=" + DashboardBrowserTest.TOKEN)
+class DashboardBrowserTest {
+
+	static final String TOKEN = "dashboard-browser-token-0123456789";
+
+	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+	private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	DeploymentService deployments;
+
+	@TempDir
+	Path profile;
+
+	private ChromeDriver browser;
+
+	private WebDriverWait await;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	private final Random random = new Random(42);
+
+	@BeforeAll
+	static void chromiumIsInstalled() {
+		boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+		String missing = "The dashboard's browser test needs " + CHROMIUM + " and " + CHROMEDRIVER
+				+ ": install them with `apt-get install -y chromium chromium-driver` (.ci/run does).";
+		if (!installed && System.getenv("CI") != null) {
+			fail(missing);
+		}
+		assumeTrue(installed, missing);
+	}
+
+	@BeforeEach
+	void openBrowser() {
+		if (deployments.current().hasCanary()) {
+			deployments.rollbackCanary(null);
+		}
+		// The driver is named explicitly, so Selenium never looks for (or downloads) one itself.
+		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+			.usingAnyFreePort()
+			.build();
+		ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+			.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+					"--disable-background-networking", "--disable-component-update", "--disable-sync",
+					"--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir=" + profile.toAbsolutePath(),
+					"--window-size=1440,1320");
+		browser = new ChromeDriver(service, options);
+		await = new WebDriverWait(browser, PATIENCE);
+	}
+
+	@AfterEach
+	void closeBrowser() {
+		if (browser != null) {
+			browser.quit();
+		}
+	}
+
+	@Test
+	void anOperatorDeploysWatchesAndRollsBackACanary() throws Exception {
+		browser.get("http://localhost:" + port + "/");
+		await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "needs an admin token"));
+
+		browser.findElement(By.id("token")).sendKeys(TOKEN);
+		browser.findElement(By.cssSelector("#token-form button[type=submit]")).click();
+		await.until(ExpectedConditions.textToBe(By.id("stable-version"), "v1"));
+		assertThat(text("canary-version")).isEqualTo("none");
+		assertThat(browser.findElement(By.id("rollback")).isEnabled()).isFalse();
+
+		browser.findElement(By.id("deploy")).click();
+		confirmWith(dialog -> {
+			new Select(browser.findElement(By.id("deploy-version"))).selectByValue("v2");
+			WebElement weight = browser.findElement(By.id("deploy-weight"));
+			weight.clear();
+			weight.sendKeys("25");
+		});
+		await.until(ExpectedConditions.textToBe(By.id("canary-version"), "v2"));
+		assertThat(text("stable-version")).isEqualTo("v1");
+		assertThat(text("weight")).isEqualTo("25%");
+		assertThat(deployments.current().canary().version()).isEqualTo("v2");
+
+		trafficOverSeveralRefreshes(4);
+		browser.findElement(By.id("toggle-slowdown")).click();
+		confirmWith(dialog -> assertThat(dialog.getText()).contains("Switch the slowdown on?"));
+		await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("slowdown"), "on"));
+		trafficOverSeveralRefreshes(4);
+		browser.findElement(By.id("check")).click();
+		await.until(d -> !text("verdict").equals("none yet"));
+		assertThat(text("verdict")).isIn("PASS", "FAIL", "INCONCLUSIVE");
+		assertThat(browser.findElements(By.cssSelector("#judges tr.judge"))).hasSize(5);
+		assertThat(text("events")).contains("deploy-canary", "toggle-slowdown", "check-canary-health");
+		screenshot("target/dashboard.png");
+
+		browser.manage().window().setSize(new Dimension(375, 1600));
+		await.until(d -> number("return document.documentElement.clientWidth") <= 375);
+		assertThat(number("return document.documentElement.scrollWidth"))
+			.as("no horizontal scrolling at phone width")
+			.isLessThanOrEqualTo(number("return document.documentElement.clientWidth"));
+		screenshot("target/dashboard-phone.png");
+		browser.manage().window().setSize(new Dimension(1440, 1320));
+
+		browser.findElement(By.id("rollback")).click();
+		confirmWith(dialog -> assertThat(dialog.getText()).contains("Roll back v2?"));
+		await.until(ExpectedConditions.textToBe(By.id("canary-version"), "none"));
+		assertThat(text("notice")).contains("Canary v2 rolled back");
+		assertThat(deployments.current().hasCanary()).isFalse();
+		await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"), "rollback-canary"));
+	}
+
+	/** Waits for the in-page confirmation, lets {@code fill} look at it or fill it in, and confirms. */
+	private void confirmWith(java.util.function.Consumer<WebElement> fill) {
+		WebElement dialog = await.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+		fill.accept(dialog);
+		browser.findElement(By.id("confirm-ok")).click();
+		await.until(ExpectedConditions.invisibilityOf(dialog));
+	}
+
+	/** Predictions through the real HTTP port, a batch per dashboard refresh, so the charts get a history. */
+	private void trafficOverSeveralRefreshes(int refreshes) throws IOException, InterruptedException {
+		for (int i = 0; i < refreshes; i++) {
+			long seen = refreshes();
+			for (int r = 0; r < 60; r++) {
+				predict();
+			}
+			await.until(d -> refreshes() > seen);
+		}
+	}
+
+	private void predict() throws IOException, InterruptedException {
+		String features = DoubleStream.generate(() -> random.nextDouble() * 1.5)
+			.limit(5)
+			.mapToObj(v -> String.format(Locale.ROOT, "%.3f", v))
+			.collect(Collectors.joining(", "));
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/predict"))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"features\": [" + features + "]}"))
+			.build();
+		assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+	}
+
+	private long refreshes() {
+		Object value = browser.executeScript("return Number(document.body.dataset.refreshes || 0)");
+		return ((Number) value).longValue();
+	}
+
+	private long number(String script) {
+		return ((Number) ((JavascriptExecutor) browser).executeScript(script)).longValue();
+	}
+
+	private String text(String id) {
+		return browser.findElement(By.id(id)).getText();
+	}
+
+	/** The whole page, not only the window: Chromium's own screenshot command can go beyond the viewport. */
+	private void screenshot(String file) throws IOException {
+		long width = number("return document.documentElement.scrollWidth");
+		long height = number("return document.documentElement.scrollHeight");
+		Map<String, Object> shot = browser.executeCdpCommand("Page.captureScreenshot", Map.of("captureBeyondViewport", true,
+				"clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+		Files.write(Path.of(file), Base64.getDecoder().decode((String) shot.get("data")));
+	}
+
+}

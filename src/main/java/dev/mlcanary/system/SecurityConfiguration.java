@@ -31,14 +31,23 @@ import org.springframework.security.web.AuthenticationEntryPoint;
  * {@code /actuator/info} are open. Every {@code /admin/**} call and every other actuator endpoint
  * needs {@code Authorization: Bearer <token>}: the operator token for everything, the optional
  * read token for the read-only admin endpoints. With no token configured, admin endpoints answer
- * loopback clients only (and startup says so in one WARN line).
+ * loopback clients only (and startup says so in one WARN line). The API docs ({@code /docs},
+ * {@code /v3/api-docs}) are open.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
+	/**
+	 * The OpenAPI description and Swagger UI (springdoc). Public and read-only: they describe the API
+	 * (no data, no secrets), and a client needs them before it has a token. Swagger UI's "Try it out"
+	 * sends the token the user enters, and /admin/** checks it as for any other client.
+	 */
+	static final String[] API_DOCS = { "/docs", "/docs/**", "/swagger-ui/**", "/v3/api-docs", "/v3/api-docs/**" };
+
 	private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
-	private static final String[] READ_ONLY = { "/admin/status", "/admin/check-canary-health", "/admin/models",
+	/** The read-only admin endpoints ({@code GET}): the read token is enough. The API docs show the same rule. */
+	static final String[] READ_ONLY = { "/admin/status", "/admin/check-canary-health", "/admin/models",
 			"/admin/events", "/admin/power-analysis", "/actuator/prometheus" };
 
 	@Bean
@@ -60,6 +69,7 @@ class SecurityConfiguration {
 				.accessDeniedHandler(forbidden(json)))
 			.authorizeHttpRequests(requests -> requests
 				.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/error").permitAll()
+				.requestMatchers(HttpMethod.GET, API_DOCS).permitAll()
 				.requestMatchers(HttpMethod.GET, READ_ONLY).access(reader)
 				.requestMatchers("/admin", "/admin/**", "/actuator", "/actuator/**").access(operator)
 				.anyRequest().permitAll());

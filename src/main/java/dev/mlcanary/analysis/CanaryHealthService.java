@@ -100,8 +100,8 @@ public class CanaryHealthService {
 	public LatencyView latency(Deployment deployment) {
 		LatencyWindows period = deployment.samples();
 		return new LatencyView(deployment.generation(),
-				LatencyView.Version.of(deployment.stable().version(), period.stable()),
-				deployment.hasCanary() ? LatencyView.Version.of(deployment.canary().version(), period.canary()) : null);
+				LatencyView.VersionLatency.of(deployment.stable().version(), period.stable()),
+				deployment.hasCanary() ? LatencyView.VersionLatency.of(deployment.canary().version(), period.canary()) : null);
 	}
 
 	private HealthReport evaluate(Deployment deployment, AnalysisMode mode) {

@@ -6,6 +6,8 @@ package dev.mlcanary.analysis;
  * {@code verdict} is {@code FAIL} when the alert is raised, {@code INCONCLUSIVE} without a canary
  * or with too few samples, {@code PASS} otherwise; {@code reasons} say why in plain sentences.
  */
+@io.swagger.v3.oas.annotations.media.Schema(description = "The verdict of the five judges, their reasons, and the "
+		+ "prototype's Welch test fields. Statistics that are undefined or infinite are `null`.")
 public record HealthReport(boolean alertTriggered, Verdict verdict, java.util.List<String> reasons, String message,
 		String explanation, java.util.Map<String, JudgeReport> judges, Double pValue,
 		Double tStatistic, Double degreesOfFreedom, double alpha, double minLatencyIncreaseMs, int minSamples,

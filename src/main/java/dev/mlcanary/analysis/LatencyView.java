@@ -9,7 +9,7 @@ package dev.mlcanary.analysis;
  * @param stable the stable version's window
  * @param canary the canary's window, or {@code null} without a canary
  */
-public record LatencyView(long generation, Version stable, Version canary) {
+public record LatencyView(long generation, VersionLatency stable, VersionLatency canary) {
 
 	/**
 	 * One version's window.
@@ -21,13 +21,13 @@ public record LatencyView(long generation, Version stable, Version canary) {
 	 * @param p95Ms 95th percentile
 	 * @param p99Ms 99th percentile
 	 */
-	public record Version(String version, int sampleCount, long requestCount, Double meanMs, Double p50Ms, Double p95Ms,
+	public record VersionLatency(String version, int sampleCount, long requestCount, Double meanMs, Double p50Ms, Double p95Ms,
 			Double p99Ms) {
 
-		static Version of(String version, LatencyWindow window) {
+		static VersionLatency of(String version, LatencyWindow window) {
 			long recorded = window.recordedCount();
 			LatencySummary s = LatencySummary.of(window.samplesMillis());
-			return new Version(version, s.count(), recorded, HealthReport.finite(s.mean()), HealthReport.finite(s.p50()),
+			return new VersionLatency(version, s.count(), recorded, HealthReport.finite(s.mean()), HealthReport.finite(s.p50()),
 					HealthReport.finite(s.p95()), HealthReport.finite(s.p99()));
 		}
 

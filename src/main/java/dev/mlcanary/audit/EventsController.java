@@ -2,7 +2,13 @@ package dev.mlcanary.audit;
 
 import java.util.List;
 
+import dev.mlcanary.system.ApiProblem;
 import dev.mlcanary.system.BadRequestException;
+import dev.mlcanary.system.ApiProblems;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -10,6 +16,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
+@Tag(name = "Audit")
 class EventsController {
 
 	private final EventLog events;
@@ -21,12 +28,17 @@ class EventsController {
 		this.maxEvents = limits.maxEvents();
 	}
 
+	@Schema(description = "The newest events first.")
 	record EventsResponse(int count, List<AuditEvent> events) {
 	}
 
 	/** The newest admin actions first. */
 	@GetMapping(path = "/admin/events", produces = MediaType.APPLICATION_JSON_VALUE)
-	EventsResponse events(@RequestParam(defaultValue = "100") int limit) {
+	@Operation(summary = "Show the audit trail", description = """
+			Every admin call (refused ones too) and every action of the automated rollout: who, what, how it \
+			ended and the versions before and after. Absent fields were not set for that event.""")
+	@ApiProblems(ApiProblem.INVALID_LIMIT)
+	EventsResponse events(@Parameter(description = "How many events, 1 to 10,000.") @RequestParam(defaultValue = "100") int limit) {
 		if (limit < 1 || limit > maxEvents) {
 			throw BadRequestException.because("limit must be between 1 and " + maxEvents + ", was " + limit + ".");
 		}

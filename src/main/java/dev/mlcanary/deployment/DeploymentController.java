@@ -5,7 +5,14 @@ import java.util.List;
 
 import dev.mlcanary.model.ModelManifest;
 import dev.mlcanary.model.ModelStore;
+import dev.mlcanary.system.ApiProblem;
 import dev.mlcanary.system.CanaryProperties;
+import dev.mlcanary.system.ChangesDeployment;
+import dev.mlcanary.system.ApiProblems;
+import dev.mlcanary.system.ShowsDeployment;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
@@ -26,6 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping(path = "/admin", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "Deployment")
 class DeploymentController {
 
 	private final DeploymentService deployments;
@@ -44,8 +52,15 @@ class DeploymentController {
 		this.rollouts = rollouts;
 	}
 
-	record DeployRequest(String version, String modelPath, Double weight, StrategyRequest strategy,
-			Long expectedGeneration) {
+	@Schema(description = "What to deploy as canary: exactly one of `version` and `model_path`.")
+	record DeployRequest(@Schema(description = "A version in the model directory.", example = "v2") String version,
+			@Schema(description = "A model file inside the model directory, as `models/<file>` or a bare file name.",
+					example = "models/model_v2.ser") String modelPath,
+			@Schema(description = "The canary's share of traffic, 0 < weight <= 1; default `canary.weight` (0.10). "
+					+ "Not together with `strategy`.", example = "0.25", maximum = "1") Double weight,
+			@Schema(description = "Hands the canary to an automated, step-by-step rollout.") StrategyRequest strategy,
+			@Schema(description = "Deploy only if the deployment is still at this generation; the same as `If-Match`.",
+					example = "7") Long expectedGeneration) {
 	}
 
 	/**
@@ -53,7 +68,16 @@ class DeploymentController {
 	 * "auto_promote": true}}. {@code interval} is a string ({@code "30s"}, {@code "2m"}, {@code "1h"}) or a
 	 * number of seconds, hence untyped here; the booleans default to true.
 	 */
-	record StrategyRequest(List<Double> steps, Object interval, Boolean autoRollback, Boolean autoPromote) {
+	@Schema(description = "An automated rollout: the canary moves through the steps, analysed every interval.")
+	record StrategyRequest(
+			@Schema(description = "Traffic percentages, strictly increasing, each in (0, 100], at least one below 100; "
+					+ "a trailing 100 means \"then give it all traffic\".") List<Double> steps,
+			@Schema(description = "Time between two analyses, 1 s to 1 h: \"30s\", \"2m\", \"1h\" or a number of seconds.",
+					types = { "string", "integer" }, example = "30s") Object interval,
+			@Schema(description = "Whether a FAIL (or INCONCLUSIVE too long) rolls the canary back; otherwise the "
+					+ "rollout halts. Default true.") Boolean autoRollback,
+			@Schema(description = "Whether a PASS at the last analysed step promotes the canary; otherwise it waits, "
+					+ "ready to promote. Default true.") Boolean autoPromote) {
 
 		RolloutStrategy parse() {
 			return RolloutStrategy.parse(steps, interval, autoRollback, autoPromote);
@@ -61,34 +85,49 @@ class DeploymentController {
 
 	}
 
+	@Schema(description = "The canary as deployed, with the new generation.")
 	record DeployResponse(String status, String message, String canaryVersion, String modelPath,
 			Instant canaryStartTime, double weight, long generation, RolloutView rollout) {
 	}
 
+	@Schema(description = "The versions before and after the promotion, with the new generation.")
 	record PromoteResponse(String status, String message, String previousStableModel, String newStableModel,
 			long generation) {
 	}
 
+	@Schema(description = "The version rolled back and the stable one, with the new generation.")
 	record RollbackResponse(String status, String message, String rolledBackModel, String stableModel,
 			long generation) {
 	}
 
+	@Schema(description = "Whether the slowdown is now on, its delay, and the new generation.")
 	record SlowdownResponse(boolean simulateSlowdown, String message, double delayMs, long generation) {
 	}
 
+	@Schema(description = "The current deployment; canary fields are `null` without a canary.")
 	record StatusResponse(String stableVersion, String stableModelPath, String canaryVersion,
 			String canaryModelPath, Double canaryWeight, Instant canaryStartTime, boolean simulateSlowdown,
 			double slowdownDelayMs, long generation, int stableSampleCount, int canarySampleCount,
 			long stableRequestCount, long canaryRequestCount, RolloutView rollout) {
 	}
 
+	@Schema(description = "One version in the model directory; `role` is `stable`, `canary` or `null`.")
 	record ModelView(String version, String modelPath, String role, ModelManifest manifest) {
 	}
 
+	@Schema(description = "The model directory and every version in it.")
 	record ModelsResponse(String modelDir, List<ModelView> models) {
 	}
 
 	@PostMapping(path = "/deploy-canary", consumes = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Deploy a canary", description = """
+			Loads and verifies a model (manifest checksum, class allow-list, feature count) and serves it as \
+			canary, at `weight` or through an automated rollout (`strategy`). Both latency windows start \
+			empty. A refused deploy changes nothing.""")
+	@ChangesDeployment
+	@ApiProblems({ ApiProblem.INVALID_DEPLOY, ApiProblem.INVALID_WEIGHT, ApiProblem.INVALID_STRATEGY,
+			ApiProblem.UNKNOWN_DEPLOY_FIELD, ApiProblem.INVALID_MODEL, ApiProblem.MODEL_NOT_FOUND,
+			ApiProblem.CANARY_ALREADY_DEPLOYED, ApiProblem.ALREADY_STABLE })
 	ResponseEntity<DeployResponse> deployCanary(@RequestBody DeployRequest request,
 			@RequestParam(name = "expected_generation", required = false) Long expectedGeneration,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
@@ -106,6 +145,10 @@ class DeploymentController {
 	}
 
 	@PostMapping("/promote-canary")
+	@Operation(summary = "Promote the canary to stable",
+			description = "The canary becomes stable and serves all traffic; this ends an automated rollout.")
+	@ChangesDeployment
+	@ApiProblems(ApiProblem.NO_CANARY_TO_PROMOTE)
 	ResponseEntity<PromoteResponse> promoteCanary(
 			@RequestParam(name = "expected_generation", required = false) Long expectedGeneration,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
@@ -118,6 +161,10 @@ class DeploymentController {
 	}
 
 	@PostMapping("/rollback-canary")
+	@Operation(summary = "Roll the canary back",
+			description = "Stable serves all traffic again; this ends an automated rollout.")
+	@ChangesDeployment
+	@ApiProblems(ApiProblem.NO_CANARY_TO_ROLL_BACK)
 	ResponseEntity<RollbackResponse> rollbackCanary(
 			@RequestParam(name = "expected_generation", required = false) Long expectedGeneration,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
@@ -130,6 +177,10 @@ class DeploymentController {
 	}
 
 	@PostMapping("/toggle-slowdown")
+	@Operation(summary = "Switch the artificial canary slowdown on or off", description = """
+			While on, every request routed to the canary waits `canary.slowdown-delay` (10 ms) before the model \
+			runs, to show the health check catching a slow canary. Stable requests are never delayed.""")
+	@ChangesDeployment
 	ResponseEntity<SlowdownResponse> toggleSlowdown(
 			@RequestParam(name = "expected_generation", required = false) Long expectedGeneration,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
@@ -140,6 +191,11 @@ class DeploymentController {
 	}
 
 	@GetMapping("/status")
+	@Operation(summary = "Show the deployment", description = """
+			Stable and canary versions, weight, slowdown, generation, the samples held for the health check, \
+			and the automated rollout (`null` without one). `*_sample_count` is what the windows hold now, \
+			`*_request_count` every request of the current period.""")
+	@ShowsDeployment
 	ResponseEntity<StatusResponse> status() {
 		Deployment d = deployments.current();
 		return tagged(d, new StatusResponse(d.stable().version(), d.stable().modelPath(),
@@ -150,6 +206,8 @@ class DeploymentController {
 	}
 
 	@GetMapping("/models")
+	@Operation(summary = "List the models",
+			description = "The model directory's versions with their manifests and their role: `stable`, `canary` or `null`.")
 	ModelsResponse models() {
 		Deployment d = deployments.current();
 		List<ModelView> views = models.list()

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import dev.mlcanary.analysis.Verdict;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * An automated rollout as {@code /admin/status} and {@code /admin/deploy-canary} show it.
@@ -20,7 +21,9 @@ import dev.mlcanary.analysis.Verdict;
  * @param lastReasons its reasons
  * @param message what happens next, in one sentence
  */
-record RolloutView(StrategyView strategy, String phase, int stepIndex, Number stepPercent, Instant stepStartedAt,
+@Schema(description = "An automated rollout: where it stands and what happens next.")
+record RolloutView(StrategyView strategy,
+		@Schema(allowableValues = { "progressing", "ready_to_promote", "halted" }) String phase, int stepIndex, Number stepPercent, Instant stepStartedAt,
 		Instant nextAnalysisAt, Instant inconclusiveDeadline, Instant lastAnalysisAt, Verdict lastVerdict,
 		List<String> lastReasons, String message) {
 

@@ -4,7 +4,13 @@ import java.util.Locale;
 
 import dev.mlcanary.routing.Role;
 import dev.mlcanary.system.AdminAccessPolicy;
+import dev.mlcanary.system.ApiProblem;
 import dev.mlcanary.system.BadRequestException;
+import dev.mlcanary.system.ApiProblems;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.MediaType;
@@ -14,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
+@Tag(name = "Predictions")
 class PredictionController {
 
 	static final int MAX_REQUEST_KEY_LENGTH = 256;
@@ -33,8 +40,20 @@ class PredictionController {
 	 */
 	@PostMapping(path = "/predict", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
+	@Operation(summary = "Predict churn for one customer", description = """
+			Scores five features with the stable model or the canary. Without routing headers a request goes \
+			to the canary with probability equal to the canary weight. If the canary fails on a request, stable \
+			answers instead: a caller never sees a canary failure. Open to everyone; only `X-Canary-Route` \
+			needs the operator token.""")
+	@ApiProblems({ ApiProblem.INVALID_FEATURES, ApiProblem.UNKNOWN_FIELD, ApiProblem.INVALID_REQUEST_KEY,
+			ApiProblem.INVALID_ROUTE, ApiProblem.ROUTE_NEEDS_TOKEN, ApiProblem.ROUTE_NEEDS_OPERATOR,
+			ApiProblem.ROUTE_LOOPBACK_ONLY, ApiProblem.NO_CANARY_TO_ROUTE_TO })
 	PredictionResponse predict(@RequestBody PredictionRequest request,
-			@RequestHeader(name = "X-Request-Key", required = false) String requestKey,
+			@Parameter(description = "Sticky routing: the same key (a customer id, say) always gets the same model "
+					+ "while this canary lasts, and raising the weight only adds keys. 1 to 256 characters.",
+					example = "customer-42") @RequestHeader(name = "X-Request-Key", required = false) String requestKey,
+			@Parameter(description = "Forces a role, for testers (case-insensitive). Needs the operator token; "
+					+ "`canary` with none deployed is a 409.", schema = @Schema(allowableValues = { "canary", "stable" }))
 			@RequestHeader(name = "X-Canary-Route", required = false) String route, HttpServletRequest http) {
 		PredictionResponse response = predictions.predict(request.features(), hint(requestKey, route, http));
 		http.setAttribute(RequestTimingFilter.SERVED, response);

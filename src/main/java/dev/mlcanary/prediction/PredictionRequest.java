@@ -1,10 +1,16 @@
 package dev.mlcanary.prediction;
 
 import dev.mlcanary.system.BadRequestException;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
 import tools.jackson.databind.annotation.JsonDeserialize;
 
 /** {@code {"features": [f1, f2, f3, f4, f5]}}, validated while it is read. */
-record PredictionRequest(@JsonDeserialize(using = FeatureVectorDeserializer.class) double[] features) {
+@Schema(description = "One customer's features.")
+record PredictionRequest(@ArraySchema(minItems = 5, maxItems = 5, arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+		description = "In order: support_calls, monthly_charges, contract_length, usage_decline, payment_delays; "
+				+ "normalised, roughly 0 to 1.5. Exactly five finite JSON numbers."),
+		schema = @Schema(minimum = "-1e6", maximum = "1e6")) @JsonDeserialize(using = FeatureVectorDeserializer.class) double[] features) {
 
 	PredictionRequest {
 		if (features == null) {

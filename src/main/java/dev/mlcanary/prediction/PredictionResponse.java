@@ -1,12 +1,12 @@
 package dev.mlcanary.prediction;
 
 import dev.mlcanary.routing.Role;
+import io.swagger.v3.oas.annotations.media.Schema;
 
-/**
- * @param churnProbability probability of churn (class 1)
- * @param modelUsed which role served the request
- * @param modelVersion which model version served it
- * @param latencyMs time spent serving the model, artificial delay included
- */
-record PredictionResponse(double churnProbability, Role modelUsed, String modelVersion, double latencyMs) {
+/** The answer of {@code POST /predict}; the schema annotations say what each field means. */
+@Schema(description = "A prediction and the model that made it.")
+record PredictionResponse(@Schema(description = "Probability of churn (class 1), 0 to 1.") double churnProbability,
+		@Schema(description = "Which role served the request.") Role modelUsed,
+		@Schema(description = "Which model version served it.", example = "v1") String modelVersion,
+		@Schema(description = "Time spent serving the model, the artificial slowdown included, in milliseconds.") double latencyMs) {
 }

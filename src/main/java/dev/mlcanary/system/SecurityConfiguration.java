@@ -34,14 +34,23 @@ import org.springframework.security.web.AuthenticationEntryPoint;
  * read token for the read-only admin endpoints. With no token configured, admin endpoints answer
  * loopback clients only (and startup says so in one WARN line). The dashboard ({@code /}, its static
  * files and {@code /webjars/**}) is open: it holds no data, and calls the admin API with the token
- * the operator types into it. Every answer carries a strict Content-Security-Policy.
+ * the operator types into it. The API docs ({@code /docs}, {@code /v3/api-docs}) are open. Every
+ * answer carries a Content-Security-Policy.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
+	/**
+	 * The OpenAPI description and Swagger UI (springdoc). Public and read-only: they describe the API
+	 * (no data, no secrets), and a client needs them before it has a token. Swagger UI's "Try it out"
+	 * sends the token the user enters, and /admin/** checks it as for any other client.
+	 */
+	static final String[] API_DOCS = { "/docs", "/docs/**", "/swagger-ui/**", "/v3/api-docs", "/v3/api-docs/**" };
+
 	private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
-	private static final String[] READ_ONLY = { "/admin/status", "/admin/check-canary-health",
+	/** The read-only admin endpoints ({@code GET}): the read token is enough. The API docs show the same rule. */
+	static final String[] READ_ONLY = { "/admin/status", "/admin/check-canary-health",
 			"/admin/check-canary-health/latest", "/admin/latency", "/admin/models", "/admin/events",
 			"/admin/power-analysis", "/actuator/prometheus" };
 
@@ -74,6 +83,7 @@ class SecurityConfiguration {
 				.accessDeniedHandler(forbidden(json)))
 			.authorizeHttpRequests(requests -> requests
 				.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/error").permitAll()
+				.requestMatchers(HttpMethod.GET, API_DOCS).permitAll()
 				.requestMatchers(HttpMethod.GET, READ_ONLY).access(reader)
 				.requestMatchers("/admin", "/admin/**", "/actuator", "/actuator/**").access(operator)
 				.anyRequest().permitAll());

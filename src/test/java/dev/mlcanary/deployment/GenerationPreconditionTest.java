@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.mlcanary.system.ApiProblem;
 import dev.mlcanary.system.CanaryProperties;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -151,6 +152,10 @@ class GenerationPreconditionTest {
 		assertThat(result).contentType().isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
 		assertThat(result).bodyJson().extractingPath("$.type").isEqualTo("urn:ml-canary:problem:state-not-saved");
 		assertThat(result).bodyJson().extractingPath("$.detail").asString().startsWith("The change was not applied");
+		assertThat(result).as("as the API docs show it").bodyJson().extractingPath("$.title").isEqualTo(ApiProblem.STATE_NOT_SAVED.title());
+		assertThat(result).bodyJson().extractingPath("$.detail").asString()
+			.satisfies(detail -> assertThat(detail.replaceFirst("saved to .*?, so the", "saved to state/deployment.json, so the"))
+				.isEqualTo(ApiProblem.STATE_NOT_SAVED.detail()));
 		assertThat(deployments.current().slowdown()).isFalse();
 		assertThat(generation()).isEqualTo(g);
 	}

@@ -181,6 +181,11 @@ class AdminSecurityTest {
 	}
 
 	private MvcTestResult call(HttpMethod method, String path, String authorization, String body) {
+		return call(mvc, method, path, authorization, body);
+	}
+
+	/** A request with an optional {@code Authorization} header and an optional JSON body; also for {@link ApiDocsTest}. */
+	static MvcTestResult call(MockMvcTester mvc, HttpMethod method, String path, String authorization, String body) {
 		var request = mvc.method(method).uri(path);
 		if (authorization != null) {
 			request = request.header("Authorization", authorization);

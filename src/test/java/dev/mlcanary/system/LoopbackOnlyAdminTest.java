@@ -50,6 +50,14 @@ class LoopbackOnlyAdminTest {
 			.content("{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1]}").exchange()).hasStatusOk();
 	}
 
+	@Test
+	void theRefusalsAreTheOnesTheApiDocsShow() {
+		ApiDocsTest.assertAnswers(ApiProblem.LOOPBACK_ONLY, mvc.get().uri("/admin/status").with(remote("192.0.2.10")).exchange());
+		ApiDocsTest.assertAnswers(ApiProblem.ROUTE_LOOPBACK_ONLY, mvc.post().uri("/predict").with(remote("192.0.2.10"))
+			.header("X-Canary-Route", "stable").contentType(MediaType.APPLICATION_JSON)
+			.content("{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1]}").exchange());
+	}
+
 	private static org.springframework.test.web.servlet.request.RequestPostProcessor remote(String address) {
 		return request -> {
 			request.setRemoteAddr(address);

@@ -1,5 +1,6 @@
 package dev.mlcanary.system;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.function.Supplier;
 
@@ -24,7 +25,14 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.header.HeaderWriter;
+import org.springframework.security.web.header.writers.ContentSecurityPolicyHeaderWriter;
+import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.security.web.AuthenticationEntryPoint;
 
 /**
@@ -62,6 +70,13 @@ class SecurityConfiguration {
 			+ "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; "
 			+ "frame-ancestors 'none'";
 
+	/**
+	 * Swagger UI's bundle injects {@code <style>} elements, so the API docs alone may apply inline
+	 * styles; scripts stay limited to this origin's files as everywhere else.
+	 */
+	static final String API_DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self';",
+			"style-src 'self' 'unsafe-inline';");
+
 	@Bean
 	SecurityFilterChain securityFilterChain(HttpSecurity http, AdminProperties admin, JsonMapper json) {
 		if (!admin.tokenConfigured()) {
@@ -76,7 +91,7 @@ class SecurityConfiguration {
 			.formLogin(form -> form.disable())
 			.logout(logout -> logout.disable())
 			.requestCache(cache -> cache.disable())
-			.headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+			.headers(headers -> headers.addHeaderWriter(contentSecurityPolicy())
 				.referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)))
 			.addFilterBefore(new AdminTokenFilter(admin), AuthorizationFilter.class)
 			.exceptionHandling(handling -> handling.authenticationEntryPoint(unauthenticated(admin, json))
@@ -88,6 +103,21 @@ class SecurityConfiguration {
 				.requestMatchers("/admin", "/admin/**", "/actuator", "/actuator/**").access(operator)
 				.anyRequest().permitAll());
 		return http.build();
+	}
+
+	/** The strict policy everywhere but on the API docs, which get {@link #API_DOCS_CONTENT_SECURITY_POLICY}. */
+	private static HeaderWriter contentSecurityPolicy() {
+		RequestMatcher apiDocs = new OrRequestMatcher(Arrays.stream(API_DOCS)
+			.map(PathPatternRequestMatcher.withDefaults()::matcher)
+			.toArray(RequestMatcher[]::new));
+		HeaderWriter docs = new DelegatingRequestMatcherHeaderWriter(apiDocs,
+				new ContentSecurityPolicyHeaderWriter(API_DOCS_CONTENT_SECURITY_POLICY));
+		HeaderWriter others = new DelegatingRequestMatcherHeaderWriter(new NegatedRequestMatcher(apiDocs),
+				new ContentSecurityPolicyHeaderWriter(CONTENT_SECURITY_POLICY));
+		return (request, response) -> {
+			docs.writeHeaders(request, response);
+			others.writeHeaders(request, response);
+		};
 	}
 
 	/** 401 with {@code WWW-Authenticate: Bearer}, or 403 for a remote client when only loopback may administer. */

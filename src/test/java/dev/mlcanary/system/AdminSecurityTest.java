@@ -131,6 +131,17 @@ class AdminSecurityTest {
 				"style-src 'self';").doesNotContain("unsafe");
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "/swagger-ui/index.html", "/v3/api-docs" })
+	void theApiDocsMayApplyInlineStylesButRunOnlyTheirOwnScripts(String path) {
+		MvcTestResult result = call(HttpMethod.GET, path, null, null);
+
+		assertThat(result).hasStatusOk();
+		assertThat(result).headers().hasValue("Content-Security-Policy", SecurityConfiguration.API_DOCS_CONTENT_SECURITY_POLICY);
+		assertThat(SecurityConfiguration.API_DOCS_CONTENT_SECURITY_POLICY).contains("script-src 'self';",
+				"style-src 'self' 'unsafe-inline';");
+	}
+
 	@Test
 	void aWrongTokenOnAnOpenEndpointIsIgnored() {
 		assertThat(call(HttpMethod.POST, "/predict", "Bearer wrong", "{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1]}")).hasStatusOk();

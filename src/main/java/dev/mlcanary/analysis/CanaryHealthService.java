@@ -35,22 +35,18 @@ public class CanaryHealthService {
 
 	private final Judges judges;
 
-	private final CanaryMetrics metrics;
-
 	private final Clock clock;
 
 	private final AtomicReference<Checked> lastCheck = new AtomicReference<>();
 
 	public CanaryHealthService(CanaryProperties properties, AnalysisProperties analysis) {
-		this(properties, analysis, null, Clock.systemUTC());
+		this(properties, analysis, Clock.systemUTC());
 	}
 
 	@org.springframework.beans.factory.annotation.Autowired
-	public CanaryHealthService(CanaryProperties properties, AnalysisProperties analysis, CanaryMetrics metrics,
-			Clock clock) {
+	public CanaryHealthService(CanaryProperties properties, AnalysisProperties analysis, Clock clock) {
 		this.config = properties.health();
 		this.judges = new Judges(properties.health(), analysis);
-		this.metrics = metrics;
 		this.clock = clock;
 	}
 
@@ -66,11 +62,6 @@ public class CanaryHealthService {
 	private record Checked(LatencyWindows period, LatestCheck check) {
 	}
 
-	/** The latest answer of a health check (manual or automated), or {@code null} before the first. */
-	public HealthReport latest() {
-		return metrics == null ? null : metrics.latest();
-	}
-
 	public HealthReport check(Deployment deployment) {
 		return check(deployment, AnalysisMode.FIXED);
 	}
@@ -79,9 +70,6 @@ public class CanaryHealthService {
 	public HealthReport check(Deployment deployment, AnalysisMode mode) {
 		HealthReport report = evaluate(deployment, mode);
 		lastCheck.set(new Checked(deployment.samples(), new LatestCheck(clock.instant(), report)));
-		if (metrics != null) {
-			metrics.update(report);
-		}
 		return report;
 	}
 

@@ -1,7 +1,7 @@
 package dev.mlcanary.analysis;
 
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import dev.mlcanary.deployment.Deployment;
 import dev.mlcanary.deployment.DeploymentService;
@@ -11,9 +11,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 
 /**
- * Gauges of the canary: its weight, the latest verdict (1 PASS, 0 INCONCLUSIVE, -1 FAIL; NaN
- * before any check or without a canary), and for each judge its main statistic and p-value from
- * the latest check (manual or automated). A value a judge has not computed is NaN.
+ * Gauges of the canary: its weight, the latest verdict (1 PASS, 0 INCONCLUSIVE, -1 FAIL), and for
+ * each judge its main statistic and p-value from the latest check (manual or automated) of the
+ * current deployment period. After a deploy, promotion, rollback or rollout step they are NaN until
+ * the next check, so an alert on {@code canary_verdict == -1} stops firing once the canary is rolled
+ * back. A value a judge has not computed is NaN.
  */
 @Component
 public class CanaryMetrics {
@@ -26,9 +28,10 @@ public class CanaryMetrics {
 			"errors", new String[] { "canary_errors", "p_value" },
 			"agreement", new String[] { "agreement", "mcnemar_p_value" });
 
-	private final AtomicReference<HealthReport> latest = new AtomicReference<>();
+	private final Supplier<HealthReport> latest;
 
-	CanaryMetrics(MeterRegistry registry, DeploymentService deployments) {
+	CanaryMetrics(MeterRegistry registry, DeploymentService deployments, CanaryHealthService health) {
+		this.latest = () -> health.latestCheck(deployments.current()).map(CanaryHealthService.LatestCheck::report).orElse(null);
 		Gauge.builder("canary.weight", deployments, d -> {
 			Deployment current = d.current();
 			return current.hasCanary() ? current.weight() : 0.0;
@@ -46,15 +49,6 @@ public class CanaryMetrics {
 				.description("Latest p-value of a judge")
 				.register(registry);
 		});
-	}
-
-	/** Called with every health check's answer. */
-	void update(HealthReport report) {
-		latest.set(report);
-	}
-
-	HealthReport latest() {
-		return latest.get();
 	}
 
 	static double verdictValue(HealthReport report) {

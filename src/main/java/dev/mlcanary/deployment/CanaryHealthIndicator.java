@@ -28,7 +28,7 @@ class CanaryHealthIndicator implements HealthIndicator {
 	@Override
 	public Health health() {
 		Deployment d = deployments.current();
-		HealthReport latest = health.latest();
+		HealthReport latest = health.latestCheck(d).map(CanaryHealthService.LatestCheck::report).orElse(null);
 		Health.Builder builder = Health.up()
 			.withDetail("stable_version", d.stable().version())
 			.withDetail("canary_version", d.hasCanary() ? d.canary().version() : "none")

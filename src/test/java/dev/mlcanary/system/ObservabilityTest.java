@@ -48,7 +48,38 @@ class ObservabilityTest {
 			.containsPattern("canary_verdict -?[01]\\.0")
 			.containsPattern("canary_judge_p_value\\{judge=\"welch\"")
 			.containsPattern("canary_judge_statistic\\{judge=\"agreement\",statistic=\"agreement\"\\} 1\\.0");
+		assertThat(bucketBounds(text, "canary_model_latency_seconds_bucket")).as("buckets fine enough for microsecond models")
+			.anyMatch(le -> le <= 2e-6)
+			.anyMatch(le -> le > 2e-6 && le <= 1e-5)
+			.anyMatch(le -> le >= 1.0);
 		assertThat(mvc.get().uri("/actuator/prometheus").exchange()).as("scraping needs a token").hasStatus(401);
+	}
+
+	@Test
+	void afterARollbackTheVerdictGaugesForgetTheRolledBackCanary() throws Exception {
+		// The tests share one service: start without the canary another test may have left.
+		mvc.post().uri("/admin/rollback-canary").header("Authorization", "Bearer " + TOKEN).exchange();
+		assertThat(mvc.post().uri("/admin/deploy-canary").header("Authorization", "Bearer " + TOKEN)
+			.contentType(MediaType.APPLICATION_JSON).content("{\"version\": \"v2\", \"weight\": 0.5}").exchange()).hasStatusOk();
+		assertThat(mvc.get().uri("/admin/check-canary-health").header("Authorization", "Bearer " + TOKEN).exchange())
+			.hasStatusOk();
+		assertThat(scrape()).containsPattern("(?m)^canary_verdict -?[01]\\.0$");
+
+		assertThat(mvc.post().uri("/admin/rollback-canary").header("Authorization", "Bearer " + TOKEN).exchange())
+			.hasStatusOk();
+
+		assertThat(scrape()).containsPattern("(?m)^canary_verdict NaN$")
+			.containsPattern("(?m)^canary_judge_p_value\\{judge=\"welch\"\\} NaN$");
+	}
+
+	private String scrape() throws Exception {
+		return mvc.get().uri("/actuator/prometheus").header("Authorization", "Bearer " + READER).exchange()
+			.getResponse().getContentAsString();
+	}
+
+	private static java.util.List<Double> bucketBounds(String scrape, String bucket) {
+		return java.util.regex.Pattern.compile(bucket + "\\{[^}]*le=\"([^\"]+)\"").matcher(scrape).results()
+			.map(m -> m.group(1)).filter(le -> !le.equals("+Inf")).map(Double::parseDouble).toList();
 	}
 
 	@Test

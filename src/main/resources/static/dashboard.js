@@ -302,7 +302,10 @@ function describe(e) {
 	case 'rollback-canary':
 		return `Canary ${e.canary_before} rolled back; ${e.stable_after} serves all traffic.`;
 	case 'toggle-slowdown':
-		return 'Canary slowdown toggled.';
+		if (e.slowdown === undefined || e.slowdown === null) {
+			return 'Canary slowdown toggled.';
+		}
+		return e.slowdown ? 'Canary slowdown turned on.' : 'Canary slowdown turned off.';
 	case 'check-canary-health':
 		return e.verdict?.message ?? '';
 	default:

@@ -145,14 +145,23 @@ public class CanaryHealthService {
 		boolean alert = verdict == Verdict.FAIL;
 		String message = latency.message();
 		if (alert && !latency.alertTriggered()) {
-			message = "ALERT: Canary failed the " + String.join(", ", judges.entrySet()
-				.stream()
-				.filter(j -> j.getValue().verdict() == Verdict.FAIL)
-				.map(Map.Entry::getKey)
-				.toList()) + " check.";
+			message = "ALERT: Canary failed the " + judgesWith(judges, Verdict.FAIL) + " check.";
+		}
+		else if (verdict == Verdict.INCONCLUSIVE && ACCEPTABLE.equals(message)) {
+			// Not "acceptable" while a judge still cannot decide.
+			message = "No alert so far: not enough data yet for the " + judgesWith(judges, Verdict.INCONCLUSIVE)
+					+ " check.";
 		}
 		List<String> reasons = judges.values().stream().map(JudgeReport::reason).toList();
 		return latency.with(alert, verdict, reasons, message, judges);
+	}
+
+	private static String judgesWith(Map<String, JudgeReport> judges, Verdict verdict) {
+		return String.join(", ", judges.entrySet()
+			.stream()
+			.filter(j -> j.getValue().verdict() == verdict)
+			.map(Map.Entry::getKey)
+			.toList());
 	}
 
 	private String explain(boolean significant, double increase, WelchTest welch) {

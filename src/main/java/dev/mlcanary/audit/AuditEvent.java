@@ -23,12 +23,13 @@ import dev.mlcanary.deployment.Deployment;
  * @param weight canary weight after the call, when a canary is deployed
  * @param generation deployment generation after the call
  * @param detail why a call was refused (the problem's detail)
+ * @param slowdown whether the artificial canary slowdown is on after the call
  * @param verdict for health checks, the verdict and its statistics
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AuditEvent(Instant time, String action, String method, String outcome, int status, String actor,
 		String remoteAddress, String stableBefore, String canaryBefore, String stableAfter, String canaryAfter,
-		Double weight, long generation, String detail, Verdict verdict) {
+		Double weight, long generation, Boolean slowdown, String detail, Verdict verdict) {
 
 	/**
 	 * One event of an admin action, with the versions read from the deployment before and after it.
@@ -39,20 +40,21 @@ public record AuditEvent(Instant time, String action, String method, String outc
 		return new AuditEvent(time, action, method, outcome, status, actor, remoteAddress, before.stable().version(),
 				before.hasCanary() ? before.canary().version() : null, after.stable().version(),
 				after.hasCanary() ? after.canary().version() : null, after.hasCanary() ? after.weight() : null,
-				after.generation(), detail, Verdict.of(report));
+				after.generation(), after.slowdown(), detail, Verdict.of(report));
 	}
 
 	/** The health check's answer, as the audit trail keeps it. */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	public record Verdict(boolean alertTriggered, String message, Double pValue, Double tStatistic,
-			Double stableAvgLatencyMs, Double canaryAvgLatencyMs, int stableSampleCount, int canarySampleCount) {
+	public record Verdict(dev.mlcanary.analysis.Verdict verdict, boolean alertTriggered, String message, Double pValue,
+			Double tStatistic, Double stableAvgLatencyMs, Double canaryAvgLatencyMs, int stableSampleCount,
+			int canarySampleCount) {
 
 		static Verdict of(HealthReport r) {
 			if (r == null) {
 				return null;
 			}
-			return new Verdict(r.alertTriggered(), r.message(), r.pValue(), r.tStatistic(), r.stableAvgLatencyMs(),
-					r.canaryAvgLatencyMs(), r.stableSampleCount(), r.canarySampleCount());
+			return new Verdict(r.verdict(), r.alertTriggered(), r.message(), r.pValue(), r.tStatistic(),
+					r.stableAvgLatencyMs(), r.canaryAvgLatencyMs(), r.stableSampleCount(), r.canarySampleCount());
 		}
 
 	}

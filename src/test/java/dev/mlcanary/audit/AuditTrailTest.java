@@ -75,6 +75,16 @@ class AuditTrailTest {
 		assertThat(event.verdict()).isNotNull();
 		assertThat(event.verdict().alertTriggered()).isFalse();
 		assertThat(event.verdict().message()).isEqualTo("No active canary deployment to monitor.");
+		assertThat(event.verdict().verdict()).isEqualTo(dev.mlcanary.analysis.Verdict.INCONCLUSIVE);
+	}
+
+	@Test
+	void aToggleRecordsWhetherTheSlowdownWentOnOrOff() {
+		assertThat(post("/admin/toggle-slowdown", null, TOKEN)).hasStatusOk();
+		boolean first = events.newest(1).get(0).slowdown();
+		assertThat(post("/admin/toggle-slowdown", null, TOKEN)).hasStatusOk();
+
+		assertThat(events.newest(1).get(0).slowdown()).isEqualTo(!first).isEqualTo(deployments.current().slowdown());
 	}
 
 	@Test

@@ -72,7 +72,7 @@ class EventLogTest {
 
 	private static AuditEvent event(long generation) {
 		return new AuditEvent(Instant.parse("2026-11-26T10:00:00Z").plusSeconds(generation), "deploy-canary", "POST",
-				"success", 200, "operator-token", "127.0.0.1", "v1", null, "v1", "v2", 0.1, generation, null, null);
+				"success", 200, "operator-token", "127.0.0.1", "v1", null, "v1", "v2", 0.1, generation, false, null, null);
 	}
 
 }

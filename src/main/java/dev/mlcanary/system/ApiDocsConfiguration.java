@@ -220,12 +220,13 @@ class ApiDocsConfiguration {
 	private static void describeGenerationParameters(Operation operation) {
 		for (Parameter parameter : operation.getParameters()) {
 			if (parameter.getName().equals("expected_generation")) {
-				parameter.description("Apply the change only if the deployment is still at this generation (409 otherwise).")
-					.example(7);
+				// No example value: Swagger UI would send it on "Try it out" and get a 409.
+				parameter.description("Apply the change only if the deployment is still at this generation, e.g. `7` "
+						+ "(409 otherwise). Leave empty to apply it to whatever is deployed.");
 			}
 			else if (parameter.getName().equals(HttpHeaders.IF_MATCH)) {
 				parameter.description("The same condition as `expected_generation`: the `ETag` of `/admin/status`, "
-						+ "quoted or bare; `*` matches any generation.").example("\"7\"");
+						+ "quoted or bare, e.g. `\"7\"`; `*` matches any generation. Leave empty to skip the check.");
 			}
 		}
 	}

@@ -93,6 +93,17 @@ class ApiDocsTest {
 	}
 
 	@Test
+	void tryItOutSendsNoGenerationUnlessTheUserTypesOne() {
+		operations((path, method, operation) -> operation.path("parameters").values().forEach(parameter -> {
+			String name = parameter.path("name").asString();
+			if (name.equals("expected_generation") || name.equals("If-Match")) {
+				assertThat(parameter.has("example") || parameter.path("schema").has("example")
+						|| parameter.path("schema").has("default")).as(method + " " + path + " " + name).isFalse();
+			}
+		}));
+	}
+
+	@Test
 	void everyOperationHasADescriptionExamplesAndItsProblemsAsProblemJson() {
 		Set<String> problemTypes = problemTypes();
 		operations((path, method, operation) -> {

@@ -40,7 +40,7 @@ public enum ApiProblem {
 
 	// Admin rights (401, 403).
 	UNAUTHORIZED(Kind.UNAUTHORIZED, "This endpoint needs an admin token: send 'Authorization: Bearer <token>'."),
-	READ_TOKEN_MAY_NOT_CHANGE(Kind.FORBIDDEN, "The read-only token may not change the deployment; use the operator token."),
+	READ_TOKEN_MAY_NOT_CHANGE(Kind.FORBIDDEN, SecurityConfiguration.READ_TOKEN_REFUSED),
 	LOOPBACK_ONLY(Kind.FORBIDDEN, "Admin endpoints answer only loopback clients because no admin token is configured; "
 			+ "set CANARY_ADMIN_TOKEN on the service and send 'Authorization: Bearer <token>'."),
 	ROUTE_NEEDS_TOKEN(Kind.UNAUTHORIZED, "X-Canary-Route needs the admin token: send 'Authorization: Bearer <token>'."),

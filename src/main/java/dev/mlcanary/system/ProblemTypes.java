@@ -32,7 +32,8 @@ final class ProblemTypes {
 	static final URI INTERNAL = URI.create("urn:ml-canary:problem:internal-error");
 
 	/** One sentence a 404 answer ends with, so a lost client finds its way. */
-	static final String API_SUMMARY = "The API is POST /predict, /admin/* and /actuator/health, /actuator/info; see /docs or README.md.";
+	static final String API_SUMMARY = "The API is POST /predict, /admin/* and /actuator/health, /actuator/info, /actuator/prometheus; "
+			+ "the dashboard is at / and the API docs at /docs; see README.md.";
 
 	/** A stable type for any status without a more specific one, e.g. {@code urn:ml-canary:problem:http-406}. */
 	static URI forStatus(int status) {

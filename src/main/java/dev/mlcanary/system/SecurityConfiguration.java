@@ -62,6 +62,10 @@ class SecurityConfiguration {
 			"/admin/check-canary-health/latest", "/admin/latency", "/admin/models", "/admin/events",
 			"/admin/power-analysis", "/actuator/prometheus" };
 
+	/** Why the read token was refused: it also answers a typo such as {@code GET /admin/statuss}. */
+	static final String READ_TOKEN_REFUSED = "The read-only token may only call GET " + String.join(", ", READ_ONLY)
+			+ "; this call needs the operator token.";
+
 	/**
 	 * The dashboard at {@code /} loads only its own files and the WebJars served here, with no inline
 	 * script or style, so the browser can be told to run nothing else.
@@ -140,7 +144,7 @@ class SecurityConfiguration {
 
 	private static AccessDeniedHandler forbidden(JsonMapper json) {
 		return (request, response, ex) -> ProblemResponses.write(json, request, response, HttpStatus.FORBIDDEN,
-				ProblemTypes.FORBIDDEN, "The read-only token may not change the deployment; use the operator token.");
+				ProblemTypes.FORBIDDEN, READ_TOKEN_REFUSED);
 	}
 
 	/** Operator (or reader, for read-only endpoints) when a token is configured; loopback otherwise. */

@@ -103,6 +103,16 @@ class AdminSecurityTest {
 	}
 
 	@Test
+	void aTypoWithTheReadTokenIsToldWhatTheReadTokenMayCall() {
+		MvcTestResult result = call(HttpMethod.GET, "/admin/statuss", "Bearer " + READER, null);
+
+		assertThat(result).hasStatus(403);
+		assertThat(result).bodyJson().extractingPath("$.detail").asString()
+			.startsWith("The read-only token may only call GET /admin/status, ")
+			.endsWith("; this call needs the operator token.");
+	}
+
+	@Test
 	void theOperatorTokenDeploysAndTheSchemeIsCaseInsensitive() {
 		assertThat(call(HttpMethod.POST, "/admin/deploy-canary", "bearer " + OPERATOR, "{\"version\": \"v2\"}")).hasStatusOk();
 		assertThat(deployments.current().canary().version()).isEqualTo("v2");

@@ -142,6 +142,7 @@ final class RolloutScenario {
 		}
 		String stable = status.path("stable_version").asString();
 		say("stable " + stable);
+		ServiceException.requireCanaryIsNotStable(stable, options.canaryVersion());
 		return stable;
 	}
 

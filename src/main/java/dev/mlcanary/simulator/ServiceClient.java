@@ -63,6 +63,15 @@ final class ServiceClient {
 			return status;
 		}
 
+		/** Refuses to start when the version to deploy as canary is the stable one (after an earlier promotion). */
+		static void requireCanaryIsNotStable(String stable, String canary) throws ServiceException {
+			if (canary.equals(stable)) {
+				throw new ServiceException("The service already serves " + stable + " as stable (a canary was promoted "
+						+ "earlier). Run with --canary-version set to another version, or go back first: deploy the "
+						+ "old stable as the canary and promote it.", 200);
+			}
+		}
+
 	}
 
 	/** A parsed answer with its status, for calls where more than one status is expected. */

@@ -178,6 +178,7 @@ public final class TrafficSimulator {
 		if (!reset) {
 			say("nothing to reset");
 		}
+		ServiceException.requireCanaryIsNotStable(status.path("stable_version").asString(), options.canaryVersion());
 	}
 
 	private void deploy() throws ServiceException, InterruptedException {

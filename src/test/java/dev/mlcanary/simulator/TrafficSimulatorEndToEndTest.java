@@ -29,6 +29,9 @@ class TrafficSimulatorEndToEndTest {
 	@LocalServerPort
 	int port;
 
+	@org.springframework.beans.factory.annotation.Autowired
+	dev.mlcanary.deployment.DeploymentService deployments;
+
 	@Test
 	void theLifecycleRunsAsExpectedAndLeavesTheServiceClean() throws Exception {
 		java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
@@ -51,6 +54,27 @@ class TrafficSimulatorEndToEndTest {
 		assertThat(status.path("canary_version").isNull()).as("no canary active: %s", status).isTrue();
 		assertThat(status.path("simulate_slowdown").asBoolean(true)).as("slowdown off: %s", status).isFalse();
 		assertThat(status.path("stable_version").asString()).isEqualTo("v1");
+	}
+
+	@Test
+	void afterAPromotionOfTheCanaryVersionItSaysHowToGoBack() {
+		deployments.deployCanary("v2", null, null, null, null);
+		deployments.promoteCanary(null);
+		try {
+			java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+			int exitCode = TrafficSimulator.run(new String[] { "--url", "http://localhost:" + port, "--token", TOKEN },
+					java.util.Map.of(), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()),
+					new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), false);
+
+			assertThat(exitCode).isEqualTo(3);
+			assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+				.contains("The service already serves v2 as stable").contains("--canary-version");
+			assertThat(deployments.current().hasCanary()).as("nothing deployed").isFalse();
+		}
+		finally {
+			deployments.deployCanary("v1", null, null, null, null);
+			deployments.promoteCanary(null);
+		}
 	}
 
 }

@@ -45,6 +45,12 @@ final class FeatureVectorDeserializer extends ValueDeserializer<double[]> {
 		return values;
 	}
 
+	/** A missing field reaches {@link PredictionRequest}'s constructor, which says it is required. */
+	@Override
+	public Object getAbsentValue(DeserializationContext ctxt) {
+		return null;
+	}
+
 	@Override
 	public double[] getNullValue(DeserializationContext ctxt) {
 		throw BadRequestException.because("\"features\" must be an array of " + ChurnFeatures.COUNT + " numbers, got null.");

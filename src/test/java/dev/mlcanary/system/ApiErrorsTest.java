@@ -64,7 +64,7 @@ class ApiErrorsTest {
 				arguments("POST", "/predict", "application/json", "{\"features\": [0.5, 1.2, 0.8, 0.3, {\"x\": 1}]}", 400, "features[4] must be a number, got an object"),
 				arguments("POST", "/predict", "application/json", "{\"features\": \"0.5,1.2\"}", 400, "must be an array of 5 numbers, got a string"),
 				arguments("POST", "/predict", "application/json", "{\"features\": null}", 400, "got null"),
-				arguments("POST", "/predict", "application/json", "{}", 400, "\"features\""),
+				arguments("POST", "/predict", "application/json", "{}", 400, "\"features\" is required"),
 				arguments("POST", "/predict", "application/json", "{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1], \"extra\": 1}", 400, "Unknown field \"extra\""),
 				arguments("POST", "/predict", "application/json", "", 400, "request body is empty"),
 				arguments("POST", "/predict", "application/json", "{\"features\": [0.5,", 400, "not valid JSON"),

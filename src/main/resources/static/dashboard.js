@@ -8,6 +8,7 @@ const EVENT_LIMIT = 40;
 const $ = id => document.getElementById(id);
 
 const state = {
+	// The deployment of the latest successful refresh; null before the first and while polling is paused.
 	status: null,
 	models: [],
 	events: [],
@@ -15,6 +16,8 @@ const state = {
 	polling: false,
 	pollAgain: false,
 	stopped: false,
+	// Counts up whenever the token is given or forgotten: answers to older calls are then dropped.
+	epoch: 0,
 	lastCounts: null,
 	polls: 0,
 };
@@ -28,9 +31,8 @@ class ApiError extends Error {
 	}
 }
 
-async function api(path, { method = 'GET', body, generation } = {}) {
+async function api(path, { method = 'GET', body, generation, token = sessionStorage.getItem(TOKEN_KEY) } = {}) {
 	const headers = { Accept: 'application/json, application/problem+json' };
-	const token = sessionStorage.getItem(TOKEN_KEY);
 	if (token) {
 		headers.Authorization = `Bearer ${token}`;
 	}
@@ -68,35 +70,45 @@ async function api(path, { method = 'GET', body, generation } = {}) {
 async function refresh() {
 	clearTimeout(state.timer);
 	state.timer = null;
+	if (state.stopped) {
+		return;
+	}
 	if (state.polling) {
 		state.pollAgain = true;
 		return;
 	}
 	state.polling = true;
+	// One token for the whole refresh: a Forget meanwhile must not turn its later calls into refused ones.
+	const epoch = state.epoch;
+	const token = sessionStorage.getItem(TOKEN_KEY);
+	const get = path => api(path, { token });
 	try {
 		// Status first: without a valid token that is the only call refused (and audited) per attempt.
-		const status = await api('/admin/status');
-		const [latency, latest, events] = await Promise.all([api('/admin/latency'),
-			api('/admin/check-canary-health/latest'), api(`/admin/events?limit=${EVENT_LIMIT}`)]);
-		state.status = status;
-		state.events = events.events;
-		renderStatus(status);
-		renderTraffic(status, latency);
-		renderLatest(latest);
-		renderEvents();
-		connection('live', `Live · updated ${clock(new Date())}`);
-		// Lets a test wait for the next refresh instead of sleeping.
-		document.body.dataset.refreshes = String(++state.polls);
-		if (!state.models.length) {
-			loadModels();
+		const status = await get('/admin/status');
+		const [latency, latest, events] = await Promise.all([get('/admin/latency'),
+			get('/admin/check-canary-health/latest'), get(`/admin/events?limit=${EVENT_LIMIT}`)]);
+		if (epoch === state.epoch) {
+			state.status = status;
+			state.events = events.events;
+			renderStatus(status);
+			renderTraffic(status, latency);
+			renderLatest(latest);
+			renderEvents();
+			connection('live', `Live · updated ${clock(new Date())}`);
+			// Lets a test wait for the next refresh instead of sleeping.
+			document.body.dataset.refreshes = String(++state.polls);
+			if (!state.models.length) {
+				loadModels();
+			}
 		}
 	}
 	catch (error) {
-		if (error.status === 401 || error.status === 403) {
+		if (epoch !== state.epoch) {
+			// The token changed while this refresh ran: its answer no longer matters.
+		}
+		else if (error.status === 401 || error.status === 403) {
 			// Every refused admin call is audited: stop asking until the operator gives a token.
-			state.stopped = true;
-			connection('paused', 'Token needed');
-			notify('error', `${error.message} Polling is paused: type the admin token and press Use.`);
+			pause('Token needed', 'error', `${error.message} Polling is paused: type the admin token and press Use.`);
 		}
 		else {
 			connection('error', `Not updated: ${error.message}`);
@@ -110,6 +122,18 @@ async function refresh() {
 		return refresh();
 	}
 	schedule();
+}
+
+/** Stops polling until a token is given; the buttons stay disabled meanwhile. */
+function pause(status, kind, message) {
+	state.stopped = true;
+	state.epoch++;
+	state.status = null;
+	clearTimeout(state.timer);
+	state.timer = null;
+	renderButtons();
+	connection('paused', status);
+	notify(kind, message);
 }
 
 function schedule() {
@@ -161,10 +185,19 @@ function renderStatus(s) {
 	$('slowdown').classList.toggle('on', s.simulate_slowdown);
 	$('canary-since').textContent = s.canary_start_time ? dateTime(s.canary_start_time) : '–';
 	$('rollout').textContent = s.rollout ? `${s.rollout.phase.replaceAll('_', ' ')}: ${s.rollout.message}` : 'manual';
-	$('deploy').disabled = Boolean(canary);
+	renderButtons();
+	$('toggle-slowdown').textContent = s.simulate_slowdown ? 'Turn slowdown off' : 'Turn slowdown on';
+}
+
+/** Actions need a deployment read with the token in use; Promote and Roll back need a canary too. */
+function renderButtons() {
+	const s = state.status;
+	const canary = Boolean(s?.canary_version);
+	$('deploy').disabled = !s || canary;
 	$('promote').disabled = !canary;
 	$('rollback').disabled = !canary;
-	$('toggle-slowdown').textContent = s.simulate_slowdown ? 'Turn slowdown off' : 'Turn slowdown on';
+	$('toggle-slowdown').disabled = !s;
+	$('check').disabled = !s;
 }
 
 function renderTraffic(status, latency) {
@@ -429,9 +462,13 @@ $('token-form').addEventListener('submit', event => {
 });
 $('token-forget').addEventListener('click', () => {
 	$('token').value = '';
-	useToken('');
+	sessionStorage.removeItem(TOKEN_KEY);
+	// No call without a token now: on a service that has one it would only be refused (and audited).
+	pause('Paused: no token', 'info', 'Token forgotten: the page stopped asking the service. Type the admin token and press Use '
+		+ '(on a service without a token, which answers this machine only, press Use with the field empty).');
 });
 
+/** Polls with {@code token}; an empty one is meant too: a service without a token answers loopback calls. */
 function useToken(token) {
 	if (token) {
 		sessionStorage.setItem(TOKEN_KEY, token);
@@ -440,8 +477,10 @@ function useToken(token) {
 		sessionStorage.removeItem(TOKEN_KEY);
 	}
 	state.stopped = false;
+	state.epoch++;
 	state.models = [];
 	hideNotice();
+	connection('', 'Connecting…');
 	refresh();
 }
 

@@ -8,13 +8,17 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.DoubleStream;
 
+import dev.mlcanary.audit.AuditEvent;
+import dev.mlcanary.audit.EventLog;
 import dev.mlcanary.deployment.DeploymentService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,11 +65,17 @@ class DashboardBrowserTest {
 
 	private static final Duration PATIENCE = Duration.ofSeconds(30);
 
+	/** The buttons that call the admin API: disabled until the page has read the deployment. */
+	private static final List<String> ACTIONS = List.of("deploy", "promote", "rollback", "toggle-slowdown", "check");
+
 	@LocalServerPort
 	int port;
 
 	@Autowired
 	DeploymentService deployments;
+
+	@Autowired
+	EventLog events;
 
 	@TempDir
 	Path profile;
@@ -116,14 +126,18 @@ class DashboardBrowserTest {
 
 	@Test
 	void anOperatorDeploysWatchesAndRollsBackACanary() throws Exception {
+		Instant start = Instant.now();
 		browser.get("http://localhost:" + port + "/");
 		await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "needs an admin token"));
+		assertThat(ACTIONS).as("no action before the deployment was read").noneMatch(this::enabled);
 
 		browser.findElement(By.id("token")).sendKeys(TOKEN);
 		browser.findElement(By.cssSelector("#token-form button[type=submit]")).click();
 		await.until(ExpectedConditions.textToBe(By.id("stable-version"), "v1"));
 		assertThat(text("canary-version")).isEqualTo("none");
-		assertThat(browser.findElement(By.id("rollback")).isEnabled()).isFalse();
+		assertThat(enabled("deploy")).isTrue();
+		assertThat(enabled("promote")).isFalse();
+		assertThat(enabled("rollback")).isFalse();
 
 		browser.findElement(By.id("deploy")).click();
 		confirmWith(dialog -> {
@@ -163,6 +177,30 @@ class DashboardBrowserTest {
 		assertThat(text("notice")).contains("Canary v2 rolled back");
 		assertThat(deployments.current().hasCanary()).isFalse();
 		await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"), "rollback-canary"));
+
+		// Forget: a prompt instead of an error, and no call without a token (it would be refused and audited).
+		browser.findElement(By.id("token-forget")).click();
+		await.until(ExpectedConditions.attributeContains(By.id("notice"), "class", "info"));
+		assertThat(text("notice")).contains("Token forgotten");
+		assertThat(text("connection")).contains("Paused");
+		assertThat(ACTIONS).as("no action while polling is paused").noneMatch(this::enabled);
+		browser.findElement(By.id("token")).sendKeys(TOKEN);
+		browser.findElement(By.cssSelector("#token-form button[type=submit]")).click();
+		await.until(d -> enabled("deploy"));
+		waitForRefreshes(1);
+		assertThat(events.newest(1000).stream().filter(e -> !e.time().isBefore(start) && e.status() == 401))
+			.as("the only refused call: the first load, before a token was typed")
+			.extracting(AuditEvent::action)
+			.containsExactly("status");
+	}
+
+	private boolean enabled(String id) {
+		return browser.findElement(By.id(id)).isEnabled();
+	}
+
+	private void waitForRefreshes(int count) {
+		long seen = refreshes();
+		await.until(d -> refreshes() >= seen + count);
 	}
 
 	/** Waits for the in-page confirmation, lets {@code fill} look at it or fill it in, and confirms. */

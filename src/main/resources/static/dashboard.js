@@ -19,6 +19,10 @@ const state = {
 	// Counts up whenever the token is given or forgotten: answers to older calls are then dropped.
 	epoch: 0,
 	lastCounts: null,
+	// The latest check as shown, so that an unchanged one is not drawn again (that would close "All numbers").
+	latestShown: null,
+	// Judges whose "All numbers" the operator opened, by key: kept open when a new check is drawn.
+	openJudges: new Set(),
 	polls: 0,
 };
 
@@ -247,13 +251,26 @@ const JUDGES = {
 };
 
 function renderLatest(latest) {
+	// Most refreshes bring the same check again: leave it as drawn, with what the operator opened or selected.
+	const shown = JSON.stringify(latest);
+	if (shown === state.latestShown) {
+		return;
+	}
+	state.latestShown = shown;
 	const report = latest.report;
 	const badge = $('verdict');
 	badge.className = `badge ${report?.verdict ?? ''}`;
 	badge.textContent = report ? report.verdict : 'none yet';
 	$('verdict-message').textContent = report ? report.message
 		: 'No health check of this deployment period yet: run one, or let an automated rollout check.';
-	$('verdict-time').textContent = latest.checked_at ? `Checked at ${dateTime(latest.checked_at)}` : '';
+	if (latest.checked_at) {
+		const when = element('time', dateTime(latest.checked_at));
+		when.dateTime = latest.checked_at;
+		$('verdict-time').replaceChildren('Checked at ', when);
+	}
+	else {
+		$('verdict-time').replaceChildren();
+	}
 	const judges = Object.entries(report?.judges ?? {});
 	if (!judges.length) {
 		$('judges').replaceChildren(row(cell('td', 'No judge has looked at this period yet.', { colspan: 4, class: 'muted' })));
@@ -265,15 +282,25 @@ function renderLatest(latest) {
 		verdict.firstChild.className = `verdict-text ${j.verdict}`;
 		const main = row(cell('th', label, { scope: 'row' }), verdict, cell('td', statistic(j)), cell('td', pvalue(pValue(j))));
 		main.className = 'judge';
-		const reason = row(cell('td', [j.reason, numbers(j)], { colspan: 4 }));
+		const reason = row(cell('td', [j.reason, numbers(key, j)], { colspan: 4 }));
 		reason.className = 'reason';
 		return [main, reason];
 	}));
 }
 
-/** Every number a judge reported, folded away. */
-function numbers(judge) {
+/** Every number a judge reported, folded away; open again after a new check if the operator had opened it. */
+function numbers(key, judge) {
 	const details = document.createElement('details');
+	details.dataset.judge = key;
+	details.open = state.openJudges.has(key);
+	details.addEventListener('toggle', () => {
+		if (details.open) {
+			state.openJudges.add(key);
+		}
+		else {
+			state.openJudges.delete(key);
+		}
+	});
 	const summary = document.createElement('summary');
 	summary.textContent = 'All numbers';
 	const list = document.createElement('dl');

@@ -163,6 +163,17 @@ class DashboardBrowserTest {
 		assertThat(text("events")).contains("deploy-canary", "toggle-slowdown", "check-canary-health");
 		screenshot("target/dashboard.png");
 
+		// "All numbers" stays open while the page refreshes, and when a new check is drawn.
+		browser.findElement(By.cssSelector("#judges details[data-judge=welch] summary")).click();
+		assertThat(numbersOpen("welch")).isTrue();
+		waitForRefreshes(2);
+		assertThat(numbersOpen("welch")).as("open after two refreshes").isTrue();
+		String checkedAt = checkedAt();
+		browser.findElement(By.id("check")).click();
+		await.until(d -> !checkedAt().equals(checkedAt));
+		assertThat(numbersOpen("welch")).as("open after a new check").isTrue();
+		assertThat(numbersOpen("errors")).isFalse();
+
 		browser.manage().window().setSize(new Dimension(375, 1600));
 		await.until(d -> number("return document.documentElement.clientWidth") <= 375);
 		assertThat(number("return document.documentElement.scrollWidth"))
@@ -192,6 +203,15 @@ class DashboardBrowserTest {
 			.as("the only refused call: the first load, before a token was typed")
 			.extracting(AuditEvent::action)
 			.containsExactly("status");
+	}
+
+	private boolean numbersOpen(String judge) {
+		return Boolean.TRUE.equals(browser.executeScript(
+				"return document.querySelector('#judges details[data-judge=' + arguments[0] + ']').open", judge));
+	}
+
+	private String checkedAt() {
+		return browser.findElement(By.cssSelector("#verdict-time time")).getDomAttribute("datetime");
 	}
 
 	private boolean enabled(String id) {

@@ -1,6 +1,6 @@
 // ml-canary dashboard: polls the admin API every 2 s while the tab is visible and acts on the deployment.
 // The admin token lives in this tab's sessionStorage only and is sent as a bearer token.
-import { CANARY, STABLE, TimeChart, drawPercentileBars, latencySeries, ms } from './charts.js';
+import { CANARY, STABLE, TimeChart, drawPercentileBars, latencySeries, ms, requestRates } from './charts.js';
 
 const POLL_MS = 2000;
 const TOKEN_KEY = 'ml-canary.admin-token';
@@ -18,7 +18,8 @@ const state = {
 	stopped: false,
 	// Counts up whenever the token is given or forgotten: answers to older calls are then dropped.
 	epoch: 0,
-	lastCounts: null,
+	// The request counts of the latest refresh, for the request rate.
+	lastPoll: null,
 	// The latest check as shown, so that an unchanged one is not drawn again (that would close "All numbers").
 	latestShown: null,
 	// Judges whose "All numbers" the operator opened, by key: kept open when a new check is drawn.
@@ -205,24 +206,20 @@ function renderButtons() {
 }
 
 function renderTraffic(status, latency) {
-	const now = performance.now();
-	const counts = { stable: status.stable_request_count, canary: status.canary_request_count };
-	// Counts start again whenever the windows do (deploy, promote, rollback, rollout step).
-	const period = `${status.stable_version}|${status.canary_version}|${status.canary_weight}`;
-	const last = state.lastCounts;
+	const poll = { at: performance.now(), generation: status.generation, stable: status.stable_request_count,
+		canary: status.canary_request_count };
 	const time = Date.now() / 1000;
-	if (last) {
-		const seconds = (now - last.at) / 1000;
-		const rate = role => {
-			const added = last.period === period && counts[role] >= last.counts[role] ? counts[role] - last.counts[role] : counts[role];
-			return added / seconds;
-		};
-		const stable = rate('stable');
-		const canary = status.canary_version ? rate('canary') : null;
-		rateChart.push(time, [stable, canary]);
-		$('rate-now').textContent = `Now: stable ${stable.toFixed(1)} req/s` + (canary == null ? '' : `, canary ${canary.toFixed(1)} req/s`);
+	if (state.lastPoll) {
+		const rates = requestRates(state.lastPoll, poll);
+		const canary = status.canary_version ? rates?.canary : null;
+		// No rate across a change of the deployment: a gap, not a false drop.
+		rateChart.push(time, [rates?.stable, canary]);
+		if (rates) {
+			$('rate-now').textContent = `Now: stable ${rates.stable.toFixed(1)} req/s`
+				+ (canary == null ? '' : `, canary ${canary.toFixed(1)} req/s`);
+		}
 	}
-	state.lastCounts = { at: now, counts, period };
+	state.lastPoll = poll;
 	const pick = v => (v == null ? [null, null, null] : [v.p50_ms, v.p95_ms, v.p99_ms]);
 	latencyChart.push(time, [...pick(latency.stable), ...pick(latency.canary)]);
 	renderDistribution(latency);

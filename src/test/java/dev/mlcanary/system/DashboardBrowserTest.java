@@ -205,6 +205,30 @@ class DashboardBrowserTest {
 			.containsExactly("status");
 	}
 
+	@Test
+	void theRequestRateLeavesAGapAcrossADeploymentChange() {
+		signedIn();
+		// The rule the rate chart plots, from the page's own module.
+		Object rates = browser.executeAsyncScript("""
+				const done = arguments[arguments.length - 1];
+				import('/charts.js').then(({ requestRates }) => done(JSON.stringify([
+					requestRates({ at: 0, generation: 3, stable: 100, canary: 10 }, { at: 2000, generation: 3, stable: 160, canary: 30 }),
+					requestRates({ at: 0, generation: 3, stable: 5000, canary: 900 }, { at: 2000, generation: 4, stable: 40, canary: 12 }),
+					requestRates({ at: 0, generation: 3, stable: 100, canary: 10 }, { at: 2000, generation: 4, stable: 160, canary: 30 }),
+					requestRates({ at: 0, generation: 3, stable: 100, canary: 10 }, { at: 2000, generation: 3, stable: 90, canary: 30 }),
+				])));""");
+		assertThat(rates).as("same generation; a deploy (counts start again); the slowdown toggled; a count that went down")
+			.isEqualTo("[{\"stable\":30,\"canary\":10},null,null,null]");
+	}
+
+	/** The page with the token already in this tab's session, as after a reload. */
+	private void signedIn() {
+		browser.get("http://localhost:" + port + "/dashboard.css");
+		browser.executeScript("sessionStorage.setItem('ml-canary.admin-token', arguments[0])", TOKEN);
+		browser.get("http://localhost:" + port + "/");
+		await.until(ExpectedConditions.textToBe(By.id("stable-version"), "v1"));
+	}
+
 	private boolean numbersOpen(String judge) {
 		return Boolean.TRUE.equals(browser.executeScript(
 				"return document.querySelector('#judges details[data-judge=' + arguments[0] + ']').open", judge));

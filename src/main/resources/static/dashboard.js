@@ -225,12 +225,16 @@ function renderTraffic(status, latency) {
 	renderDistribution(latency);
 }
 
+/** One column per version, one row per measure: two or three columns fit any card, a phone's too. */
 function renderDistribution(latency) {
-	const rows = [['stable', latency.stable], ['canary', latency.canary]].filter(([, v]) => v);
-	$('distribution').replaceChildren(...rows.map(([role, v]) => row(
-		cell('th', [dot(role), `${v.version}`], { scope: 'row' }),
-		cell('td', v.sample_count), cell('td', ms(v.mean_ms)), cell('td', ms(v.p50_ms)),
-		cell('td', ms(v.p95_ms)), cell('td', ms(v.p99_ms)))));
+	const versions = [['stable', latency.stable], ['canary', latency.canary]].filter(([, v]) => v);
+	$('distribution-versions').replaceChildren(cell('th', element('span', 'Measure'), { scope: 'col' }),
+		...versions.map(([role, v]) => cell('th', [dot(role), v.version, roleName(role)], { scope: 'col' })));
+	$('distribution-versions').firstChild.firstChild.className = 'visually-hidden';
+	const measures = [['Samples', v => String(v.sample_count)], ['Mean', v => ms(v.mean_ms)],
+		['p50', v => ms(v.p50_ms)], ['p95', v => ms(v.p95_ms)], ['p99', v => ms(v.p99_ms)]];
+	$('distribution').replaceChildren(...measures.map(([label, value]) => row(cell('th', label, { scope: 'row' }),
+		...versions.map(([, v]) => cell('td', value(v))))));
 	drawPercentileBars($('distribution-bars'), latency.stable, latency.canary);
 }
 
@@ -554,6 +558,12 @@ function dot(role) {
 	const d = element('span', '');
 	d.className = `dot ${role}`;
 	return d;
+}
+
+function roleName(role) {
+	const r = element('span', role);
+	r.className = 'role-name';
+	return r;
 }
 
 /** The IPv6 loopback as people write it, not as Java prints it. */

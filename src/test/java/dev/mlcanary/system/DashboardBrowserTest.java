@@ -174,11 +174,19 @@ class DashboardBrowserTest {
 		assertThat(numbersOpen("welch")).as("open after a new check").isTrue();
 		assertThat(numbersOpen("errors")).isFalse();
 
+		// Every table fits its card at common desktop widths and at phone width.
+		for (int width : new int[] { 1280, 1440, 1920 }) {
+			browser.manage().window().setSize(new Dimension(width, 1200));
+			await.until(d -> number("return window.innerWidth") == width);
+			assertTablesFit();
+		}
+
 		browser.manage().window().setSize(new Dimension(375, 1600));
 		await.until(d -> number("return document.documentElement.clientWidth") <= 375);
 		assertThat(number("return document.documentElement.scrollWidth"))
 			.as("no horizontal scrolling at phone width")
 			.isLessThanOrEqualTo(number("return document.documentElement.clientWidth"));
+		assertTablesFit();
 		screenshot("target/dashboard-phone.png");
 		browser.manage().window().setSize(new Dimension(1440, 1320));
 
@@ -227,6 +235,15 @@ class DashboardBrowserTest {
 		browser.executeScript("sessionStorage.setItem('ml-canary.admin-token', arguments[0])", TOKEN);
 		browser.get("http://localhost:" + port + "/");
 		await.until(ExpectedConditions.textToBe(By.id("stable-version"), "v1"));
+	}
+
+	/** Every table's content fits the box that holds it: nothing cut off, nothing to scroll sideways. */
+	private void assertTablesFit() {
+		for (WebElement table : browser.findElements(By.cssSelector("table.data"))) {
+			assertThat(number("return arguments[0].scrollWidth", table))
+				.as("width of table %s at %d px", table.getDomAttribute("class"), number("return window.innerWidth"))
+				.isLessThanOrEqualTo(number("return arguments[0].parentElement.clientWidth", table));
+		}
 	}
 
 	private boolean numbersOpen(String judge) {
@@ -283,8 +300,8 @@ class DashboardBrowserTest {
 		return ((Number) value).longValue();
 	}
 
-	private long number(String script) {
-		return ((Number) ((JavascriptExecutor) browser).executeScript(script)).longValue();
+	private long number(String script, Object... arguments) {
+		return ((Number) ((JavascriptExecutor) browser).executeScript(script, arguments)).longValue();
 	}
 
 	private String text(String id) {

@@ -344,7 +344,13 @@ function tag(e) {
 		t.textContent = `${e.outcome} ${e.status}`;
 		t.classList.add(e.outcome);
 	}
+	else if (e.verdict?.verdict) {
+		// PASS, FAIL or INCONCLUSIVE: an inconclusive check raised no alert, but it did not pass either.
+		t.textContent = e.verdict.verdict;
+		t.classList.add(e.verdict.verdict);
+	}
 	else if (e.verdict) {
+		// Events written before the audit trail kept the verdict word.
 		t.textContent = e.verdict.alert_triggered ? 'alert' : 'no alert';
 		t.classList.toggle('alert', e.verdict.alert_triggered);
 	}
@@ -363,7 +369,8 @@ function describe(e) {
 	case 'rollback-canary':
 		return `Canary ${e.canary_before} rolled back; ${e.stable_after} serves all traffic.`;
 	case 'toggle-slowdown':
-		return 'Canary slowdown toggled.';
+		// Newer events say which way ("Canary slowdown turned on"); older ones do not.
+		return e.message ?? e.detail ?? 'Canary slowdown toggled.';
 	case 'check-canary-health':
 		return e.verdict?.message ?? '';
 	default:

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,9 +48,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The dashboard in a real browser (Debian's Chromium, driven through its chromedriver): an operator
- * types the token, deploys a canary, watches traffic and a health check, checks the phone layout,
- * and rolls the canary back, each action through the page's confirmation dialog. Screenshots go to
- * {@code target/dashboard.png} and {@code target/dashboard-phone.png}.
+ * types the token, deploys a canary, watches traffic and a health check with a judge's numbers open,
+ * checks the layout at 1280 px and on a phone, rolls the canary back, each action through the page's
+ * confirmation dialog, and forgets the token. Screenshots go to {@code target/dashboard.png} and
+ * {@code target/dashboard-phone.png}. Two smaller tests look at the timeline's verdict tags and at
+ * the rule of the request-rate chart.
  *
  * <p>Without Chromium the test is skipped with a message naming the packages, except under CI
  * ({@code CI} set), where a missing browser is a failure rather than a silent pass.
@@ -214,6 +217,25 @@ class DashboardBrowserTest {
 	}
 
 	@Test
+	void theTimelineTagsEachCheckWithItsVerdict() {
+		signedIn();
+		// Stand-in answers of the events endpoint: checks of every verdict, and one from before the verdict word.
+		browser.executeScript("""
+				const events = JSON.stringify({ count: arguments[0].length, events: arguments[0] });
+				const real = window.fetch.bind(window);
+				window.fetch = (input, init) => (String(input).startsWith('/admin/events')
+					? Promise.resolve(new Response(events, { status: 200, headers: { 'Content-Type': 'application/json' } }))
+					: real(input, init));""",
+				List.of(check("INCONCLUSIVE", false), check("FAIL", true), check("PASS", false), check(null, true),
+						check(null, false)));
+		waitForRefreshes(2);
+		assertThat(browser.findElements(By.cssSelector("#events .tag"))).extracting(WebElement::getText)
+			.containsExactly("INCONCLUSIVE", "FAIL", "PASS", "alert", "no alert");
+		assertThat(browser.findElement(By.cssSelector("#events .tag")).getDomAttribute("class"))
+			.isEqualTo("tag INCONCLUSIVE");
+	}
+
+	@Test
 	void theRequestRateLeavesAGapAcrossADeploymentChange() {
 		signedIn();
 		// The rule the rate chart plots, from the page's own module.
@@ -235,6 +257,17 @@ class DashboardBrowserTest {
 		browser.executeScript("sessionStorage.setItem('ml-canary.admin-token', arguments[0])", TOKEN);
 		browser.get("http://localhost:" + port + "/");
 		await.until(ExpectedConditions.textToBe(By.id("stable-version"), "v1"));
+	}
+
+	/** A health check's audit event as the events endpoint shows it; {@code verdict} null as in older events. */
+	private static Map<String, Object> check(String verdict, boolean alert) {
+		Map<String, Object> answer = new HashMap<>(Map.of("alert_triggered", alert, "message", "A check."));
+		if (verdict != null) {
+			answer.put("verdict", verdict);
+		}
+		return Map.of("time", "2026-11-26T10:00:00Z", "action", "check-canary-health", "method", "GET", "outcome",
+				"success", "status", 200, "actor", "operator-token", "remote_address", "127.0.0.1", "stable_after", "v1",
+				"generation", 1, "verdict", answer);
 	}
 
 	/** Every table's content fits the box that holds it: nothing cut off, nothing to scroll sideways. */

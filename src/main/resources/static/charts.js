@@ -1,4 +1,4 @@
-// Charts of the dashboard: uPlot line charts with a rolling history, and SVG bars of the percentiles.
+// Charts of the dashboard: uPlot line charts with a rolling history, SVG bars of the percentiles, and the rule for request rates.
 import uPlot from '/webjars/uplot/dist/uPlot.esm.js';
 
 export const STABLE = '#2563eb';
@@ -17,6 +17,26 @@ export function ms(value) {
 		return value.toFixed(0);
 	}
 	return String(Number(value.toPrecision(3)));
+}
+
+/**
+ * Requests per second of each role between two polls of {@code /admin/status} ({@code at} in ms,
+ * {@code generation}, and the {@code stable} and {@code canary} request counts), or {@code null}
+ * where the two polls say nothing about the traffic in between.
+ *
+ * <p>The rule: a rate is the growth of a count divided by the time between the polls, and only when
+ * both polls saw the same generation and no count went down. Every change of the deployment bumps
+ * the generation, and deploy, promote, rollback and each rollout step also start the counts again
+ * from 0, so across a change the difference of the counts is not the traffic in between: the chart
+ * gets a gap there instead of a false drop (or a false spike).
+ */
+export function requestRates(previous, current) {
+	const seconds = (current.at - previous.at) / 1000;
+	if (previous.generation !== current.generation || current.stable < previous.stable
+		|| current.canary < previous.canary || !(seconds > 0)) {
+		return null;
+	}
+	return { stable: (current.stable - previous.stable) / seconds, canary: (current.canary - previous.canary) / seconds };
 }
 
 /** A line chart over time that keeps the last {@code capacity} points and follows its box's width. */

@@ -1,6 +1,6 @@
 // ml-canary dashboard: polls the admin API every 2 s while the tab is visible and acts on the deployment.
 // The admin token lives in this tab's sessionStorage only and is sent as a bearer token.
-import { CANARY, STABLE, TimeChart, drawPercentileBars, latencySeries, ms } from './charts.js';
+import { CANARY, STABLE, TimeChart, drawPercentileBars, latencySeries, ms, requestRates } from './charts.js';
 
 const POLL_MS = 2000;
 const TOKEN_KEY = 'ml-canary.admin-token';
@@ -8,6 +8,7 @@ const EVENT_LIMIT = 40;
 const $ = id => document.getElementById(id);
 
 const state = {
+	// The deployment of the latest successful refresh; null before the first and while polling is paused.
 	status: null,
 	models: [],
 	events: [],
@@ -15,7 +16,14 @@ const state = {
 	polling: false,
 	pollAgain: false,
 	stopped: false,
-	lastCounts: null,
+	// Counts up whenever the token is given or forgotten: answers to older calls are then dropped.
+	epoch: 0,
+	// The request counts of the latest refresh, for the request rate.
+	lastPoll: null,
+	// The latest check as shown, so that an unchanged one is not drawn again (that would close "All numbers").
+	latestShown: null,
+	// Judges whose "All numbers" the operator opened, by key: kept open when a new check is drawn.
+	openJudges: new Set(),
 	polls: 0,
 };
 
@@ -28,9 +36,8 @@ class ApiError extends Error {
 	}
 }
 
-async function api(path, { method = 'GET', body, generation } = {}) {
+async function api(path, { method = 'GET', body, generation, token = sessionStorage.getItem(TOKEN_KEY) } = {}) {
 	const headers = { Accept: 'application/json, application/problem+json' };
-	const token = sessionStorage.getItem(TOKEN_KEY);
 	if (token) {
 		headers.Authorization = `Bearer ${token}`;
 	}
@@ -68,35 +75,45 @@ async function api(path, { method = 'GET', body, generation } = {}) {
 async function refresh() {
 	clearTimeout(state.timer);
 	state.timer = null;
+	if (state.stopped) {
+		return;
+	}
 	if (state.polling) {
 		state.pollAgain = true;
 		return;
 	}
 	state.polling = true;
+	// One token for the whole refresh: a Forget meanwhile must not turn its later calls into refused ones.
+	const epoch = state.epoch;
+	const token = sessionStorage.getItem(TOKEN_KEY);
+	const get = path => api(path, { token });
 	try {
 		// Status first: without a valid token that is the only call refused (and audited) per attempt.
-		const status = await api('/admin/status');
-		const [latency, latest, events] = await Promise.all([api('/admin/latency'),
-			api('/admin/check-canary-health/latest'), api(`/admin/events?limit=${EVENT_LIMIT}`)]);
-		state.status = status;
-		state.events = events.events;
-		renderStatus(status);
-		renderTraffic(status, latency);
-		renderLatest(latest);
-		renderEvents();
-		connection('live', `Live · updated ${clock(new Date())}`);
-		// Lets a test wait for the next refresh instead of sleeping.
-		document.body.dataset.refreshes = String(++state.polls);
-		if (!state.models.length) {
-			loadModels();
+		const status = await get('/admin/status');
+		const [latency, latest, events] = await Promise.all([get('/admin/latency'),
+			get('/admin/check-canary-health/latest'), get(`/admin/events?limit=${EVENT_LIMIT}`)]);
+		if (epoch === state.epoch) {
+			state.status = status;
+			state.events = events.events;
+			renderStatus(status);
+			renderTraffic(status, latency);
+			renderLatest(latest);
+			renderEvents();
+			connection('live', `Live · updated ${clock(new Date())}`);
+			// Lets a test wait for the next refresh instead of sleeping.
+			document.body.dataset.refreshes = String(++state.polls);
+			if (!state.models.length) {
+				loadModels();
+			}
 		}
 	}
 	catch (error) {
-		if (error.status === 401 || error.status === 403) {
+		if (epoch !== state.epoch) {
+			// The token changed while this refresh ran: its answer no longer matters.
+		}
+		else if (error.status === 401 || error.status === 403) {
 			// Every refused admin call is audited: stop asking until the operator gives a token.
-			state.stopped = true;
-			connection('paused', 'Token needed');
-			notify('error', `${error.message} Polling is paused: type the admin token and press Use.`);
+			pause('Token needed', 'error', `${error.message} Polling is paused: type the admin token and press Use.`);
 		}
 		else {
 			connection('error', `Not updated: ${error.message}`);
@@ -110,6 +127,18 @@ async function refresh() {
 		return refresh();
 	}
 	schedule();
+}
+
+/** Stops polling until a token is given; the buttons stay disabled meanwhile. */
+function pause(status, kind, message) {
+	state.stopped = true;
+	state.epoch++;
+	state.status = null;
+	clearTimeout(state.timer);
+	state.timer = null;
+	renderButtons();
+	connection('paused', status);
+	notify(kind, message);
 }
 
 function schedule() {
@@ -161,42 +190,51 @@ function renderStatus(s) {
 	$('slowdown').classList.toggle('on', s.simulate_slowdown);
 	$('canary-since').textContent = s.canary_start_time ? dateTime(s.canary_start_time) : '–';
 	$('rollout').textContent = s.rollout ? `${s.rollout.phase.replaceAll('_', ' ')}: ${s.rollout.message}` : 'manual';
-	$('deploy').disabled = Boolean(canary);
-	$('promote').disabled = !canary;
-	$('rollback').disabled = !canary;
+	renderButtons();
 	$('toggle-slowdown').textContent = s.simulate_slowdown ? 'Turn slowdown off' : 'Turn slowdown on';
 }
 
+/** Actions need a deployment read with the token in use; Promote and Roll back need a canary too. */
+function renderButtons() {
+	const s = state.status;
+	const canary = Boolean(s?.canary_version);
+	$('deploy').disabled = !s || canary;
+	$('promote').disabled = !canary;
+	$('rollback').disabled = !canary;
+	$('toggle-slowdown').disabled = !s;
+	$('check').disabled = !s;
+}
+
 function renderTraffic(status, latency) {
-	const now = performance.now();
-	const counts = { stable: status.stable_request_count, canary: status.canary_request_count };
-	// Counts start again whenever the windows do (deploy, promote, rollback, rollout step).
-	const period = `${status.stable_version}|${status.canary_version}|${status.canary_weight}`;
-	const last = state.lastCounts;
+	const poll = { at: performance.now(), generation: status.generation, stable: status.stable_request_count,
+		canary: status.canary_request_count };
 	const time = Date.now() / 1000;
-	if (last) {
-		const seconds = (now - last.at) / 1000;
-		const rate = role => {
-			const added = last.period === period && counts[role] >= last.counts[role] ? counts[role] - last.counts[role] : counts[role];
-			return added / seconds;
-		};
-		const stable = rate('stable');
-		const canary = status.canary_version ? rate('canary') : null;
-		rateChart.push(time, [stable, canary]);
-		$('rate-now').textContent = `Now: stable ${stable.toFixed(1)} req/s` + (canary == null ? '' : `, canary ${canary.toFixed(1)} req/s`);
+	if (state.lastPoll) {
+		const rates = requestRates(state.lastPoll, poll);
+		const canary = status.canary_version ? rates?.canary : null;
+		// No rate across a change of the deployment: a gap, not a false drop.
+		rateChart.push(time, [rates?.stable, canary]);
+		if (rates) {
+			$('rate-now').textContent = `Now: stable ${rates.stable.toFixed(1)} req/s`
+				+ (canary == null ? '' : `, canary ${canary.toFixed(1)} req/s`);
+		}
 	}
-	state.lastCounts = { at: now, counts, period };
+	state.lastPoll = poll;
 	const pick = v => (v == null ? [null, null, null] : [v.p50_ms, v.p95_ms, v.p99_ms]);
 	latencyChart.push(time, [...pick(latency.stable), ...pick(latency.canary)]);
 	renderDistribution(latency);
 }
 
+/** One column per version, one row per measure: two or three columns fit any card, a phone's too. */
 function renderDistribution(latency) {
-	const rows = [['stable', latency.stable], ['canary', latency.canary]].filter(([, v]) => v);
-	$('distribution').replaceChildren(...rows.map(([role, v]) => row(
-		cell('th', [dot(role), `${v.version}`], { scope: 'row' }),
-		cell('td', v.sample_count), cell('td', ms(v.mean_ms)), cell('td', ms(v.p50_ms)),
-		cell('td', ms(v.p95_ms)), cell('td', ms(v.p99_ms)))));
+	const versions = [['stable', latency.stable], ['canary', latency.canary]].filter(([, v]) => v);
+	$('distribution-versions').replaceChildren(cell('th', element('span', 'Measure'), { scope: 'col' }),
+		...versions.map(([role, v]) => cell('th', [dot(role), v.version, roleName(role)], { scope: 'col' })));
+	$('distribution-versions').firstChild.firstChild.className = 'visually-hidden';
+	const measures = [['Samples', v => String(v.sample_count)], ['Mean', v => ms(v.mean_ms)],
+		['p50', v => ms(v.p50_ms)], ['p95', v => ms(v.p95_ms)], ['p99', v => ms(v.p99_ms)]];
+	$('distribution').replaceChildren(...measures.map(([label, value]) => row(cell('th', label, { scope: 'row' }),
+		...versions.map(([, v]) => cell('td', value(v))))));
 	drawPercentileBars($('distribution-bars'), latency.stable, latency.canary);
 }
 
@@ -214,13 +252,26 @@ const JUDGES = {
 };
 
 function renderLatest(latest) {
+	// Most refreshes bring the same check again: leave it as drawn, with what the operator opened or selected.
+	const shown = JSON.stringify(latest);
+	if (shown === state.latestShown) {
+		return;
+	}
+	state.latestShown = shown;
 	const report = latest.report;
 	const badge = $('verdict');
 	badge.className = `badge ${report?.verdict ?? ''}`;
 	badge.textContent = report ? report.verdict : 'none yet';
 	$('verdict-message').textContent = report ? report.message
 		: 'No health check of this deployment period yet: run one, or let an automated rollout check.';
-	$('verdict-time').textContent = latest.checked_at ? `Checked at ${dateTime(latest.checked_at)}` : '';
+	if (latest.checked_at) {
+		const when = element('time', dateTime(latest.checked_at));
+		when.dateTime = latest.checked_at;
+		$('verdict-time').replaceChildren('Checked at ', when);
+	}
+	else {
+		$('verdict-time').replaceChildren();
+	}
 	const judges = Object.entries(report?.judges ?? {});
 	if (!judges.length) {
 		$('judges').replaceChildren(row(cell('td', 'No judge has looked at this period yet.', { colspan: 4, class: 'muted' })));
@@ -232,15 +283,25 @@ function renderLatest(latest) {
 		verdict.firstChild.className = `verdict-text ${j.verdict}`;
 		const main = row(cell('th', label, { scope: 'row' }), verdict, cell('td', statistic(j)), cell('td', pvalue(pValue(j))));
 		main.className = 'judge';
-		const reason = row(cell('td', [j.reason, numbers(j)], { colspan: 4 }));
+		const reason = row(cell('td', [j.reason, numbers(key, j)], { colspan: 4 }));
 		reason.className = 'reason';
 		return [main, reason];
 	}));
 }
 
-/** Every number a judge reported, folded away. */
-function numbers(judge) {
+/** Every number a judge reported, folded away; open again after a new check if the operator had opened it. */
+function numbers(key, judge) {
 	const details = document.createElement('details');
+	details.dataset.judge = key;
+	details.open = state.openJudges.has(key);
+	details.addEventListener('toggle', () => {
+		if (details.open) {
+			state.openJudges.add(key);
+		}
+		else {
+			state.openJudges.delete(key);
+		}
+	});
 	const summary = document.createElement('summary');
 	summary.textContent = 'All numbers';
 	const list = document.createElement('dl');
@@ -283,7 +344,13 @@ function tag(e) {
 		t.textContent = `${e.outcome} ${e.status}`;
 		t.classList.add(e.outcome);
 	}
+	else if (e.verdict?.verdict) {
+		// PASS, FAIL or INCONCLUSIVE: an inconclusive check raised no alert, but it did not pass either.
+		t.textContent = e.verdict.verdict;
+		t.classList.add(e.verdict.verdict);
+	}
 	else if (e.verdict) {
+		// Events written before the audit trail kept the verdict word.
 		t.textContent = e.verdict.alert_triggered ? 'alert' : 'no alert';
 		t.classList.toggle('alert', e.verdict.alert_triggered);
 	}
@@ -302,6 +369,7 @@ function describe(e) {
 	case 'rollback-canary':
 		return `Canary ${e.canary_before} rolled back; ${e.stable_after} serves all traffic.`;
 	case 'toggle-slowdown':
+		// Events before the service recorded `slowdown` do not say which way.
 		if (e.slowdown === undefined || e.slowdown === null) {
 			return 'Canary slowdown toggled.';
 		}
@@ -432,9 +500,13 @@ $('token-form').addEventListener('submit', event => {
 });
 $('token-forget').addEventListener('click', () => {
 	$('token').value = '';
-	useToken('');
+	sessionStorage.removeItem(TOKEN_KEY);
+	// No call without a token now: on a service that has one it would only be refused (and audited).
+	pause('Paused: no token', 'info', 'Token forgotten: the page stopped asking the service. Type the admin token and press Use '
+		+ '(on a service without a token, which answers this machine only, press Use with the field empty).');
 });
 
+/** Polls with {@code token}; an empty one is meant too: a service without a token answers loopback calls. */
 function useToken(token) {
 	if (token) {
 		sessionStorage.setItem(TOKEN_KEY, token);
@@ -443,8 +515,10 @@ function useToken(token) {
 		sessionStorage.removeItem(TOKEN_KEY);
 	}
 	state.stopped = false;
+	state.epoch++;
 	state.models = [];
 	hideNotice();
+	connection('', 'Connecting…');
 	refresh();
 }
 
@@ -494,6 +568,12 @@ function dot(role) {
 	const d = element('span', '');
 	d.className = `dot ${role}`;
 	return d;
+}
+
+function roleName(role) {
+	const r = element('span', role);
+	r.className = 'role-name';
+	return r;
 }
 
 /** The IPv6 loopback as people write it, not as Java prints it. */

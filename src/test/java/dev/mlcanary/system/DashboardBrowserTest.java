@@ -8,13 +8,18 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.DoubleStream;
 
+import dev.mlcanary.audit.AuditEvent;
+import dev.mlcanary.audit.EventLog;
 import dev.mlcanary.deployment.DeploymentService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,9 +48,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The dashboard in a real browser (Debian's Chromium, driven through its chromedriver): an operator
- * types the token, deploys a canary, watches traffic and a health check, checks the phone layout,
- * and rolls the canary back, each action through the page's confirmation dialog. Screenshots go to
- * {@code target/dashboard.png} and {@code target/dashboard-phone.png}.
+ * types the token, deploys a canary, watches traffic and a health check with a judge's numbers open,
+ * checks the layout at 1280 px and on a phone, rolls the canary back, each action through the page's
+ * confirmation dialog, and forgets the token. Screenshots go to {@code target/dashboard.png} and
+ * {@code target/dashboard-phone.png}. Two smaller tests look at the timeline's verdict tags and at
+ * the rule of the request-rate chart.
  *
  * <p>Without Chromium the test is skipped with a message naming the packages, except under CI
  * ({@code CI} set), where a missing browser is a failure rather than a silent pass.
@@ -61,11 +68,17 @@ class DashboardBrowserTest {
 
 	private static final Duration PATIENCE = Duration.ofSeconds(30);
 
+	/** The buttons that call the admin API: disabled until the page has read the deployment. */
+	private static final List<String> ACTIONS = List.of("deploy", "promote", "rollback", "toggle-slowdown", "check");
+
 	@LocalServerPort
 	int port;
 
 	@Autowired
 	DeploymentService deployments;
+
+	@Autowired
+	EventLog events;
 
 	@TempDir
 	Path profile;
@@ -116,14 +129,18 @@ class DashboardBrowserTest {
 
 	@Test
 	void anOperatorDeploysWatchesAndRollsBackACanary() throws Exception {
+		Instant start = Instant.now();
 		browser.get("http://localhost:" + port + "/");
 		await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "needs an admin token"));
+		assertThat(ACTIONS).as("no action before the deployment was read").noneMatch(this::enabled);
 
 		browser.findElement(By.id("token")).sendKeys(TOKEN);
 		browser.findElement(By.cssSelector("#token-form button[type=submit]")).click();
 		await.until(ExpectedConditions.textToBe(By.id("stable-version"), "v1"));
 		assertThat(text("canary-version")).isEqualTo("none");
-		assertThat(browser.findElement(By.id("rollback")).isEnabled()).isFalse();
+		assertThat(enabled("deploy")).isTrue();
+		assertThat(enabled("promote")).isFalse();
+		assertThat(enabled("rollback")).isFalse();
 
 		browser.findElement(By.id("deploy")).click();
 		confirmWith(dialog -> {
@@ -149,11 +166,30 @@ class DashboardBrowserTest {
 		assertThat(text("events")).contains("deploy-canary", "toggle-slowdown", "check-canary-health");
 		screenshot("target/dashboard.png");
 
+		// "All numbers" stays open while the page refreshes, and when a new check is drawn.
+		browser.findElement(By.cssSelector("#judges details[data-judge=welch] summary")).click();
+		assertThat(numbersOpen("welch")).isTrue();
+		waitForRefreshes(2);
+		assertThat(numbersOpen("welch")).as("open after two refreshes").isTrue();
+		String checkedAt = checkedAt();
+		browser.findElement(By.id("check")).click();
+		await.until(d -> !checkedAt().equals(checkedAt));
+		assertThat(numbersOpen("welch")).as("open after a new check").isTrue();
+		assertThat(numbersOpen("errors")).isFalse();
+
+		// Every table fits its card at common desktop widths and at phone width.
+		for (int width : new int[] { 1280, 1440, 1920 }) {
+			browser.manage().window().setSize(new Dimension(width, 1200));
+			await.until(d -> number("return window.innerWidth") == width);
+			assertTablesFit();
+		}
+
 		browser.manage().window().setSize(new Dimension(375, 1600));
 		await.until(d -> number("return document.documentElement.clientWidth") <= 375);
 		assertThat(number("return document.documentElement.scrollWidth"))
 			.as("no horizontal scrolling at phone width")
 			.isLessThanOrEqualTo(number("return document.documentElement.clientWidth"));
+		assertTablesFit();
 		screenshot("target/dashboard-phone.png");
 		browser.manage().window().setSize(new Dimension(1440, 1320));
 
@@ -163,6 +199,102 @@ class DashboardBrowserTest {
 		assertThat(text("notice")).contains("Canary v2 rolled back");
 		assertThat(deployments.current().hasCanary()).isFalse();
 		await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"), "rollback-canary"));
+
+		// Forget: a prompt instead of an error, and no call without a token (it would be refused and audited).
+		browser.findElement(By.id("token-forget")).click();
+		await.until(ExpectedConditions.attributeContains(By.id("notice"), "class", "info"));
+		assertThat(text("notice")).contains("Token forgotten");
+		assertThat(text("connection")).contains("Paused");
+		assertThat(ACTIONS).as("no action while polling is paused").noneMatch(this::enabled);
+		browser.findElement(By.id("token")).sendKeys(TOKEN);
+		browser.findElement(By.cssSelector("#token-form button[type=submit]")).click();
+		await.until(d -> enabled("deploy"));
+		waitForRefreshes(1);
+		assertThat(events.newest(1000).stream().filter(e -> !e.time().isBefore(start) && e.status() == 401))
+			.as("the only refused call: the first load, before a token was typed")
+			.extracting(AuditEvent::action)
+			.containsExactly("status");
+	}
+
+	@Test
+	void theTimelineTagsEachCheckWithItsVerdict() {
+		signedIn();
+		// Stand-in answers of the events endpoint: checks of every verdict, and one from before the verdict word.
+		browser.executeScript("""
+				const events = JSON.stringify({ count: arguments[0].length, events: arguments[0] });
+				const real = window.fetch.bind(window);
+				window.fetch = (input, init) => (String(input).startsWith('/admin/events')
+					? Promise.resolve(new Response(events, { status: 200, headers: { 'Content-Type': 'application/json' } }))
+					: real(input, init));""",
+				List.of(check("INCONCLUSIVE", false), check("FAIL", true), check("PASS", false), check(null, true),
+						check(null, false)));
+		waitForRefreshes(2);
+		assertThat(browser.findElements(By.cssSelector("#events .tag"))).extracting(WebElement::getText)
+			.containsExactly("INCONCLUSIVE", "FAIL", "PASS", "alert", "no alert");
+		assertThat(browser.findElement(By.cssSelector("#events .tag")).getDomAttribute("class"))
+			.isEqualTo("tag INCONCLUSIVE");
+	}
+
+	@Test
+	void theRequestRateLeavesAGapAcrossADeploymentChange() {
+		signedIn();
+		// The rule the rate chart plots, from the page's own module.
+		Object rates = browser.executeAsyncScript("""
+				const done = arguments[arguments.length - 1];
+				import('/charts.js').then(({ requestRates }) => done(JSON.stringify([
+					requestRates({ at: 0, generation: 3, stable: 100, canary: 10 }, { at: 2000, generation: 3, stable: 160, canary: 30 }),
+					requestRates({ at: 0, generation: 3, stable: 5000, canary: 900 }, { at: 2000, generation: 4, stable: 40, canary: 12 }),
+					requestRates({ at: 0, generation: 3, stable: 100, canary: 10 }, { at: 2000, generation: 4, stable: 160, canary: 30 }),
+					requestRates({ at: 0, generation: 3, stable: 100, canary: 10 }, { at: 2000, generation: 3, stable: 90, canary: 30 }),
+				])));""");
+		assertThat(rates).as("same generation; a deploy (counts start again); the slowdown toggled; a count that went down")
+			.isEqualTo("[{\"stable\":30,\"canary\":10},null,null,null]");
+	}
+
+	/** The page with the token already in this tab's session, as after a reload. */
+	private void signedIn() {
+		browser.get("http://localhost:" + port + "/dashboard.css");
+		browser.executeScript("sessionStorage.setItem('ml-canary.admin-token', arguments[0])", TOKEN);
+		browser.get("http://localhost:" + port + "/");
+		await.until(ExpectedConditions.textToBe(By.id("stable-version"), "v1"));
+	}
+
+	/** A health check's audit event as the events endpoint shows it; {@code verdict} null as in older events. */
+	private static Map<String, Object> check(String verdict, boolean alert) {
+		Map<String, Object> answer = new HashMap<>(Map.of("alert_triggered", alert, "message", "A check."));
+		if (verdict != null) {
+			answer.put("verdict", verdict);
+		}
+		return Map.of("time", "2026-11-26T10:00:00Z", "action", "check-canary-health", "method", "GET", "outcome",
+				"success", "status", 200, "actor", "operator-token", "remote_address", "127.0.0.1", "stable_after", "v1",
+				"generation", 1, "verdict", answer);
+	}
+
+	/** Every table's content fits the box that holds it: nothing cut off, nothing to scroll sideways. */
+	private void assertTablesFit() {
+		for (WebElement table : browser.findElements(By.cssSelector("table.data"))) {
+			assertThat(number("return arguments[0].scrollWidth", table))
+				.as("width of table %s at %d px", table.getDomAttribute("class"), number("return window.innerWidth"))
+				.isLessThanOrEqualTo(number("return arguments[0].parentElement.clientWidth", table));
+		}
+	}
+
+	private boolean numbersOpen(String judge) {
+		return Boolean.TRUE.equals(browser.executeScript(
+				"return document.querySelector('#judges details[data-judge=' + arguments[0] + ']').open", judge));
+	}
+
+	private String checkedAt() {
+		return browser.findElement(By.cssSelector("#verdict-time time")).getDomAttribute("datetime");
+	}
+
+	private boolean enabled(String id) {
+		return browser.findElement(By.id(id)).isEnabled();
+	}
+
+	private void waitForRefreshes(int count) {
+		long seen = refreshes();
+		await.until(d -> refreshes() >= seen + count);
 	}
 
 	/** Waits for the in-page confirmation, lets {@code fill} look at it or fill it in, and confirms. */
@@ -201,8 +333,8 @@ class DashboardBrowserTest {
 		return ((Number) value).longValue();
 	}
 
-	private long number(String script) {
-		return ((Number) ((JavascriptExecutor) browser).executeScript(script)).longValue();
+	private long number(String script, Object... arguments) {
+		return ((Number) ((JavascriptExecutor) browser).executeScript(script, arguments)).longValue();
 	}
 
 	private String text(String id) {

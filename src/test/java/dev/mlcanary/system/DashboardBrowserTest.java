@@ -163,7 +163,7 @@ class DashboardBrowserTest {
 		await.until(d -> !text("verdict").equals("none yet"));
 		assertThat(text("verdict")).isIn("PASS", "FAIL", "INCONCLUSIVE");
 		assertThat(browser.findElements(By.cssSelector("#judges tr.judge"))).hasSize(5);
-		assertThat(text("events")).contains("deploy-canary", "toggle-slowdown", "check-canary-health");
+		assertThat(text("events")).contains("deploy-canary", "toggle-slowdown", "Canary slowdown turned on.", "check-canary-health");
 		screenshot("target/dashboard.png");
 
 		// "All numbers" stays open while the page refreshes, and when a new check is drawn.

@@ -117,7 +117,9 @@ class DashboardBrowserTest {
 					"--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir=" + profile.toAbsolutePath(),
 					"--window-size=1440,1320");
 		browser = new ChromeDriver(service, options);
+		// The page redraws parts of itself every 2 s: an element found during a wait may go stale.
 		await = new WebDriverWait(browser, PATIENCE);
+		await.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
 	}
 
 	@AfterEach
@@ -284,8 +286,10 @@ class DashboardBrowserTest {
 				"return document.querySelector('#judges details[data-judge=' + arguments[0] + ']').open", judge));
 	}
 
+	/** Read in one script call: the page redraws the element on every refresh, so a held reference goes stale. */
 	private String checkedAt() {
-		return browser.findElement(By.cssSelector("#verdict-time time")).getDomAttribute("datetime");
+		return String.valueOf(browser.executeScript(
+				"const t = document.querySelector('#verdict-time time'); return t ? t.getAttribute('datetime') : '';"));
 	}
 
 	private boolean enabled(String id) {

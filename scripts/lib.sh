@@ -20,3 +20,21 @@ build_if_needed() {
 		(cd "$ROOT" && ./mvnw -B -q package -DskipTests)
 	fi
 }
+
+# The bench profile's output: benchmark classes in target/test-classes, their classpath, the baseline app.
+BENCH_DIR="$ROOT/target/bench"
+
+bench_is_stale() {
+	[[ ! -f "$BENCH_DIR/classpath.txt" || ! -f "$BENCH_DIR/baseline.jar" || ! -f "$JAR" ]] && return 0
+	[[ "$ROOT/pom.xml" -nt "$BENCH_DIR/classpath.txt" ]] && return 0
+	[[ -n "$(find "$ROOT/src" -newer "$BENCH_DIR/classpath.txt" -print -quit)" ]]
+}
+
+# Builds the served jar, the benchmarks and the baseline app (./mvnw -Pbench package) when stale.
+build_bench_if_needed() {
+	if bench_is_stale; then
+		echo "Building the service, the benchmarks and the baseline app (./mvnw -Pbench package) ..." >&2
+		(cd "$ROOT" && ./mvnw -B -q -Pbench package -DskipTests)
+		touch "$BENCH_DIR/classpath.txt"
+	fi
+}

@@ -3,7 +3,8 @@
 #
 # Builds the service, the benchmarks and the baseline app (./mvnw -Pbench package) when stale,
 # installs Debian's wrk if it is missing, then for the service: starts it on a free loopback port
-# (timing startup to ready), checks its heap after 10,000 predictions, and runs wrk with varied
+# (timing startup to ready), checks its heap after 10,000 predictions, warms it up until the JIT has
+# settled, and runs wrk with varied
 # feature vectors (scripts/bench/predict.lua) at each connection count in three conditions: stable
 # only, a canary at 10%, and a canary at 10% with the slowdown on. Stable-routed and canary-routed
 # latencies come from the service's own request timer (histogram deltas over each measured run).
@@ -15,7 +16,9 @@
 #   scripts/bench.sh --quick    short runs at 1 and 32 connections, 100,000 predictions (about 1.5 minutes)
 #
 # Environment (defaults of the whole run; --quick changes the first four):
-#   BENCH_WARMUP=5              seconds of load before each measured run
+#   BENCH_WARMUP=5              seconds of load before each measured run (and at least this long at
+#                               start, where the load goes on until the JIT settles)
+#   BENCH_WARMUP_MAX=120        at most this long at start (--quick: 20)
 #   BENCH_DURATION=10           seconds of each measured run
 #   BENCH_CONNECTIONS="1 32 128"
 #   BENCH_MEMORY_REQUESTS=1000000  predictions before the second heap check
@@ -36,10 +39,10 @@ elif [[ $# -gt 0 ]]; then
 	exit 2
 fi
 if $QUICK; then
-	WARMUP="${BENCH_WARMUP:-2}" DURATION="${BENCH_DURATION:-4}"
+	WARMUP="${BENCH_WARMUP:-2}" DURATION="${BENCH_DURATION:-4}" WARMUP_MAX="${BENCH_WARMUP_MAX:-20}"
 	CONNECTIONS="${BENCH_CONNECTIONS:-1 32}" MEMORY_REQUESTS="${BENCH_MEMORY_REQUESTS:-100000}"
 else
-	WARMUP="${BENCH_WARMUP:-5}" DURATION="${BENCH_DURATION:-10}"
+	WARMUP="${BENCH_WARMUP:-5}" DURATION="${BENCH_DURATION:-10}" WARMUP_MAX="${BENCH_WARMUP_MAX:-120}"
 	CONNECTIONS="${BENCH_CONNECTIONS:-1 32 128}" MEMORY_REQUESTS="${BENCH_MEMORY_REQUESTS:-1000000}"
 fi
 WRK_THREADS="${BENCH_WRK_THREADS:-2}"
@@ -49,6 +52,7 @@ LUA="$ROOT/scripts/bench/predict.lua"
 OUT="$BENCH_DIR"
 RESULTS="$OUT/results.tsv"   # one line per measured run, turned into the table at the end
 READY_TIMEOUT=90
+CLOCK_TICKS=$(getconf CLK_TCK)
 
 APP_PID=""
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/ml-canary-bench.XXXXXX")"
@@ -194,7 +198,10 @@ measure() {
 	local app=$1 condition=$2 connections=$3 before="$WORK/before.prom" after="$WORK/after.prom" result
 	wrk_run "$connections" "$WARMUP" > /dev/null
 	[[ $app == service ]] && metrics > "$before"
+	local ticks
+	ticks=$(cpu_ticks)
 	result=$(wrk_run "$connections" "$DURATION")
+	ticks=$(( $(cpu_ticks) - ticks ))
 	local stable="null null 0" canary="null null 0"
 	if [[ $app == service ]]; then
 		metrics > "$after"
@@ -203,10 +210,38 @@ measure() {
 	fi
 	local errors
 	errors=$(sed -n 's/.*"errors":{\(.*\)}}/\1/p' <<< "$result" | tr ',' '\n' | awk -F: '{ n += $2 } END { print n + 0 }')
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$app" "$condition" "$connections" \
+	local requests cpu_us
+	requests=$(json_field "$result" requests)
+	cpu_us=$(awk -v t="$ticks" -v hz="$CLOCK_TICKS" -v n="$requests" 'BEGIN { printf "%.1f", n > 0 ? t * 1e6 / hz / n : 0 }')
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$app" "$condition" "$connections" \
 		"$(json_field "$result" rps)" "$(json_field "$result" p50_ms)" "$(json_field "$result" p99_ms)" \
-		"$errors" "$stable" "$canary" "$(json_field "$result" requests)" "$(date -u +%FT%TZ)" >> "$RESULTS"
-	log "$app $condition c=$connections: $(json_field "$result" rps) req/s, p50 $(json_field "$result" p50_ms) ms, p99 $(json_field "$result" p99_ms) ms, errors $errors; stable p50/mean/n: $stable; canary: $canary"
+		"$errors" "$stable" "$canary" "$requests" "$cpu_us" "$(date -u +%FT%TZ)" >> "$RESULTS"
+	log "$app $condition c=$connections: $(json_field "$result" rps) req/s, p50 $(json_field "$result" p50_ms) ms, p99 $(json_field "$result" p99_ms) ms, $cpu_us µs CPU per request, errors $errors; stable p50/mean/n: $stable; canary: $canary"
+}
+
+# warm_up: load at 32 connections in 5 s rounds until the JIT has settled (fewer than 50 methods
+# compiled in a round; a 2-core machine needs a minute or more for the service's ~10,000 methods),
+# at least BENCH_WARMUP and at most BENCH_WARMUP_MAX seconds. Measuring before that measures the
+# compiler, not the app.
+warm_up() {
+	local waited=0 before after
+	while (( waited < WARMUP_MAX )); do
+		before=$(compiled_methods)
+		wrk_run 32 5 > /dev/null
+		waited=$(( waited + 5 ))
+		after=$(compiled_methods)
+		(( waited >= WARMUP && after - before < 50 )) && break
+	done
+	log "warmed up for $waited s ($after methods compiled, $(( after - before )) in the last 5 s)"
+}
+
+compiled_methods() {
+	jstat -compiler "$APP_PID" | awk 'NR == 2 { print $1 }'
+}
+
+# CPU time (clock ticks) the app's process has used.
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$APP_PID/stat"
 }
 
 # heap_after_gc: heap used (KB) after a full GC, and RSS (KB), of APP_PID.
@@ -257,6 +292,7 @@ predict_until 10000
 read -r HEAP_10K RSS_10K <<< "$(heap_after_gc)"
 COUNT_10K=$(predictions)
 log "After $COUNT_10K predictions: heap after full GC $HEAP_10K KB, RSS $RSS_10K KB"
+warm_up
 
 for condition in stable canary10 canary10-slowdown; do
 	case $condition in
@@ -275,14 +311,30 @@ COUNT_1M=$(predictions)
 log "After $COUNT_1M predictions: heap after full GC $HEAP_1M KB, RSS $RSS_1M KB"
 stop_app
 
+# Startup with class data sharing: the jar extracted (CDS needs plain jars on the class path), one
+# training run that exits once the context is refreshed and dumps the loaded classes, then a start
+# from that archive (Spring Boot's documented recipe; the JVM stays Java 17 compatible).
+CDS_DIR="$OUT/cds"
+rm -rf "$CDS_DIR"
+java -Djarmode=tools -jar "$JAR" extract --destination "$CDS_DIR" > /dev/null
+(cd "$ROOT" && java -XX:ArchiveClassesAtExit="$CDS_DIR/ml-canary.jsa" -Dspring.context.exit=onRefresh \
+	-jar "$CDS_DIR/ml-canary.jar" --canary.state-dir="$WORK/cds-state" --server.port=0 > "$WORK/cds-training.log" 2>&1)
+JAVA_OPTS+=(-XX:SharedArchiveFile="$CDS_DIR/ml-canary.jsa")
+start_app service-cds "$CDS_DIR/ml-canary.jar" --canary.state-dir="$WORK/cds-state"
+SERVICE_CDS_STARTUP_MS=$STARTUP_MS SERVICE_CDS_SPRING_S=$SPRING_STARTED
+stop_app
+unset 'JAVA_OPTS[${#JAVA_OPTS[@]}-1]'
+
 start_app baseline "$BENCH_DIR/baseline.jar"
 BASELINE_STARTUP_MS=$STARTUP_MS BASELINE_SPRING_S=$SPRING_STARTED
+warm_up
 for c in $CONNECTIONS; do
 	measure baseline bare "$c"
 done
 stop_app
 
 export MACHINE JAVA_VERSION WARMUP DURATION WRK_THREADS QUICK SERVICE_STARTUP_MS SERVICE_SPRING_S \
+	SERVICE_CDS_STARTUP_MS SERVICE_CDS_SPRING_S \
 	BASELINE_STARTUP_MS BASELINE_SPRING_S HEAP_10K RSS_10K COUNT_10K HEAP_1M RSS_1M COUNT_1M
 "$ROOT/scripts/bench/report.sh" "$RESULTS" "$OUT/bench.md" "$OUT/bench.json"
 cat "$OUT/bench.md"

@@ -212,7 +212,7 @@ measure() {
 	errors=$(sed -n 's/.*"errors":{\(.*\)}}/\1/p' <<< "$result" | tr ',' '\n' | awk -F: '{ n += $2 } END { print n + 0 }')
 	local requests cpu_us
 	requests=$(json_field "$result" requests)
-	cpu_us=$(awk -v t="$ticks" -v hz="$CLOCK_TICKS" -v n="$requests" 'BEGIN { printf "%.1f", n > 0 ? t * 1e6 / hz / n : 0 }')
+	cpu_us=$(awk -v t="$ticks" -v hz="$CLOCK_TICKS" -v n="$requests" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$app" "$condition" "$connections" \
 		"$(json_field "$result" rps)" "$(json_field "$result" p50_ms)" "$(json_field "$result" p99_ms)" \
 		"$errors" "$stable" "$canary" "$requests" "$cpu_us" "$(date -u +%FT%TZ)" >> "$RESULTS"

@@ -46,6 +46,7 @@ else
 	CONNECTIONS="${BENCH_CONNECTIONS:-1 32 128}" MEMORY_REQUESTS="${BENCH_MEMORY_REQUESTS:-1000000}"
 fi
 WRK_THREADS="${BENCH_WRK_THREADS:-2}"
+MAX_CONNECTIONS=$(tr ' ' '\n' <<< "$CONNECTIONS" | sort -n | tail -n 1)
 read -r -a JAVA_OPTS <<< "${BENCH_JAVA_OPTS:-}"
 read -r -a SERVICE_ARGS <<< "${BENCH_SERVICE_ARGS:-}"
 LUA="$ROOT/scripts/bench/predict.lua"
@@ -244,23 +245,29 @@ cpu_ticks() {
 	awk '{ print $14 + $15 }' "/proc/$APP_PID/stat"
 }
 
-# heap_after_gc: heap used (KB) after a full GC, and RSS (KB), of APP_PID.
+# heap_after_gc NAME: heap used (KB) after a full GC, and RSS (KB), of APP_PID; the largest classes
+# on the heap go to target/bench/heap-NAME.txt, to see what grew.
 heap_after_gc() {
 	jcmd "$APP_PID" GC.run > /dev/null
+	jcmd "$APP_PID" GC.class_histogram | head -n 30 > "$OUT/heap-$1.txt"
 	local heap rss
 	heap=$(jcmd "$APP_PID" GC.heap_info | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?$/, "", v); print v; exit } }')
 	rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$APP_PID/status")
 	echo "$heap $rss"
 }
 
-# predict_until N: sends predictions until the service has served at least N in all.
+# predict_until N: sends predictions until the service has served at least N in all, at the highest
+# connection count of the run: Tomcat keeps a processor with its buffers per connection it has seen
+# (about 60 KB each), so the heap grows with concurrency once, and the first heap check should
+# already include that, leaving traffic as the only difference between the two checks.
 predict_until() {
 	local target=$1 served left
 	served=$(predictions)
 	left=$(( target - served ))
 	(( left <= 0 )) && return
 	local threads=$WRK_THREADS
-	BENCH_REQUESTS=$(( (left + threads - 1) / threads )) wrk -t"$threads" -c"$(( 8 * threads ))" -d3600s \
+	(( threads > MAX_CONNECTIONS )) && threads=$MAX_CONNECTIONS
+	BENCH_REQUESTS=$(( (left + threads - 1) / threads )) wrk -t"$threads" -c"$MAX_CONNECTIONS" -d3600s \
 		-s "$LUA" "$BASE" > /dev/null &
 	local wrk_pid=$!
 	while (( $(predictions) < target )); do
@@ -289,7 +296,7 @@ start_app service "$JAR" --canary.state-dir="$WORK/state" \
 	--management.metrics.distribution.slo.canary.request.duration="$SLO" "${SERVICE_ARGS[@]}"
 SERVICE_STARTUP_MS=$STARTUP_MS SERVICE_SPRING_S=$SPRING_STARTED
 predict_until 10000
-read -r HEAP_10K RSS_10K <<< "$(heap_after_gc)"
+read -r HEAP_10K RSS_10K <<< "$(heap_after_gc first)"
 COUNT_10K=$(predictions)
 log "After $COUNT_10K predictions: heap after full GC $HEAP_10K KB, RSS $RSS_10K KB"
 warm_up
@@ -306,7 +313,7 @@ done
 admin toggle-slowdown
 admin rollback-canary
 predict_until "$MEMORY_REQUESTS"
-read -r HEAP_1M RSS_1M <<< "$(heap_after_gc)"
+read -r HEAP_1M RSS_1M <<< "$(heap_after_gc second)"
 COUNT_1M=$(predictions)
 log "After $COUNT_1M predictions: heap after full GC $HEAP_1M KB, RSS $RSS_1M KB"
 stop_app

@@ -2,18 +2,19 @@
 # Load benchmark of POST /predict against a bare Spring Boot MVC endpoint (README, "Performance").
 #
 # Builds the service, the benchmarks and the baseline app (./mvnw -Pbench package) when stale,
-# installs Debian's wrk if it is missing, then for the service: starts it on a free loopback port
-# (timing startup to ready), checks its heap after 10,000 predictions, warms it up until the JIT has
-# settled, and runs wrk with varied
-# feature vectors (scripts/bench/predict.lua) at each connection count in three conditions: stable
-# only, a canary at 10%, and a canary at 10% with the slowdown on. Stable-routed and canary-routed
-# latencies come from the service's own request timer (histogram deltas over each measured run).
-# Then it checks the heap again after BENCH_MEMORY_REQUESTS predictions in all, and runs the baseline
-# app (src/bench/baseline) the same way. It prints a markdown table with the ratios service/baseline
-# and writes it, with a JSON file of every figure, to target/bench/.
+# installs Debian's wrk if it is missing, then starts the service on a free loopback port (timing
+# startup to ready), checks its heap after 10,000 predictions and warms it up until the JIT has
+# settled; starts the baseline app (src/bench/baseline) beside it the same way; and runs wrk with
+# varied feature vectors (scripts/bench/predict.lua) at each connection count in three conditions:
+# stable only, a canary at 10%, and a canary at 10% with the slowdown on, each service run followed by
+# the same run against the baseline. Stable-routed and canary-routed latencies come from the
+# service's own request timer (histogram deltas over each measured run). Then it checks the heap
+# again after BENCH_MEMORY_REQUESTS predictions in all, and times startup from a class data sharing
+# archive. It prints a markdown table with the ratios service/baseline and writes it, with a JSON
+# file of every figure, to target/bench/.
 #
-#   scripts/bench.sh            the whole run (about 6 minutes)
-#   scripts/bench.sh --quick    short runs at 1 and 32 connections, 100,000 predictions (about 1.5 minutes)
+#   scripts/bench.sh            the whole run (about 12 minutes)
+#   scripts/bench.sh --quick    short runs at 1 and 32 connections, 100,000 predictions (about 3 minutes)
 #
 # Environment (defaults of the whole run; --quick changes the first four):
 #   BENCH_WARMUP=5              seconds of load before each measured run (and at least this long at
@@ -55,14 +56,18 @@ RESULTS="$OUT/results.tsv"   # one line per measured run, turned into the table 
 READY_TIMEOUT=90
 CLOCK_TICKS=$(getconf CLK_TCK)
 
-APP_PID=""
+APP_PID="" BASE=""
+declare -A PIDS=() BASES=()   # the running apps by name; use_app makes one current (APP_PID, BASE)
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/ml-canary-bench.XXXXXX")"
 
 # shellcheck disable=SC2317  # invoked by the traps below
 cleanup() {
 	local status=$?
 	trap - EXIT INT TERM
-	stop_app
+	local name
+	for name in "${!PIDS[@]}"; do
+		stop_app "$name"
+	done
 	if [[ $status -eq 0 ]]; then
 		rm -rf "$WORK"
 	else
@@ -88,53 +93,46 @@ install_wrk() {
 	fi
 }
 
-# A loopback port that nothing listens on.
-free_port() {
-	local port _
-	for _ in $(seq 1 50); do
-		port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-			echo "$port"
-			return 0
-		fi
-	done
-	echo "bench: found no free loopback port" >&2
-	return 1
-}
-
-# start_app NAME JAR [ARGS...]: starts it on a free port, waits until /predict answers, and sets
-# APP_PID, PORT, BASE and STARTUP_MS (JVM launch to the first ready answer, polled every 20 ms).
+# start_app NAME JAR [ARGS...]: starts it on a free port, waits until /predict answers, makes it the
+# current app (use_app) and sets STARTUP_MS (JVM launch to the first answer, polled every 20 ms).
 start_app() {
 	local name=$1 jar=$2
 	shift 2
-	PORT="$(free_port)"
-	BASE="http://127.0.0.1:$PORT"
-	APP_LOG="$WORK/$name.log"
-	local started
+	local port
+	port="$(free_port)"
+	local base="http://127.0.0.1:$port" log="$WORK/$name.log" started
 	started=$(date +%s%N)
-	java "${JAVA_OPTS[@]}" -jar "$jar" --server.address=127.0.0.1 --server.port="$PORT" "$@" > "$APP_LOG" 2>&1 &
-	APP_PID=$!
+	java "${JAVA_OPTS[@]}" -jar "$jar" --server.address=127.0.0.1 --server.port="$port" "$@" > "$log" 2>&1 &
+	PIDS[$name]=$!
+	BASES[$name]=$base
+	use_app "$name"
 	local deadline=$(( SECONDS + READY_TIMEOUT ))
 	until curl -fsS -o /dev/null --max-time 2 -H 'Content-Type: application/json' \
-		-d '{"features":[0.5,1.2,0.8,0.3,1.1]}' "$BASE/predict" 2>/dev/null; do
+		-d '{"features":[0.5,1.2,0.8,0.3,1.1]}' "$base/predict" 2>/dev/null; do
 		if ! kill -0 "$APP_PID" 2>/dev/null || (( SECONDS >= deadline )); then
 			echo "bench: $name did not become ready; last lines of its log:" >&2
-			tail -n 30 "$APP_LOG" >&2
+			tail -n 30 "$log" >&2
 			exit 3
 		fi
 		sleep 0.02
 	done
 	STARTUP_MS=$(( ($(date +%s%N) - started) / 1000000 ))
-	SPRING_STARTED=$(grep -o 'Started [A-Za-z]* in [0-9.]* seconds' "$APP_LOG" | grep -o '[0-9.]* seconds' | cut -d' ' -f1 || true)
-	log "$name ready on $BASE after $STARTUP_MS ms (Spring: started in ${SPRING_STARTED:-?} s), pid $APP_PID"
+	SPRING_STARTED=$(grep -o 'Started [A-Za-z]* in [0-9.]* seconds' "$log" | grep -o '[0-9.]* seconds' | cut -d' ' -f1 || true)
+	log "$name ready on $base after $STARTUP_MS ms (Spring: started in ${SPRING_STARTED:-?} s), pid $APP_PID"
+}
+
+use_app() {
+	APP_PID=${PIDS[$1]}
+	BASE=${BASES[$1]}
 }
 
 stop_app() {
-	if [[ -n "$APP_PID" ]] && kill -0 "$APP_PID" 2>/dev/null; then
-		kill "$APP_PID" 2>/dev/null || true
-		wait "$APP_PID" 2>/dev/null || true
+	local pid=${PIDS[$1]:-}
+	if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
 	fi
-	APP_PID=""
+	unset "PIDS[$1]" "BASES[$1]"
 }
 
 admin() {
@@ -301,22 +299,35 @@ COUNT_10K=$(predictions)
 log "After $COUNT_10K predictions: heap after full GC $HEAP_10K KB, RSS $RSS_10K KB"
 warm_up
 
+# The baseline runs beside the service (an idle JVM costs nothing), and each service run is paired
+# with a baseline run right after it, so that a change in the machine's load between the two
+# halves of the benchmark cannot pass for a difference between the apps.
+start_app baseline "$BENCH_DIR/baseline.jar"
+BASELINE_STARTUP_MS=$STARTUP_MS BASELINE_SPRING_S=$SPRING_STARTED
+warm_up
+
 for condition in stable canary10 canary10-slowdown; do
+	use_app service
 	case $condition in
 		canary10) admin deploy-canary '{"version":"v2","weight":0.1}' ;;
 		canary10-slowdown) admin toggle-slowdown ;;
 	esac
 	for c in $CONNECTIONS; do
+		use_app service
 		measure service "$condition" "$c"
+		use_app baseline
+		measure baseline "$condition" "$c"
 	done
 done
+stop_app baseline
+use_app service
 admin toggle-slowdown
 admin rollback-canary
 predict_until "$MEMORY_REQUESTS"
 read -r HEAP_1M RSS_1M <<< "$(heap_after_gc second)"
 COUNT_1M=$(predictions)
 log "After $COUNT_1M predictions: heap after full GC $HEAP_1M KB, RSS $RSS_1M KB"
-stop_app
+stop_app service
 
 # Startup with class data sharing: the jar extracted (CDS needs plain jars on the class path), one
 # training run that exits once the context is refreshed and dumps the loaded classes, then a start
@@ -324,21 +335,13 @@ stop_app
 CDS_DIR="$OUT/cds"
 rm -rf "$CDS_DIR"
 java -Djarmode=tools -jar "$JAR" extract --destination "$CDS_DIR" > /dev/null
-(cd "$ROOT" && java -XX:ArchiveClassesAtExit="$CDS_DIR/ml-canary.jsa" -Dspring.context.exit=onRefresh \
-	-jar "$CDS_DIR/ml-canary.jar" --canary.state-dir="$WORK/cds-state" --server.port=0 > "$WORK/cds-training.log" 2>&1)
+java -XX:ArchiveClassesAtExit="$CDS_DIR/ml-canary.jsa" -Dspring.context.exit=onRefresh \
+	-jar "$CDS_DIR/ml-canary.jar" --canary.state-dir="$WORK/cds-state" --server.port=0 > "$WORK/cds-training.log" 2>&1
 JAVA_OPTS+=(-XX:SharedArchiveFile="$CDS_DIR/ml-canary.jsa")
 start_app service-cds "$CDS_DIR/ml-canary.jar" --canary.state-dir="$WORK/cds-state"
 SERVICE_CDS_STARTUP_MS=$STARTUP_MS SERVICE_CDS_SPRING_S=$SPRING_STARTED
-stop_app
+stop_app service-cds
 unset 'JAVA_OPTS[${#JAVA_OPTS[@]}-1]'
-
-start_app baseline "$BENCH_DIR/baseline.jar"
-BASELINE_STARTUP_MS=$STARTUP_MS BASELINE_SPRING_S=$SPRING_STARTED
-warm_up
-for c in $CONNECTIONS; do
-	measure baseline bare "$c"
-done
-stop_app
 
 export MACHINE JAVA_VERSION WARMUP DURATION WRK_THREADS QUICK SERVICE_STARTUP_MS SERVICE_SPRING_S \
 	SERVICE_CDS_STARTUP_MS SERVICE_CDS_SPRING_S \

@@ -14,6 +14,20 @@ jar_is_stale() {
 	[[ -n "$(find "$ROOT/src" -newer "$JAR" -print -quit)" ]]
 }
 
+# A loopback port that nothing listens on: connecting to it is refused. Pure bash, no python.
+free_port() {
+	local port _
+	for _ in $(seq 1 50); do
+		port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+			echo "$port"
+			return 0
+		fi
+	done
+	echo "found no free loopback port" >&2
+	return 1
+}
+
 build_if_needed() {
 	if jar_is_stale; then
 		echo "Building $JAR (missing or older than the sources) ..." >&2

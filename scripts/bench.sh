@@ -13,7 +13,7 @@
 # archive. It prints a markdown table with the ratios service/baseline and writes it, with a JSON
 # file of every figure, to target/bench/.
 #
-#   scripts/bench.sh            the whole run (about 12 minutes)
+#   scripts/bench.sh            the whole run (about 7 minutes)
 #   scripts/bench.sh --quick    short runs at 1 and 32 connections, 100,000 predictions (about 3 minutes)
 #
 # Environment (defaults of the whole run; --quick changes the first four):

@@ -40,6 +40,8 @@ BENCH_DIR="$ROOT/target/bench"
 
 bench_is_stale() {
 	[[ ! -f "$BENCH_DIR/classpath.txt" || ! -f "$BENCH_DIR/baseline.jar" || ! -f "$JAR" ]] && return 0
+	# A plain ./mvnw build recompiles target/test-classes without the benchmarks.
+	[[ ! -f "$ROOT/target/test-classes/META-INF/BenchmarkList" ]] && return 0
 	[[ "$ROOT/pom.xml" -nt "$BENCH_DIR/classpath.txt" ]] && return 0
 	[[ -n "$(find "$ROOT/src" -newer "$BENCH_DIR/classpath.txt" -print -quit)" ]]
 }

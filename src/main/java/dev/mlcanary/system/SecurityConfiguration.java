@@ -37,7 +37,8 @@ import org.springframework.security.web.AuthenticationEntryPoint;
  * <p>{@code POST /predict} does not pass through this filter chain at all: it is open, and a dozen
  * security filters per prediction cost more CPU than the model and the canary machinery together
  * (README, "Performance"). Its one privileged option, {@code X-Canary-Route}, is checked by
- * {@link AdminAccessPolicy}, which reads the token itself.
+ * {@link AdminAccessPolicy}, which reads the token itself. {@link PredictBypassesSecurityFilter}
+ * keeps Spring Security's servlet filter itself away from that one path.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {

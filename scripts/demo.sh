@@ -39,20 +39,6 @@ trap stop_service EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# A loopback port that nothing listens on: connecting to it is refused. Pure bash, no python.
-free_port() {
-	local port _
-	for _ in $(seq 1 50); do
-		port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-			echo "$port"
-			return 0
-		fi
-	done
-	echo "demo: found no free loopback port" >&2
-	return 1
-}
-
 # Starts the service and waits until it is ready. Returns 1 if it lost a race for its port
 # (another process took it between the check and the bind), so the caller can try another one.
 start_service() {

@@ -93,15 +93,20 @@ public class CanaryHealthService {
 	}
 
 	private HealthReport evaluate(Deployment deployment, AnalysisMode mode) {
-		double[] stable = deployment.samples().stable().samplesMillis();
-		double[] canary = deployment.hasCanary() ? deployment.samples().canary().samplesMillis() : new double[0];
-		LatencySummary s = LatencySummary.of(stable);
-		LatencySummary c = LatencySummary.of(canary);
-		String canaryVersion = deployment.hasCanary() ? deployment.canary().version() : null;
 		if (!deployment.hasCanary()) {
-			return report(false, NO_CANARY, "Deploy a canary with POST /admin/deploy-canary.", null, deployment, canaryVersion, s, c);
+			LatencySummary s = LatencySummary.of(deployment.samples().stable().samplesMillis());
+			return report(false, NO_CANARY, "Deploy a canary with POST /admin/deploy-canary.", null, deployment, null, s,
+					LatencySummary.of(new double[0]));
 		}
-		Map<String, JudgeReport> verdicts = judge(deployment, mode);
+		// One read of the windows serves the Welch fields and every judge: the same samples, copied and
+		// summarised once.
+		Evidence evidence = Evidence.of(deployment.samples());
+		double[] stable = evidence.stable();
+		double[] canary = evidence.canary();
+		LatencySummary s = evidence.stableSummary();
+		LatencySummary c = evidence.canarySummary();
+		String canaryVersion = deployment.canary().version();
+		Map<String, JudgeReport> verdicts = judge(deployment, evidence, mode);
 		if (s.count() < config.minSamples() || c.count() < config.minSamples()) {
 			return withJudges(report(false, INSUFFICIENT, String.format(Locale.ROOT,
 					"Need at least %d samples per version; have %d stable and %d canary. Send more traffic to /predict.",
@@ -116,9 +121,8 @@ public class CanaryHealthService {
 	}
 
 	/** Every judge on the current period, in the order they are reported. */
-	private Map<String, JudgeReport> judge(Deployment deployment, AnalysisMode mode) {
+	private Map<String, JudgeReport> judge(Deployment deployment, Evidence evidence, AnalysisMode mode) {
 		LatencyWindows period = deployment.samples();
-		Evidence evidence = Evidence.of(period);
 		Map<String, JudgeReport> reports = new LinkedHashMap<>();
 		reports.put("welch", mode == AnalysisMode.SEQUENTIAL
 				? judges.welchSequential(evidence, period.sequential(this::newSequentialTest), period.wrapped())

@@ -46,7 +46,10 @@ class PredictionMetrics {
 	}
 
 	private Meters meters(String version, Role role) {
-		return meters.get(role).computeIfAbsent(version, v -> new Meters(
+		Map<String, Meters> byVersion = meters.get(role);
+		Meters found = byVersion.get(version);
+		// computeIfAbsent only on a miss: its lambda captures the role, and would be allocated per call.
+		return found != null ? found : byVersion.computeIfAbsent(version, v -> new Meters(
 				Timer.builder("canary.model.latency")
 					.description("Time to serve the model for one prediction, artificial delay included")
 					.tags("version", v, "role", role.wireName())

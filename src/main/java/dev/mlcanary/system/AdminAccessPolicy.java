@@ -5,8 +5,7 @@ import java.net.UnknownHostException;
 
 import jakarta.servlet.http.HttpServletRequest;
 
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,8 +18,11 @@ public class AdminAccessPolicy {
 
 	private final AdminProperties admin;
 
+	private final AdminTokens tokens;
+
 	AdminAccessPolicy(AdminProperties admin) {
 		this.admin = admin;
+		this.tokens = new AdminTokens(admin);
 	}
 
 	/** @throws AdminAccessException (401 or 403) unless the caller may act as an operator */
@@ -31,17 +33,12 @@ public class AdminAccessPolicy {
 			}
 			return;
 		}
-		Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-		boolean operator = authentication != null && authentication.getAuthorities()
-			.stream()
-			.anyMatch(a -> AdminTokenFilter.OPERATOR.equals(a.getAuthority()));
-		if (operator) {
+		// /predict runs outside the security filter chain (SecurityConfiguration), so the token is read here.
+		String role = tokens.roleFor(request.getHeader(HttpHeaders.AUTHORIZATION));
+		if (AdminTokens.OPERATOR.equals(role)) {
 			return;
 		}
-		boolean reader = authentication != null && authentication.getAuthorities()
-			.stream()
-			.anyMatch(a -> AdminTokenFilter.READER.equals(a.getAuthority()));
-		if (reader) {
+		if (AdminTokens.READER.equals(role)) {
 			throw AdminAccessException.forbidden(what + " needs the operator token, not the read-only token.");
 		}
 		throw AdminAccessException.unauthenticated(what + " needs the admin token: send 'Authorization: Bearer <token>'.");

@@ -18,6 +18,7 @@ import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
@@ -43,7 +44,13 @@ import org.springframework.security.web.AuthenticationEntryPoint;
  * loopback clients only (and startup says so in one WARN line). The dashboard ({@code /}, its static
  * files and {@code /webjars/**}) is open: it holds no data, and calls the admin API with the token
  * the operator types into it. The API docs ({@code /docs}, {@code /v3/api-docs}) are open. Every
- * answer carries a Content-Security-Policy.
+ * answer that passes through this chain carries a Content-Security-Policy.
+ *
+ * <p>{@code POST /predict} does not pass through this filter chain at all: it is open, and a dozen
+ * security filters per prediction cost more CPU than the model and the canary machinery together
+ * (README, "Performance"). Its one privileged option, {@code X-Canary-Route}, is checked by
+ * {@link AdminAccessPolicy}, which reads the token itself. {@link PredictBypassesSecurityFilter}
+ * keeps Spring Security's servlet filter itself away from that one path.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -56,6 +63,8 @@ class SecurityConfiguration {
 	static final String[] API_DOCS = { "/docs", "/docs/**", "/swagger-ui/**", "/v3/api-docs", "/v3/api-docs/**" };
 
 	private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+	private static final String PREDICT = "/predict";
 
 	/** The read-only admin endpoints ({@code GET}): the read token is enough. The API docs show the same rule. */
 	static final String[] READ_ONLY = { "/admin/status", "/admin/check-canary-health",
@@ -81,6 +90,15 @@ class SecurityConfiguration {
 	static final String API_DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self';",
 			"style-src 'self' 'unsafe-inline';");
 
+	/**
+	 * No observation of each security filter: per request, it registered meters and events that
+	 * nobody reads, and cost about as much as the rest of the request (README, "Performance").
+	 */
+	@Bean
+	SecurityObservationSettings securityObservationSettings() {
+		return SecurityObservationSettings.noObservations();
+	}
+
 	@Bean
 	SecurityFilterChain securityFilterChain(HttpSecurity http, AdminProperties admin, JsonMapper json) {
 		if (!admin.tokenConfigured()) {
@@ -89,7 +107,8 @@ class SecurityConfiguration {
 		}
 		AuthorizationManager<RequestAuthorizationContext> reader = new AdminAccess(admin, false);
 		AuthorizationManager<RequestAuthorizationContext> operator = new AdminAccess(admin, true);
-		http.csrf(csrf -> csrf.disable())
+		http.securityMatcher(request -> !PREDICT.equals(request.getRequestURI()))
+			.csrf(csrf -> csrf.disable())
 			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.httpBasic(basic -> basic.disable())
 			.formLogin(form -> form.disable())

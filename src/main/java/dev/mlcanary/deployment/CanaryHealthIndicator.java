@@ -34,8 +34,8 @@ class CanaryHealthIndicator implements HealthIndicator {
 			.withDetail("canary_version", d.hasCanary() ? d.canary().version() : "none")
 			.withDetail("canary_weight", d.hasCanary() ? d.weight() : 0.0)
 			.withDetail("generation", d.generation());
-		boolean current = latest != null && d.hasCanary() && d.canary().version().equals(latest.canaryVersion());
-		return builder.withDetail("last_verdict", current ? latest.verdict().name() : "none").build();
+		// latestCheck is already this period's check, so it judged this canary.
+		return builder.withDetail("last_verdict", latest != null && d.hasCanary() ? latest.verdict().name() : "none").build();
 	}
 
 }

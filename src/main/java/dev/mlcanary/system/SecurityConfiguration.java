@@ -27,11 +27,8 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.header.HeaderWriter;
-import org.springframework.security.web.header.writers.ContentSecurityPolicyHeaderWriter;
-import org.springframework.security.web.header.writers.DelegatingRequestMatcherHeaderWriter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
-import org.springframework.security.web.util.matcher.NegatedRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.security.web.AuthenticationEntryPoint;
@@ -64,7 +61,7 @@ class SecurityConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
-	private static final String PREDICT = "/predict";
+	private static final String CONTENT_SECURITY_POLICY_HEADER = "Content-Security-Policy";
 
 	/** The read-only admin endpoints ({@code GET}): the read token is enough. The API docs show the same rule. */
 	static final String[] READ_ONLY = { "/admin/status", "/admin/check-canary-health",
@@ -107,7 +104,7 @@ class SecurityConfiguration {
 		}
 		AuthorizationManager<RequestAuthorizationContext> reader = new AdminAccess(admin, false);
 		AuthorizationManager<RequestAuthorizationContext> operator = new AdminAccess(admin, true);
-		http.securityMatcher(request -> !PREDICT.equals(request.getRequestURI()))
+		http.securityMatcher(request -> !PredictBypassesSecurityFilter.PREDICT.equals(request.getRequestURI()))
 			.csrf(csrf -> csrf.disable())
 			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.httpBasic(basic -> basic.disable())
@@ -133,13 +130,11 @@ class SecurityConfiguration {
 		RequestMatcher apiDocs = new OrRequestMatcher(Arrays.stream(API_DOCS)
 			.map(PathPatternRequestMatcher.withDefaults()::matcher)
 			.toArray(RequestMatcher[]::new));
-		HeaderWriter docs = new DelegatingRequestMatcherHeaderWriter(apiDocs,
-				new ContentSecurityPolicyHeaderWriter(API_DOCS_CONTENT_SECURITY_POLICY));
-		HeaderWriter others = new DelegatingRequestMatcherHeaderWriter(new NegatedRequestMatcher(apiDocs),
-				new ContentSecurityPolicyHeaderWriter(CONTENT_SECURITY_POLICY));
 		return (request, response) -> {
-			docs.writeHeaders(request, response);
-			others.writeHeaders(request, response);
+			if (!response.containsHeader(CONTENT_SECURITY_POLICY_HEADER)) {
+				response.setHeader(CONTENT_SECURITY_POLICY_HEADER,
+						apiDocs.matches(request) ? API_DOCS_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY);
+			}
 		};
 	}
 

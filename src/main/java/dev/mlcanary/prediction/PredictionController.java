@@ -23,7 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Predictions")
 class PredictionController {
 
-	static final int MAX_REQUEST_KEY_LENGTH = 256;
+	static final String PATH = "/predict";
 
 	private final PredictionService predictions;
 
@@ -38,7 +38,7 @@ class PredictionController {
 	 * @param requestKey optional sticky-routing key: the same key stays on the same model
 	 * @param route optional {@code canary} or {@code stable}: a tester forcing a role (admin rights)
 	 */
-	@PostMapping(path = "/predict", consumes = MediaType.APPLICATION_JSON_VALUE,
+	@PostMapping(path = PATH, consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(summary = "Predict churn for one customer", description = """
 			Scores five features with the stable model or the canary. Without routing headers a request goes \
@@ -51,10 +51,10 @@ class PredictionController {
 	PredictionResponse predict(@RequestBody PredictionRequest request,
 			@Parameter(description = "Sticky routing: the same key (a customer id, say) always gets the same model "
 					+ "while this canary lasts, and raising the weight only adds keys. 1 to 256 characters.",
-					example = "customer-42") @RequestHeader(name = "X-Request-Key", required = false) String requestKey,
+					example = "customer-42") @RequestHeader(name = RouteHint.REQUEST_KEY, required = false) String requestKey,
 			@Parameter(description = "Forces a role, for testers (case-insensitive). Needs the operator token; "
 					+ "`canary` with none deployed is a 409.", schema = @Schema(allowableValues = { "canary", "stable" }))
-			@RequestHeader(name = "X-Canary-Route", required = false) String route, HttpServletRequest http) {
+			@RequestHeader(name = RouteHint.FORCED_ROUTE, required = false) String route, HttpServletRequest http) {
 		PredictionResponse response = predictions.predict(request.features(), hint(requestKey, route, http));
 		http.setAttribute(RequestTimingFilter.SERVED, response);
 		return response;
@@ -69,10 +69,10 @@ class PredictionController {
 				default -> throw BadRequestException.because("X-Canary-Route must be \"canary\" or \"stable\", was \""
 						+ route.strip().replaceAll("[^\\x20-\\x7e]", "?") + "\".");
 			};
-			adminAccess.requireOperator(http, "X-Canary-Route");
+			adminAccess.requireOperator(http, RouteHint.FORCED_ROUTE);
 		}
-		if (requestKey != null && (requestKey.isEmpty() || requestKey.length() > MAX_REQUEST_KEY_LENGTH)) {
-			throw BadRequestException.because("X-Request-Key must be 1 to " + MAX_REQUEST_KEY_LENGTH + " characters.");
+		if (requestKey != null && !RouteHint.validKey(requestKey)) {
+			throw BadRequestException.because("X-Request-Key must be 1 to " + RouteHint.MAX_REQUEST_KEY_LENGTH + " characters.");
 		}
 		return new RouteHint(forced, requestKey);
 	}

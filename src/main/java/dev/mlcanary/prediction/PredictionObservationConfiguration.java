@@ -17,7 +17,7 @@ class PredictionObservationConfiguration {
 	@Bean
 	ObservationPredicate predictionsTimedOnce() {
 		return (name, context) -> !(context instanceof ServerRequestObservationContext request
-				&& "/predict".equals(request.getCarrier().getRequestURI()));
+				&& PredictionController.PATH.equals(request.getCarrier().getRequestURI()));
 	}
 
 }

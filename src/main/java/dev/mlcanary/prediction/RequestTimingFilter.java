@@ -51,7 +51,7 @@ class RequestTimingFilter extends OncePerRequestFilter {
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return !"/predict".equals(request.getRequestURI());
+		return !PredictionController.PATH.equals(request.getRequestURI());
 	}
 
 	@Override

@@ -100,8 +100,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			return badRequest(bad);
 		}
 		log.error("Unexpected error", ex);
-		return problem(HttpStatus.INTERNAL_SERVER_ERROR, ProblemTypes.INTERNAL, "Internal error",
-				"The server failed to handle this request; the error has been logged.");
+		ProblemDetail problem = ProblemResponses.internalError();
+		remember(problem.getDetail());
+		return problem;
 	}
 
 	@Override
@@ -277,10 +278,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
 	private static ProblemDetail problem(HttpStatus status, URI type, String title, String detail) {
 		remember(detail);
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-		problem.setType(type);
-		problem.setTitle(title);
-		return problem;
+		return ProblemResponses.problem(status, type, title, detail);
 	}
 
 }

@@ -15,6 +15,7 @@ import dev.mlcanary.routing.CanaryRouter;
 import dev.mlcanary.routing.Role;
 import dev.mlcanary.system.CanaryProperties;
 import org.junit.jupiter.api.BeforeAll;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import smile.classification.LogisticRegression;
@@ -159,6 +160,11 @@ class PredictionServiceTest {
 	}
 
 	private PredictionService service(Deployment deployment, double uniform, Duration delay) {
+		return service(deployment, uniform, delay, registry);
+	}
+
+	/** A service over one fixed deployment, routing with a fixed uniform draw. */
+	static PredictionService service(Deployment deployment, double uniform, Duration delay, MeterRegistry registry) {
 		return new PredictionService(new SwappingDeployments(deployment), new CanaryRouter(() -> uniform), properties(delay),
 				AnalysisProperties.defaults(), new PredictionMetrics(registry));
 	}

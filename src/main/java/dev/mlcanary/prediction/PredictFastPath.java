@@ -1,0 +1,221 @@
+package dev.mlcanary.prediction;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+import dev.mlcanary.model.ChurnFeatures;
+import dev.mlcanary.system.ProblemResponses;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+
+/**
+ * Answers the common {@code POST /predict} itself, without Spring MVC: a JSON object holding exactly
+ * {@code "features"} with five finite numbers, at most an {@code X-Request-Key}, and an Accept header
+ * that takes JSON. It parses and writes with Jackson's streaming API over the application's own
+ * {@link JsonMapper} (same parser limits, same number formatting) and calls the same
+ * {@link PredictionService}, so the answer is the one {@link PredictionController} would give, byte
+ * for byte but for the measured latency. Spring MVC's dispatch (handler lookup, argument resolution,
+ * converter selection, content negotiation) was about half of the CPU time of a prediction
+ * (README, "Performance").
+ *
+ * <p>Anything else is passed on unchanged to the controller, with the body it has read replayed:
+ * every refusal (malformed JSON, a wrong count, a string, an unknown field, a bad header, a wrong
+ * media type, a body without a declared length) gets the controller's problem+json, from the one
+ * place that writes them. A request is answered here only when the controller would answer it 200.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 11)
+class PredictFastPath implements Filter {
+
+	/** Bodies up to this many bytes are read here; a valid request is about 40. */
+	static final int MAX_BODY = 1024;
+
+	private static final String FEATURES = "features";
+
+	private final PredictionService predictions;
+
+	private final JsonMapper json;
+
+	PredictFastPath(PredictionService predictions, JsonMapper json) {
+		this.predictions = predictions;
+		this.json = json;
+	}
+
+	@Override
+	public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+			throws IOException, ServletException {
+		if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)
+				|| !eligible(request)) {
+			chain.doFilter(req, res);
+			return;
+		}
+		int length = request.getContentLength();
+		byte[] body = request.getInputStream().readNBytes(length);
+		double[] features = body.length == length ? features(body) : null;
+		if (features == null) {
+			chain.doFilter(new ReplayedBody(request, body), res);
+			return;
+		}
+		PredictionResponse answer;
+		try {
+			answer = predictions.predict(features, new RouteHint(null, request.getHeader(RouteHint.REQUEST_KEY)));
+		}
+		catch (RuntimeException ex) {
+			ProblemResponses.internalError(json, request, response, ex);
+			return;
+		}
+		request.setAttribute(RequestTimingFilter.SERVED, answer);
+		write(answer, response);
+	}
+
+	/**
+	 * A {@code POST /predict} with a declared JSON body of at most {@link #MAX_BODY} bytes, an Accept
+	 * that JSON satisfies, no forced route (it needs the token check) and a valid key if any.
+	 */
+	static boolean eligible(HttpServletRequest request) {
+		if (!"POST".equals(request.getMethod()) || !PredictionController.PATH.equals(request.getRequestURI())) {
+			return false;
+		}
+		int length = request.getContentLength();
+		if (length <= 0 || length > MAX_BODY || request.getHeader(RouteHint.FORCED_ROUTE) != null) {
+			return false;
+		}
+		String key = request.getHeader(RouteHint.REQUEST_KEY);
+		return (key == null || RouteHint.validKey(key)) && isJson(request.getContentType())
+				&& acceptsJson(request.getHeader("Accept"));
+	}
+
+	/** {@code application/json}, alone or with {@code charset=UTF-8}: other charsets need decoding. */
+	static boolean isJson(String contentType) {
+		if (contentType == null) {
+			return false;
+		}
+		String type = contentType.toLowerCase(Locale.ROOT).replace(" ", "");
+		return type.equals("application/json") || type.equals("application/json;charset=utf-8");
+	}
+
+	static boolean acceptsJson(String accept) {
+		return accept == null || accept.equals("*/*") || accept.equals(MediaType.APPLICATION_JSON_VALUE);
+	}
+
+	/**
+	 * The five features if the body is exactly {@code {"features": [n, n, n, n, n]}} with finite
+	 * numbers within the model's range and nothing after it; otherwise null, for the controller.
+	 */
+	double[] features(byte[] body) {
+		try (JsonParser parser = json.createParser(body)) {
+			if (parser.nextToken() != JsonToken.START_OBJECT || parser.nextToken() != JsonToken.PROPERTY_NAME
+					|| !FEATURES.equals(parser.currentName()) || parser.nextToken() != JsonToken.START_ARRAY) {
+				return null;
+			}
+			double[] values = new double[ChurnFeatures.COUNT];
+			for (int i = 0; i < values.length; i++) {
+				JsonToken token = parser.nextToken();
+				if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
+					return null;
+				}
+				double value = parser.getDoubleValue();
+				if (!Double.isFinite(value) || Math.abs(value) > FeatureVectorDeserializer.MAX_ABS) {
+					return null;
+				}
+				values[i] = value;
+			}
+			boolean complete = parser.nextToken() == JsonToken.END_ARRAY && parser.nextToken() == JsonToken.END_OBJECT
+					&& parser.nextToken() == null;
+			return complete ? values : null;
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
+	}
+
+	/** The same JSON as the controller's answer: snake_case names in the record's order. */
+	private void write(PredictionResponse answer, HttpServletResponse response) throws IOException {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+		try (JsonGenerator generator = json.createGenerator(out)) {
+			generator.writeStartObject();
+			generator.writeNumberProperty("churn_probability", answer.churnProbability());
+			generator.writeStringProperty("model_used", answer.modelUsed().wireName());
+			generator.writeStringProperty("model_version", answer.modelVersion());
+			generator.writeNumberProperty("latency_ms", answer.latencyMs());
+			generator.writeEndObject();
+		}
+		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+		response.setContentLength(out.size());
+		out.writeTo(response.getOutputStream());
+	}
+
+	/** The request as it came, its body read again from what this filter has already read. */
+	private static final class ReplayedBody extends HttpServletRequestWrapper {
+
+		private final ServletInputStream stream;
+
+		ReplayedBody(HttpServletRequest request, byte[] body) {
+			super(request);
+			ByteArrayInputStream bytes = new ByteArrayInputStream(body);
+			this.stream = new ServletInputStream() {
+
+				@Override
+				public int read() {
+					return bytes.read();
+				}
+
+				@Override
+				public int read(byte[] buffer, int offset, int length) {
+					return bytes.read(buffer, offset, length);
+				}
+
+				@Override
+				public boolean isFinished() {
+					return bytes.available() == 0;
+				}
+
+				@Override
+				public boolean isReady() {
+					return true;
+				}
+
+				@Override
+				public void setReadListener(ReadListener listener) {
+					throw new UnsupportedOperationException("The body has already been read");
+				}
+
+			};
+		}
+
+		@Override
+		public ServletInputStream getInputStream() {
+			return stream;
+		}
+
+		@Override
+		public BufferedReader getReader() {
+			return new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
+		}
+
+	}
+
+}

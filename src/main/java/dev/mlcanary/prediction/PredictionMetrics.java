@@ -1,32 +1,75 @@
 package dev.mlcanary.prediction;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.mlcanary.analysis.LatencyWindow;
+import dev.mlcanary.analysis.LatencyWindows;
+import dev.mlcanary.deployment.Deployment;
+import dev.mlcanary.deployment.DeploymentService;
 import dev.mlcanary.routing.Role;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
  * Per version and role: the model-latency timer (with histogram buckets, so percentiles can be
- * aggregated across replicas), and counters of predictions and model failures. Meters are looked up
- * in a map keyed by the version string (its hash is cached), so the hot path allocates nothing once
- * a version has served.
+ * aggregated across replicas), and counters of predictions and model failures.
+ *
+ * <p>Predictions and their latencies are not recorded on the request thread: a request writes its
+ * sample into the period's {@link LatencyWindow} only (the health check needs it there anyway), and
+ * {@link #drain()} copies what the windows received since its last call into the timer and the counter,
+ * every {@value #DRAIN_MILLIS} ms on its own thread and before every Prometheus scrape. A Micrometer
+ * timer with a histogram costs about 180 ns per sample (two clock reads for its decaying maximum, a
+ * bucket search, four atomic updates); off the request thread that leaves routing and recording at
+ * a few tens of ns (README, "Performance").
+ *
+ * <p>Accuracy: {@code canary_predictions_total} counts every sample. The timer misses samples
+ * only when a window overwrote them before a drain read them (more than a window's worth of
+ * predictions of one version in {@value #DRAIN_MILLIS} ms: over 100,000 per second with the default
+ * window), or when a request records into a period more than {@value #RETIRE_AFTER_QUIET_DRAINS}
+ * quiet drains after a deploy, promotion, rollback or rollout step replaced it.
  */
 @Component
-class PredictionMetrics {
+class PredictionMetrics implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(PredictionMetrics.class);
+
+	static final long DRAIN_MILLIS = 100;
+
+	/** A replaced period is still drained until this many drains in a row found nothing new in it. */
+	static final int RETIRE_AFTER_QUIET_DRAINS = 20;
 
 	private final MeterRegistry registry;
 
+	private final DeploymentService deployments;
+
 	private final Map<Role, Map<String, Meters>> meters = new EnumMap<>(Role.class);
 
-	PredictionMetrics(MeterRegistry registry) {
+	/** Guarded by this. */
+	private Period current;
+
+	/** Guarded by this: replaced periods, drained until they have been quiet for a while. */
+	private final List<Period> retired = new ArrayList<>();
+
+	private volatile ScheduledExecutorService drainer;
+
+	PredictionMetrics(MeterRegistry registry, DeploymentService deployments) {
 		this.registry = registry;
+		this.deployments = deployments;
 		for (Role role : Role.values()) {
 			meters.put(role, new ConcurrentHashMap<>());
 		}
@@ -35,14 +78,25 @@ class PredictionMetrics {
 	record Meters(Timer modelLatency, Counter predictions, Counter errors) {
 	}
 
-	void recordPrediction(String version, Role role, long nanos) {
-		Meters m = meters(version, role);
-		m.modelLatency().record(nanos, TimeUnit.NANOSECONDS);
-		m.predictions().increment();
-	}
-
 	void recordError(String version, Role role) {
 		meters(version, role).errors().increment();
+	}
+
+	/** Copies the samples recorded since the last drain into the timers and counters. */
+	synchronized void drain() {
+		Deployment deployment = deployments.current();
+		if (current == null || current.samples != deployment.samples()) {
+			if (current != null) {
+				retired.add(current);
+			}
+			current = new Period(deployment);
+		}
+		current.drain();
+		for (Iterator<Period> it = retired.iterator(); it.hasNext();) {
+			if (!it.next().drain()) {
+				it.remove();
+			}
+		}
 	}
 
 	private Meters meters(String version, Role role) {
@@ -59,6 +113,107 @@ class PredictionMetrics {
 					.tags("version", v, "role", role.wireName()).register(registry),
 				Counter.builder("canary.prediction.errors").description("Model failures (exceptions, non-finite answers)")
 					.tags("version", v, "role", role.wireName()).register(registry)));
+	}
+
+	/** One deployment period's windows, with how far each has been drained. */
+	private final class Period {
+
+		final LatencyWindows samples;
+
+		private final Cursor stable;
+
+		private final Cursor canary;
+
+		private int quietDrains;
+
+		Period(Deployment deployment) {
+			this.samples = deployment.samples();
+			this.stable = new Cursor(samples.stable(), deployment.stable().version(), Role.STABLE);
+			this.canary = deployment.hasCanary() ? new Cursor(samples.canary(), deployment.canary().version(), Role.CANARY)
+					: null;
+		}
+
+		/** Drains both windows; false once it has been quiet for long enough to be forgotten. */
+		boolean drain() {
+			boolean moved = stable.drain() | (canary != null && canary.drain());
+			quietDrains = moved ? 0 : quietDrains + 1;
+			return quietDrains < RETIRE_AFTER_QUIET_DRAINS;
+		}
+
+	}
+
+	private final class Cursor {
+
+		private final LatencyWindow window;
+
+		private final String version;
+
+		private final Role role;
+
+		private long position;
+
+		Cursor(LatencyWindow window, String version, Role role) {
+			this.window = window;
+			this.version = version;
+			this.role = role;
+		}
+
+		boolean drain() {
+			if (window.recordedCount() == position) {
+				return false;
+			}
+			Meters m = meters(version, role);
+			Timer timer = m.modelLatency();
+			long next = window.drain(position, nanos -> timer.record(nanos, TimeUnit.NANOSECONDS));
+			m.predictions().increment(next - position);
+			boolean moved = next != position;
+			position = next;
+			return moved;
+		}
+
+	}
+
+	@Override
+	public void start() {
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
+			Thread thread = new Thread(task, "prediction-metrics");
+			thread.setDaemon(true);
+			return thread;
+		});
+		executor.scheduleWithFixedDelay(this::drainOrLog, DRAIN_MILLIS, DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+		drainer = executor;
+	}
+
+	/** A task that throws is never run again: log and go on. */
+	private void drainOrLog() {
+		try {
+			drain();
+		}
+		catch (RuntimeException ex) {
+			log.error("Could not export prediction metrics", ex);
+		}
+	}
+
+	/** After the web server has stopped (its graceful shutdown included), so the last drain sees every request. */
+	@Override
+	public int getPhase() {
+		return DEFAULT_PHASE - 4096;
+	}
+
+	/** Drains once more, so that the predictions of a graceful shutdown are counted too. */
+	@Override
+	public void stop() {
+		ScheduledExecutorService executor = drainer;
+		drainer = null;
+		if (executor != null) {
+			executor.shutdownNow();
+		}
+		drain();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return drainer != null;
 	}
 
 }

@@ -1,7 +1,10 @@
 package dev.mlcanary.prediction;
 
 import io.micrometer.observation.ObservationPredicate;
+import jakarta.servlet.Filter;
 
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
@@ -18,6 +21,21 @@ class PredictionObservationConfiguration {
 	ObservationPredicate predictionsTimedOnce() {
 		return (name, context) -> !(context instanceof ServerRequestObservationContext request
 				&& PredictionController.PATH.equals(request.getCarrier().getRequestURI()));
+	}
+
+	/**
+	 * A Prometheus scrape first drains the samples recorded since the last drain into the timers and
+	 * counters ({@link PredictionMetrics}), so that it sees every prediction answered before it.
+	 */
+	@Bean
+	FilterRegistrationBean<Filter> drainPredictionMetricsBeforeScrape(PredictionMetrics metrics,
+			WebEndpointProperties endpoints) {
+		FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>((request, response, chain) -> {
+			metrics.drain();
+			chain.doFilter(request, response);
+		});
+		registration.addUrlPatterns(endpoints.getBasePath() + "/prometheus");
+		return registration;
 	}
 
 }

@@ -20,7 +20,7 @@ import org.springframework.stereotype.Service;
 
 /**
  * The hot path: one snapshot read, one routing decision, one model evaluation, one lock-free
- * sample. Everything about the request is decided from the snapshot read at the start, so an admin
+ * sample (which {@link PredictionMetrics} exports to Micrometer off this thread). Everything about the request is decided from the snapshot read at the start, so an admin
  * change in the middle can neither mix two deployments nor put this sample into the next period.
  *
  * <p>A canary that fails (throws, or answers a non-finite probability) never fails the caller:
@@ -84,7 +84,6 @@ class PredictionService {
 		long elapsed = System.nanoTime() - start;
 		period.of(role).record(elapsed);
 		String version = model(deployment, role).version();
-		metrics.recordPrediction(version, role, elapsed);
 		if (role == Role.STABLE && !fellBack && deployment.hasCanary() && shouldShadow()) {
 			shadow(deployment, features, probability);
 		}

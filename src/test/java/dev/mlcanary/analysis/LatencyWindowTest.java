@@ -65,6 +65,50 @@ class LatencyWindowTest {
 	}
 
 	@Test
+	void drainPassesNewSamplesInOrderAndResumesWhereItStopped() {
+		LatencyWindow window = new LatencyWindow(10);
+		List<Long> seen = new ArrayList<>();
+		window.record(5);
+		window.record(6);
+
+		long cursor = window.drain(0, seen::add);
+		window.record(7);
+		cursor = window.drain(cursor, seen::add);
+
+		assertThat(seen).containsExactly(5L, 6L, 7L);
+		assertThat(cursor).isEqualTo(3);
+		assertThat(window.drain(cursor, seen::add)).isEqualTo(3);
+	}
+
+	@Test
+	void drainSkipsSamplesOverwrittenSinceTheLastCall() {
+		LatencyWindow window = new LatencyWindow(4);
+		List<Long> seen = new ArrayList<>();
+		for (long i = 1; i <= 11; i++) {
+			window.record(i);
+		}
+
+		long cursor = window.drain(0, seen::add);
+
+		assertThat(seen).as("the last four of eleven").containsExactly(8L, 9L, 10L, 11L);
+		assertThat(cursor).isEqualTo(11);
+	}
+
+	@Test
+	void samplesKeepTheirValueAcrossManyLapsOfTheRing() {
+		LatencyWindow window = new LatencyWindow(3);
+		List<Long> seen = new ArrayList<>();
+		long cursor = 0;
+		for (long i = 0; i < 100_000; i++) {
+			window.record(1_000_000_000L + i);
+			cursor = window.drain(cursor, seen::add);
+		}
+
+		assertThat(seen).hasSize(100_000).startsWith(1_000_000_000L).endsWith(1_000_099_999L);
+		assertThat(window.samplesMillis()).containsExactlyInAnyOrder(1_000.099997, 1_000.099998, 1_000.099999);
+	}
+
+	@Test
 	void rejectsANonPositiveCapacity() {
 		assertThatThrownBy(() -> new LatencyWindow(0)).isInstanceOf(IllegalArgumentException.class);
 	}

@@ -89,7 +89,7 @@ class PredictionServiceTest {
 		SwappingDeployments deployments = new SwappingDeployments(before);
 		PredictionService service = new PredictionService(deployments, new CanaryRouter(() -> 0.0),
 				properties(Duration.ofMillis(10)), AnalysisProperties.defaults(),
-				new PredictionMetrics(new SimpleMeterRegistry()));
+				new PredictionMetrics(new SimpleMeterRegistry(), deployments));
 
 		deployments.swapAfterNextRead = deployment(false);
 		PredictionResponse response = service.predict(X);
@@ -121,9 +121,13 @@ class PredictionServiceTest {
 		LoadedModel broken = new LoadedModel(v2.manifest(), v2.modelPath(), new LogisticRegression.Binomial(
 				new double[] { Double.NaN, 0, 0, 0, 0, 0 }, 0, 0, IntSet.of(2)));
 		Deployment deployment = new Deployment(v1, broken, 1.0, false, Instant.EPOCH, 2, new LatencyWindows(100));
-		PredictionService service = service(deployment, 0.0, Duration.ofMillis(10));
+		SwappingDeployments deployments = new SwappingDeployments(deployment);
+		PredictionMetrics metrics = new PredictionMetrics(registry, deployments);
+		PredictionService service = new PredictionService(deployments, new CanaryRouter(() -> 0.0),
+				properties(Duration.ofMillis(10)), AnalysisProperties.defaults(), metrics);
 
 		PredictionResponse response = service.predict(X);
+		metrics.drain();
 
 		assertThat(response.modelUsed()).as("stable answers instead").isEqualTo(Role.STABLE);
 		assertThat(response.modelVersion()).isEqualTo("v1");
@@ -165,8 +169,9 @@ class PredictionServiceTest {
 
 	/** A service over one fixed deployment, routing with a fixed uniform draw. */
 	static PredictionService service(Deployment deployment, double uniform, Duration delay, MeterRegistry registry) {
-		return new PredictionService(new SwappingDeployments(deployment), new CanaryRouter(() -> uniform), properties(delay),
-				AnalysisProperties.defaults(), new PredictionMetrics(registry));
+		SwappingDeployments deployments = new SwappingDeployments(deployment);
+		return new PredictionService(deployments, new CanaryRouter(() -> uniform), properties(delay),
+				AnalysisProperties.defaults(), new PredictionMetrics(registry, deployments));
 	}
 
 	private static Deployment deployment(boolean slowdown) {
@@ -179,9 +184,9 @@ class PredictionServiceTest {
 	}
 
 	/** Returns one snapshot, and can publish another right after it has been read, as an admin call would. */
-	private static final class SwappingDeployments implements DeploymentService {
+	static final class SwappingDeployments implements DeploymentService {
 
-		private Deployment current;
+		Deployment current;
 
 		Deployment swapAfterNextRead;
 

@@ -1,0 +1,170 @@
+package dev.mlcanary.prediction;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.mlcanary.analysis.LatencyWindows;
+import dev.mlcanary.deployment.Deployment;
+import dev.mlcanary.model.LoadedModel;
+import dev.mlcanary.model.ModelStore;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The request thread only writes into the period's windows; {@link PredictionMetrics#drain()} exports
+ * those samples to Micrometer, each exactly once, across period changes and concurrent writers.
+ */
+class PredictionMetricsTest {
+
+	private static LoadedModel v1;
+
+	private static LoadedModel v2;
+
+	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+	@BeforeAll
+	static void loadModels() {
+		ModelStore store = new ModelStore(Path.of("models"));
+		v1 = store.loadVersion("v1");
+		v2 = store.loadVersion("v2");
+	}
+
+	@Test
+	void exportsEverySampleOnceAtTheNextDrain() {
+		Deployment deployment = withCanary(100);
+		PredictionMetrics metrics = new PredictionMetrics(registry, new PredictionServiceTest.SwappingDeployments(deployment));
+		for (int i = 1; i <= 30; i++) {
+			deployment.samples().stable().record(i * 1_000L);
+		}
+		deployment.samples().canary().record(7_000_000);
+
+		metrics.drain();
+		metrics.drain();
+
+		assertThat(timer("v1", "stable").count()).isEqualTo(30);
+		assertThat(timer("v1", "stable").totalTime(TimeUnit.NANOSECONDS)).isEqualTo(465_000.0);
+		assertThat(timer("v2", "canary").count()).isEqualTo(1);
+		assertThat(timer("v2", "canary").max(TimeUnit.MILLISECONDS)).isEqualTo(7.0);
+		assertThat(predictions("v1", "stable")).isEqualTo(30);
+		assertThat(predictions("v2", "canary")).isEqualTo(1);
+	}
+
+	@Test
+	void aReplacedPeriodIsStillDrainedForLateRequests() {
+		Deployment first = withCanary(100);
+		PredictionServiceTest.SwappingDeployments deployments = new PredictionServiceTest.SwappingDeployments(first);
+		PredictionMetrics metrics = new PredictionMetrics(registry, deployments);
+		first.samples().canary().record(1_000);
+		metrics.drain();
+
+		deployments.current = new Deployment(v2, null, 0.1, false, null, 3, new LatencyWindows(100)); // promoted
+		first.samples().canary().record(2_000); // a request that read the old snapshot finishes late
+		deployments.current.samples().stable().record(3_000);
+		metrics.drain();
+
+		assertThat(predictions("v2", "canary")).isEqualTo(2);
+		assertThat(predictions("v2", "stable")).isEqualTo(1);
+		for (int i = 0; i < PredictionMetrics.RETIRE_AFTER_QUIET_DRAINS; i++) {
+			metrics.drain();
+		}
+		first.samples().canary().record(4_000);
+		metrics.drain();
+		assertThat(predictions("v2", "canary")).as("forgotten after %d quiet drains", PredictionMetrics.RETIRE_AFTER_QUIET_DRAINS)
+			.isEqualTo(2);
+	}
+
+	@Test
+	void samplesOverwrittenBeforeADrainAreCountedButNotTimed() {
+		Deployment deployment = withCanary(10);
+		PredictionMetrics metrics = new PredictionMetrics(registry, new PredictionServiceTest.SwappingDeployments(deployment));
+		for (int i = 0; i < 25; i++) {
+			deployment.samples().stable().record(1_000);
+		}
+
+		metrics.drain();
+
+		assertThat(predictions("v1", "stable")).isEqualTo(25);
+		assertThat(timer("v1", "stable").count()).isEqualTo(10);
+	}
+
+	@Test
+	void concurrentWritersAndDrainsExportEachSampleExactlyOnce() throws InterruptedException {
+		int writers = 4;
+		int perWriter = 50_000;
+		Deployment deployment = withCanary(writers * perWriter);
+		PredictionMetrics metrics = new PredictionMetrics(registry, new PredictionServiceTest.SwappingDeployments(deployment));
+		CountDownLatch start = new CountDownLatch(1);
+		CountDownLatch halfWritten = new CountDownLatch(writers);
+		CountDownLatch drainedHalfway = new CountDownLatch(1);
+		CountDownLatch done = new CountDownLatch(writers);
+		List<Thread> threads = new ArrayList<>();
+		for (int t = 0; t < writers; t++) {
+			threads.add(started(() -> {
+				awaitQuietly(start);
+				for (int i = 1; i <= perWriter; i++) {
+					deployment.samples().stable().record(i);
+					if (i == perWriter / 2) {
+						halfWritten.countDown();
+						awaitQuietly(drainedHalfway); // so that drains surely overlap writing
+					}
+				}
+				done.countDown();
+			}));
+		}
+		threads.add(started(() -> {
+			awaitQuietly(start);
+			while (done.getCount() > 0) {
+				metrics.drain();
+				if (halfWritten.getCount() == 0) {
+					drainedHalfway.countDown();
+				}
+			}
+		}));
+		start.countDown();
+		for (Thread thread : threads) {
+			thread.join();
+		}
+		metrics.drain();
+
+		assertThat(predictions("v1", "stable")).isEqualTo(writers * perWriter);
+		assertThat(timer("v1", "stable").count()).isEqualTo(writers * perWriter);
+		assertThat(timer("v1", "stable").totalTime(TimeUnit.NANOSECONDS))
+			.isEqualTo(writers * (perWriter * (perWriter + 1.0) / 2));
+	}
+
+	private static Deployment withCanary(int windowSize) {
+		return new Deployment(v1, v2, 0.1, false, Instant.EPOCH, 2, new LatencyWindows(windowSize));
+	}
+
+	private Timer timer(String version, String role) {
+		return registry.get("canary.model.latency").tags("version", version, "role", role).timer();
+	}
+
+	private double predictions(String version, String role) {
+		return registry.get("canary.predictions").tags("version", version, "role", role).counter().count();
+	}
+
+	private static Thread started(Runnable task) {
+		Thread thread = new Thread(task);
+		thread.start();
+		return thread;
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

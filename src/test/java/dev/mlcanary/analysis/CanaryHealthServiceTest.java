@@ -5,10 +5,9 @@ import java.time.Instant;
 import java.util.SplittableRandom;
 
 import dev.mlcanary.deployment.Deployment;
+import dev.mlcanary.model.BundledModels;
 import dev.mlcanary.model.LoadedModel;
-import dev.mlcanary.model.ModelStore;
 import dev.mlcanary.system.CanaryProperties;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,18 +18,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class CanaryHealthServiceTest {
 
-	private static LoadedModel v1;
+	private static final LoadedModel v1 = BundledModels.V1;
 
-	private static LoadedModel v2;
+	private static final LoadedModel v2 = BundledModels.V2;
 
 	private final CanaryHealthService health = new CanaryHealthService(properties(0.05, 1.0), AnalysisProperties.defaults());
-
-	@BeforeAll
-	static void loadModels() {
-		ModelStore store = new ModelStore(Path.of("models"));
-		v1 = store.loadVersion("v1");
-		v2 = store.loadVersion("v2");
-	}
 
 	@Test
 	void withoutACanaryThereIsNothingToMonitor() {

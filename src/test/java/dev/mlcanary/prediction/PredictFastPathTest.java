@@ -8,11 +8,10 @@ import java.util.stream.Stream;
 
 import dev.mlcanary.analysis.LatencyWindows;
 import dev.mlcanary.deployment.Deployment;
+import dev.mlcanary.model.BundledModels;
 import dev.mlcanary.model.LoadedModel;
-import dev.mlcanary.model.ModelStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.http.HttpServletRequestWrapper;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -39,16 +38,9 @@ class PredictFastPathTest {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static LoadedModel v1;
+	private static final LoadedModel v1 = BundledModels.V1;
 
-	private static LoadedModel v2;
-
-	@BeforeAll
-	static void loadModels() {
-		ModelStore store = new ModelStore(Path.of("models"));
-		v1 = store.loadVersion("v1");
-		v2 = store.loadVersion("v2");
-	}
+	private static final LoadedModel v2 = BundledModels.V2;
 
 	static Stream<Arguments> answeredHere() {
 		return Stream.of(

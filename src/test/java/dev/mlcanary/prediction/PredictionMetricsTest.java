@@ -1,6 +1,5 @@
 package dev.mlcanary.prediction;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,11 +8,10 @@ import java.util.concurrent.TimeUnit;
 
 import dev.mlcanary.analysis.LatencyWindows;
 import dev.mlcanary.deployment.Deployment;
+import dev.mlcanary.model.BundledModels;
 import dev.mlcanary.model.LoadedModel;
-import dev.mlcanary.model.ModelStore;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,18 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PredictionMetricsTest {
 
-	private static LoadedModel v1;
+	private static final LoadedModel v1 = BundledModels.V1;
 
-	private static LoadedModel v2;
+	private static final LoadedModel v2 = BundledModels.V2;
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-
-	@BeforeAll
-	static void loadModels() {
-		ModelStore store = new ModelStore(Path.of("models"));
-		v1 = store.loadVersion("v1");
-		v2 = store.loadVersion("v2");
-	}
 
 	@Test
 	void exportsEverySampleOnceAtTheNextDrain() {

@@ -9,12 +9,11 @@ import dev.mlcanary.analysis.AnalysisProperties;
 import dev.mlcanary.analysis.LatencyWindows;
 import dev.mlcanary.deployment.Deployment;
 import dev.mlcanary.deployment.DeploymentService;
+import dev.mlcanary.model.BundledModels;
 import dev.mlcanary.model.LoadedModel;
-import dev.mlcanary.model.ModelStore;
 import dev.mlcanary.routing.CanaryRouter;
 import dev.mlcanary.routing.Role;
 import dev.mlcanary.system.CanaryProperties;
-import org.junit.jupiter.api.BeforeAll;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -32,16 +31,9 @@ class PredictionServiceTest {
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-	private static LoadedModel v1;
+	private static final LoadedModel v1 = BundledModels.V1;
 
-	private static LoadedModel v2;
-
-	@BeforeAll
-	static void loadModels() {
-		ModelStore store = new ModelStore(Path.of("models"));
-		v1 = store.loadVersion("v1");
-		v2 = store.loadVersion("v2");
-	}
+	private static final LoadedModel v2 = BundledModels.V2;
 
 	@Test
 	void servesTheRoutedModelAndRecordsIntoTheSnapshotsWindows() {

@@ -81,7 +81,8 @@ public class HotPathBenchmark {
 		LoadedModel canary = store.loadVersion("v2");
 		withCanary = new Deployment(stable, canary, 0.1, false, Instant.EPOCH, 2, new LatencyWindows(10_000));
 		stableOnly = new Deployment(stable, null, 0.1, false, null, 1, new LatencyWindows(10_000));
-		metrics = new PredictionMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), fixed(withCanary));
+		metrics = new PredictionMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), fixed(withCanary),
+				Duration.ofSeconds(5), System::nanoTime);
 		router = new CanaryRouter();
 		CanaryProperties properties = new CanaryProperties(Path.of("models"), "v1", 0.1, Duration.ofMillis(10),
 				10_000, DataSize.ofKilobytes(64), new CanaryProperties.Health(0.05, 20, 1.0), Path.of("state"));

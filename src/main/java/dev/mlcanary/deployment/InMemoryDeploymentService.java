@@ -14,6 +14,8 @@ import dev.mlcanary.system.CanaryProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 /**
@@ -44,11 +46,21 @@ class InMemoryDeploymentService implements DeploymentService {
 
 	private final Object transitions = new Object();
 
+	private final ApplicationEventPublisher events;
+
 	InMemoryDeploymentService(ModelStore models, CanaryProperties properties, Clock clock, DeploymentStateStore state) {
+		this(models, properties, clock, state, event -> {
+		});
+	}
+
+	@Autowired
+	InMemoryDeploymentService(ModelStore models, CanaryProperties properties, Clock clock, DeploymentStateStore state,
+			ApplicationEventPublisher events) {
 		this.models = models;
 		this.properties = properties;
 		this.clock = clock;
 		this.state = state;
+		this.events = events;
 		this.current = new AtomicReference<>(restoreOrStart());
 	}
 
@@ -158,6 +170,7 @@ class InMemoryDeploymentService implements DeploymentService {
 			throw ex;
 		}
 		current.set(after);
+		events.publishEvent(new DeploymentPublished(before, after));
 		log.info("Generation {}: {}", after.generation(), what);
 		return new Transition(before, after);
 	}

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Enumeration;
 import java.util.Locale;
 
 import dev.mlcanary.model.ChurnFeatures;
@@ -73,10 +74,18 @@ class PredictFastPath implements Filter {
 			return;
 		}
 		int length = request.getContentLength();
-		byte[] body = request.getInputStream().readNBytes(length);
+		byte[] body;
+		try {
+			body = request.getInputStream().readNBytes(length);
+		}
+		catch (IOException ex) {
+			// The client stalled or went away mid-body: the controller answers that as it always has.
+			chain.doFilter(new ReplayedBody(request, new byte[0], ex), res);
+			return;
+		}
 		double[] features = body.length == length ? features(body) : null;
 		if (features == null) {
-			chain.doFilter(new ReplayedBody(request, body), res);
+			chain.doFilter(new ReplayedBody(request, body, null), res);
 			return;
 		}
 		PredictionResponse answer;
@@ -104,17 +113,29 @@ class PredictFastPath implements Filter {
 			return false;
 		}
 		String key = request.getHeader(RouteHint.REQUEST_KEY);
-		return (key == null || RouteHint.validKey(key)) && isJson(request.getContentType())
-				&& acceptsJson(request.getHeader("Accept"));
+		return (key == null || (RouteHint.validKey(key) && single(request, RouteHint.REQUEST_KEY)))
+				&& isJson(request.getContentType()) && acceptsJson(request.getHeader("Accept"));
 	}
 
-	/** {@code application/json}, alone or with {@code charset=UTF-8}: other charsets need decoding. */
+	/** The controller joins repeated headers with commas: only one value reads the same either way. */
+	private static boolean single(HttpServletRequest request, String header) {
+		Enumeration<String> values = request.getHeaders(header);
+		values.nextElement();
+		return !values.hasMoreElements();
+	}
+
+	/**
+	 * {@code application/json}, alone or with {@code charset=UTF-8} (any case), in the spellings
+	 * clients send; anything else (another charset, a parameter, stray spaces that Spring refuses)
+	 * is left to the controller.
+	 */
 	static boolean isJson(String contentType) {
 		if (contentType == null) {
 			return false;
 		}
-		String type = contentType.toLowerCase(Locale.ROOT).replace(" ", "");
-		return type.equals("application/json") || type.equals("application/json;charset=utf-8");
+		String type = contentType.toLowerCase(Locale.ROOT);
+		return type.equals("application/json") || type.equals("application/json;charset=utf-8")
+				|| type.equals("application/json; charset=utf-8");
 	}
 
 	static boolean acceptsJson(String accept) {
@@ -168,24 +189,35 @@ class PredictFastPath implements Filter {
 		out.writeTo(response.getOutputStream());
 	}
 
-	/** The request as it came, its body read again from what this filter has already read. */
+	/**
+	 * The request as it came, its body read again from what this filter has already read; if reading
+	 * failed, the same failure is thrown once that is used up.
+	 */
 	private static final class ReplayedBody extends HttpServletRequestWrapper {
 
 		private final ServletInputStream stream;
 
-		ReplayedBody(HttpServletRequest request, byte[] body) {
+		ReplayedBody(HttpServletRequest request, byte[] body, IOException failure) {
 			super(request);
 			ByteArrayInputStream bytes = new ByteArrayInputStream(body);
 			this.stream = new ServletInputStream() {
 
 				@Override
-				public int read() {
-					return bytes.read();
+				public int read() throws IOException {
+					int b = bytes.read();
+					if (b < 0 && failure != null) {
+						throw failure;
+					}
+					return b;
 				}
 
 				@Override
-				public int read(byte[] buffer, int offset, int length) {
-					return bytes.read(buffer, offset, length);
+				public int read(byte[] buffer, int offset, int length) throws IOException {
+					int n = bytes.read(buffer, offset, length);
+					if (n < 0 && failure != null) {
+						throw failure;
+					}
+					return n;
 				}
 
 				@Override

@@ -1,5 +1,6 @@
 package dev.mlcanary.prediction;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
@@ -9,12 +10,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import dev.mlcanary.analysis.LatencyWindow;
 import dev.mlcanary.analysis.LatencyWindows;
 import dev.mlcanary.deployment.Deployment;
+import dev.mlcanary.deployment.DeploymentPublished;
 import dev.mlcanary.deployment.DeploymentService;
 import dev.mlcanary.routing.Role;
+import dev.mlcanary.system.CanaryProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -22,7 +26,9 @@ import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,11 +43,16 @@ import org.springframework.stereotype.Component;
  * bucket search, four atomic updates); off the request thread that leaves routing and recording at
  * a few tens of ns (README, "Performance").
  *
- * <p>Accuracy: {@code canary_predictions_total} counts every sample. The timer misses samples
- * only when a window overwrote them before a drain read them (more than a window's worth of
- * predictions of one version in {@value #DRAIN_MILLIS} ms: over 100,000 per second with the default
- * window), or when a request records into a period more than {@value #RETIRE_AFTER_QUIET_DRAINS}
- * quiet drains after a deploy, promotion, rollback or rollout step replaced it.
+ * <p>Every period is tracked from the moment it is published ({@link DeploymentPublished}), so two
+ * deploys within one drain interval lose nothing. A replaced period is still drained for requests
+ * that read the old deployment and finish late (a slowed canary request can take the whole
+ * slowdown delay), until it has been replaced for longer than the grace period (the slowdown delay
+ * plus {@value #GRACE_MARGIN_SECONDS} s) and a drain found nothing new in it.
+ *
+ * <p>Accuracy: {@code canary_predictions_total} counts every sample but those of a request that
+ * finishes into a period more than the grace period after it was replaced. The timer also misses
+ * samples a window overwrote before a drain read them (more than a window's worth of predictions of
+ * one version in {@value #DRAIN_MILLIS} ms: over 100,000 per second with the default window).
  */
 @Component
 class PredictionMetrics implements SmartLifecycle {
@@ -50,8 +61,7 @@ class PredictionMetrics implements SmartLifecycle {
 
 	static final long DRAIN_MILLIS = 100;
 
-	/** A replaced period is still drained until this many drains in a row found nothing new in it. */
-	static final int RETIRE_AFTER_QUIET_DRAINS = 20;
+	static final long GRACE_MARGIN_SECONDS = 5;
 
 	private final MeterRegistry registry;
 
@@ -67,9 +77,21 @@ class PredictionMetrics implements SmartLifecycle {
 
 	private volatile ScheduledExecutorService drainer;
 
-	PredictionMetrics(MeterRegistry registry, DeploymentService deployments) {
+	private final long graceNanos;
+
+	private final LongSupplier nanoClock;
+
+	@Autowired
+	PredictionMetrics(MeterRegistry registry, DeploymentService deployments, CanaryProperties properties) {
+		this(registry, deployments, properties.slowdownDelay().plusSeconds(GRACE_MARGIN_SECONDS), System::nanoTime);
+	}
+
+	/** For tests: {@code grace} is how long a replaced period is still drained, by {@code nanoClock}. */
+	PredictionMetrics(MeterRegistry registry, DeploymentService deployments, Duration grace, LongSupplier nanoClock) {
 		this.registry = registry;
 		this.deployments = deployments;
+		this.graceNanos = grace.toNanos();
+		this.nanoClock = nanoClock;
 		for (Role role : Role.values()) {
 			meters.put(role, new ConcurrentHashMap<>());
 		}
@@ -82,21 +104,35 @@ class PredictionMetrics implements SmartLifecycle {
 		meters(version, role).errors().increment();
 	}
 
+	/** Starts tracking the new deployment's period (called under the deployment service's lock). */
+	@EventListener
+	void published(DeploymentPublished event) {
+		track(event.after());
+	}
+
 	/** Copies the samples recorded since the last drain into the timers and counters. */
 	synchronized void drain() {
-		Deployment deployment = deployments.current();
-		if (current == null || current.samples != deployment.samples()) {
-			if (current != null) {
-				retired.add(current);
-			}
-			current = new Period(deployment);
-		}
+		track(deployments.current());
 		current.drain();
+		long now = nanoClock.getAsLong();
 		for (Iterator<Period> it = retired.iterator(); it.hasNext();) {
-			if (!it.next().drain()) {
+			Period period = it.next();
+			boolean moved = period.drain();
+			if (!moved && now - period.retiredAt > graceNanos) {
 				it.remove();
 			}
 		}
+	}
+
+	private synchronized void track(Deployment deployment) {
+		if (current != null && current.samples == deployment.samples()) {
+			return;
+		}
+		if (current != null) {
+			current.retiredAt = nanoClock.getAsLong();
+			retired.add(current);
+		}
+		current = new Period(deployment);
 	}
 
 	private Meters meters(String version, Role role) {
@@ -124,7 +160,7 @@ class PredictionMetrics implements SmartLifecycle {
 
 		private final Cursor canary;
 
-		private int quietDrains;
+		long retiredAt;
 
 		Period(Deployment deployment) {
 			this.samples = deployment.samples();
@@ -133,11 +169,9 @@ class PredictionMetrics implements SmartLifecycle {
 					: null;
 		}
 
-		/** Drains both windows; false once it has been quiet for long enough to be forgotten. */
+		/** Drains both windows; whether either had something new. */
 		boolean drain() {
-			boolean moved = stable.drain() | (canary != null && canary.drain());
-			quietDrains = moved ? 0 : quietDrains + 1;
-			return quietDrains < RETIRE_AFTER_QUIET_DRAINS;
+			return stable.drain() | (canary != null && canary.drain());
 		}
 
 	}
@@ -184,12 +218,13 @@ class PredictionMetrics implements SmartLifecycle {
 		drainer = executor;
 	}
 
-	/** A task that throws is never run again: log and go on. */
+	/** A scheduled task that throws is never run again: log and go on. */
 	private void drainOrLog() {
 		try {
 			drain();
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
+			// A task that throws is cancelled for good: log, and export again at the next one.
 			log.error("Could not export prediction metrics", ex);
 		}
 	}

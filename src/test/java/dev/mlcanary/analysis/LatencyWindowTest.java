@@ -95,6 +95,47 @@ class LatencyWindowTest {
 	}
 
 	@Test
+	void drainSkipsSlotsOverwrittenWhileItReads() {
+		LatencyWindow window = new LatencyWindow(4);
+		window.record(1);
+		window.record(2);
+		window.record(3);
+		List<Long> seen = new ArrayList<>();
+
+		long cursor = window.drain(0, nanos -> {
+			seen.add(nanos);
+			if (nanos == 1) { // writers lap the ring while the drain is at its first sample
+				for (long i = 4; i <= 9; i++) {
+					window.record(i);
+				}
+			}
+		});
+
+		// 2 and 3 were overwritten by 6 and 7 (a newer lap): skipped, not passed on as stale values
+		assertThat(seen).containsExactly(1L);
+		assertThat(cursor).isEqualTo(3);
+		window.drain(cursor, seen::add);
+		assertThat(seen).containsExactly(1L, 6L, 7L, 8L, 9L);
+	}
+
+	@Test
+	void lapsWrapAroundTheirStampWithoutLosingTrack() {
+		LatencyWindow window = new LatencyWindow(1);
+		List<Long> seen = new ArrayList<>();
+		long laps = (1L << 24) + 5; // past the 24-bit lap stamp
+		for (long i = 0; i < laps; i++) {
+			window.record(i & 1023);
+		}
+
+		long cursor = window.drain(laps - 1, seen::add);
+		window.record(77);
+		cursor = window.drain(cursor, seen::add);
+
+		assertThat(seen).containsExactly((laps - 1) & 1023, 77L);
+		assertThat(cursor).isEqualTo(laps + 1);
+	}
+
+	@Test
 	void samplesKeepTheirValueAcrossManyLapsOfTheRing() {
 		LatencyWindow window = new LatencyWindow(3);
 		List<Long> seen = new ArrayList<>();

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import dev.mlcanary.deployment.DeploymentService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -70,6 +72,41 @@ class PredictFastPathEquivalenceTest {
 			canary += assertSameAnswer("{\"features\":[0.5,1.2,0.8,0.3,1.1]}", "customer-" + i).equals("canary") ? 1 : 0;
 		}
 		assertThat(canary).as("both roles seen").isBetween(1, 39);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "application/json", "application/json;charset=UTF-8", "application/json; charset=utf-8",
+			"APPLICATION/JSON", "application/ json", "application/json;charset=ISO-8859-1", "application/json;v=1" })
+	void eachContentTypeGetsTheSameStatusAndAnswerEitherWay(String contentType) {
+		// (an unparsable charset such as "utf -8" cannot be sent through MockMvc; PredictFastPathTest covers it)
+		String body = "{\"features\":[0.5,1.2,0.8,0.3,1.1]}";
+		MvcTestResult fast = mvc.post().uri("/predict").contentType(contentType).content(body).exchange();
+		MvcTestResult controller = mvc.post().uri("/predict").contentType(contentType).content(body)
+			.header("Accept", "application/json, */*").exchange();
+
+		assertThat(fast.getResponse().getStatus()).as(contentType).isEqualTo(controller.getResponse().getStatus());
+		if (controller.getResponse().getStatus() == 200) {
+			assertThat(withoutLatency(fast)).isEqualTo(withoutLatency(controller));
+		}
+	}
+
+	@Test
+	void aRepeatedRequestKeyIsReadAsTheControllerReadsIt() {
+		deployments.deployCanary("v2", null, 0.5, null);
+		for (int i = 0; i < 20; i++) {
+			String[] keys = { "a" + i, "b" };
+			MvcTestResult fast = mvc.post().uri("/predict").contentType("application/json")
+				.content("{\"features\":[0.5,1.2,0.8,0.3,1.1]}").header(RouteHint.REQUEST_KEY, (Object[]) keys).exchange();
+			MvcTestResult controller = mvc.post().uri("/predict").contentType("application/json")
+				.content("{\"features\":[0.5,1.2,0.8,0.3,1.1]}").header(RouteHint.REQUEST_KEY, (Object[]) keys)
+				.header("Accept", "application/json, */*").exchange();
+
+			assertThat(withoutLatency(fast)).as(String.join(",", keys)).isEqualTo(withoutLatency(controller));
+		}
+		String longKey = "k".repeat(200);
+		assertThat(mvc.post().uri("/predict").contentType("application/json").content("{\"features\":[0.5,1.2,0.8,0.3,1.1]}")
+			.header(RouteHint.REQUEST_KEY, longKey, longKey).exchange()).as("two keys of 200 characters are one of 401")
+			.hasStatus(400);
 	}
 
 	@Test

@@ -124,6 +124,11 @@ class PredictFastPathTest {
 				arguments("no content type", request(valid, null)),
 				arguments("text/plain", request(valid, "text/plain")),
 				arguments("another charset", request(valid, "application/json;charset=ISO-8859-1")),
+				arguments("a space inside the type", request(valid, "application/ json")),
+				arguments("a space inside the charset", request(valid, "application/json; charset=utf -8")),
+				arguments("another parameter", request(valid, "application/json;v=1")),
+				arguments("a repeated key", withHeader(withHeader(request(valid, "application/json"), RouteHint.REQUEST_KEY, "a6"),
+						RouteHint.REQUEST_KEY, "b")),
 				arguments("Accept text/plain", withHeader(request(valid, "application/json"), "Accept", "text/plain")),
 				arguments("Accept a list", withHeader(request(valid, "application/json"), "Accept", "application/json, */*")),
 				arguments("a forced route", withHeader(request(valid, "application/json"), RouteHint.FORCED_ROUTE, "stable")),
@@ -154,6 +159,31 @@ class PredictFastPathTest {
 		assertThat(chain.getRequest().getInputStream().readAllBytes()).isEqualTo(body);
 		assertThat(response.getContentAsByteArray()).as("nothing written").isEmpty();
 		assertThat(request.getAttribute(RequestTimingFilter.SERVED)).isNull();
+	}
+
+	@Test
+	void aBodyThatFailsToArriveIsPassedOnWithTheSameFailure() throws Exception {
+		java.io.IOException aborted = new java.io.IOException("client went away");
+		MockHttpServletRequest request = new MockHttpServletRequest("POST", "/predict") {
+			@Override
+			public jakarta.servlet.ServletInputStream getInputStream() {
+				return new org.springframework.mock.web.DelegatingServletInputStream(new java.io.InputStream() {
+					@Override
+					public int read() throws java.io.IOException {
+						throw aborted;
+					}
+				});
+			}
+		};
+		request.setContentType("application/json");
+		request.setContent(new byte[35]); // the declared length; reading it fails
+		MockFilterChain chain = new MockFilterChain();
+
+		fastPath(stableOnly(v1)).doFilter(request, new MockHttpServletResponse(), chain);
+
+		assertThat(chain.getRequest()).as("passed on").isNotNull();
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> chain.getRequest().getInputStream().read())
+			.isSameAs(aborted);
 	}
 
 	@Test

@@ -1,18 +1,26 @@
 package dev.mlcanary.prediction;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.mlcanary.analysis.LatencyWindows;
 import dev.mlcanary.deployment.Deployment;
+import dev.mlcanary.deployment.DeploymentPublished;
 import dev.mlcanary.model.BundledModels;
 import dev.mlcanary.model.LoadedModel;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
+import org.springframework.mock.web.MockFilterChain;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,7 +39,7 @@ class PredictionMetricsTest {
 	@Test
 	void exportsEverySampleOnceAtTheNextDrain() {
 		Deployment deployment = withCanary(100);
-		PredictionMetrics metrics = new PredictionMetrics(registry, new PredictionServiceTest.SwappingDeployments(deployment));
+		PredictionMetrics metrics = metrics(new PredictionServiceTest.SwappingDeployments(deployment));
 		for (int i = 1; i <= 30; i++) {
 			deployment.samples().stable().record(i * 1_000L);
 		}
@@ -49,10 +57,11 @@ class PredictionMetricsTest {
 	}
 
 	@Test
-	void aReplacedPeriodIsStillDrainedForLateRequests() {
+	void aReplacedPeriodIsStillDrainedForLateRequestsUntilItsGraceHasPassed() {
 		Deployment first = withCanary(100);
 		PredictionServiceTest.SwappingDeployments deployments = new PredictionServiceTest.SwappingDeployments(first);
-		PredictionMetrics metrics = new PredictionMetrics(registry, deployments);
+		AtomicLong clock = new AtomicLong();
+		PredictionMetrics metrics = new PredictionMetrics(registry, deployments, Duration.ofSeconds(15), clock::get);
 		first.samples().canary().record(1_000);
 		metrics.drain();
 
@@ -63,19 +72,59 @@ class PredictionMetricsTest {
 
 		assertThat(predictions("v2", "canary")).isEqualTo(2);
 		assertThat(predictions("v2", "stable")).isEqualTo(1);
-		for (int i = 0; i < PredictionMetrics.RETIRE_AFTER_QUIET_DRAINS; i++) {
-			metrics.drain();
-		}
+		clock.addAndGet(Duration.ofSeconds(14).toNanos()); // a slowed request, within the grace
 		first.samples().canary().record(4_000);
 		metrics.drain();
-		assertThat(predictions("v2", "canary")).as("forgotten after %d quiet drains", PredictionMetrics.RETIRE_AFTER_QUIET_DRAINS)
-			.isEqualTo(2);
+		assertThat(predictions("v2", "canary")).isEqualTo(3);
+		clock.addAndGet(Duration.ofSeconds(2).toNanos());
+		metrics.drain(); // quiet, and past the grace: forgotten
+		first.samples().canary().record(5_000);
+		metrics.drain();
+		assertThat(predictions("v2", "canary")).as("forgotten after the grace").isEqualTo(3);
+	}
+
+	@Test
+	void everyPublishedPeriodIsDrainedEvenSeveralBetweenTwoDrains() {
+		Deployment first = withCanary(100);
+		PredictionServiceTest.SwappingDeployments deployments = new PredictionServiceTest.SwappingDeployments(first);
+		PredictionMetrics metrics = metrics(deployments);
+		metrics.drain();
+
+		Deployment second = new Deployment(v1, v2, 0.5, false, Instant.EPOCH, 3, new LatencyWindows(100)); // a rollout step
+		deployments.current = second;
+		metrics.published(new DeploymentPublished(first, second));
+		second.samples().stable().record(1_000);
+		second.samples().canary().record(1_000);
+		Deployment third = new Deployment(v2, null, 0.5, false, null, 4, new LatencyWindows(100)); // promoted
+		deployments.current = third;
+		metrics.published(new DeploymentPublished(second, third));
+		metrics.drain();
+
+		assertThat(predictions("v1", "stable")).isEqualTo(1);
+		assertThat(predictions("v2", "canary")).isEqualTo(1);
+	}
+
+	@Test
+	void aScrapeDrainsFirst() throws Exception {
+		Deployment deployment = withCanary(100);
+		PredictionMetrics metrics = metrics(new PredictionServiceTest.SwappingDeployments(deployment));
+		deployment.samples().stable().record(1_000);
+		var registration = new PredictionObservationConfiguration().drainPredictionMetricsBeforeScrape(metrics,
+				new WebEndpointProperties());
+		MockFilterChain scrape = new MockFilterChain();
+
+		registration.getFilter().doFilter(new MockHttpServletRequest("GET", "/actuator/prometheus"),
+				new MockHttpServletResponse(), scrape);
+
+		assertThat(registration.getUrlPatterns()).containsExactly("/actuator/prometheus");
+		assertThat(scrape.getRequest()).as("the scrape went on").isNotNull();
+		assertThat(predictions("v1", "stable")).isEqualTo(1);
 	}
 
 	@Test
 	void samplesOverwrittenBeforeADrainAreCountedButNotTimed() {
 		Deployment deployment = withCanary(10);
-		PredictionMetrics metrics = new PredictionMetrics(registry, new PredictionServiceTest.SwappingDeployments(deployment));
+		PredictionMetrics metrics = metrics(new PredictionServiceTest.SwappingDeployments(deployment));
 		for (int i = 0; i < 25; i++) {
 			deployment.samples().stable().record(1_000);
 		}
@@ -91,7 +140,7 @@ class PredictionMetricsTest {
 		int writers = 4;
 		int perWriter = 50_000;
 		Deployment deployment = withCanary(writers * perWriter);
-		PredictionMetrics metrics = new PredictionMetrics(registry, new PredictionServiceTest.SwappingDeployments(deployment));
+		PredictionMetrics metrics = metrics(new PredictionServiceTest.SwappingDeployments(deployment));
 		CountDownLatch start = new CountDownLatch(1);
 		CountDownLatch halfWritten = new CountDownLatch(writers);
 		CountDownLatch drainedHalfway = new CountDownLatch(1);
@@ -129,6 +178,10 @@ class PredictionMetricsTest {
 		assertThat(timer("v1", "stable").count()).isEqualTo(writers * perWriter);
 		assertThat(timer("v1", "stable").totalTime(TimeUnit.NANOSECONDS))
 			.isEqualTo(writers * (perWriter * (perWriter + 1.0) / 2));
+	}
+
+	private PredictionMetrics metrics(PredictionServiceTest.SwappingDeployments deployments) {
+		return new PredictionMetrics(registry, deployments, Duration.ofSeconds(5), System::nanoTime);
 	}
 
 	private static Deployment withCanary(int windowSize) {

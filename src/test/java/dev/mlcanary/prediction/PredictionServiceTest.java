@@ -81,7 +81,7 @@ class PredictionServiceTest {
 		SwappingDeployments deployments = new SwappingDeployments(before);
 		PredictionService service = new PredictionService(deployments, new CanaryRouter(() -> 0.0),
 				properties(Duration.ofMillis(10)), AnalysisProperties.defaults(),
-				new PredictionMetrics(new SimpleMeterRegistry(), deployments));
+				new PredictionMetrics(new SimpleMeterRegistry(), deployments, Duration.ofSeconds(5), System::nanoTime));
 
 		deployments.swapAfterNextRead = deployment(false);
 		PredictionResponse response = service.predict(X);
@@ -114,7 +114,7 @@ class PredictionServiceTest {
 				new double[] { Double.NaN, 0, 0, 0, 0, 0 }, 0, 0, IntSet.of(2)));
 		Deployment deployment = new Deployment(v1, broken, 1.0, false, Instant.EPOCH, 2, new LatencyWindows(100));
 		SwappingDeployments deployments = new SwappingDeployments(deployment);
-		PredictionMetrics metrics = new PredictionMetrics(registry, deployments);
+		PredictionMetrics metrics = new PredictionMetrics(registry, deployments, Duration.ofSeconds(5), System::nanoTime);
 		PredictionService service = new PredictionService(deployments, new CanaryRouter(() -> 0.0),
 				properties(Duration.ofMillis(10)), AnalysisProperties.defaults(), metrics);
 
@@ -163,7 +163,7 @@ class PredictionServiceTest {
 	static PredictionService service(Deployment deployment, double uniform, Duration delay, MeterRegistry registry) {
 		SwappingDeployments deployments = new SwappingDeployments(deployment);
 		return new PredictionService(deployments, new CanaryRouter(() -> uniform), properties(delay),
-				AnalysisProperties.defaults(), new PredictionMetrics(registry, deployments));
+				AnalysisProperties.defaults(), new PredictionMetrics(registry, deployments, Duration.ofSeconds(5), System::nanoTime));
 	}
 
 	private static Deployment deployment(boolean slowdown) {

@@ -102,7 +102,10 @@ start_app() {
 	port="$(free_port)"
 	local base="http://127.0.0.1:$port" log="$WORK/$name.log" started
 	started=$(date +%s%N)
-	java "${JAVA_OPTS[@]}" -jar "$jar" --server.address=127.0.0.1 --server.port="$port" "$@" > "$log" 2>&1 &
+	# Without admin tokens whatever the caller's environment holds: on loopback the admin API is then
+	# open to this script (the apps listen on 127.0.0.1 only).
+	env -u CANARY_ADMIN_TOKEN -u CANARY_ADMIN_READ_TOKEN java "${JAVA_OPTS[@]}" -jar "$jar" \
+		--server.address=127.0.0.1 --server.port="$port" "$@" > "$log" 2>&1 &
 	PIDS[$name]=$!
 	BASES[$name]=$base
 	use_app "$name"
@@ -231,7 +234,11 @@ warm_up() {
 		after=$(compiled_methods)
 		(( waited >= WARMUP && after - before < 50 )) && break
 	done
-	log "warmed up for $waited s ($after methods compiled, $(( after - before )) in the last 5 s)"
+	if (( after - before < 50 )); then
+		log "warmed up for $waited s ($after methods compiled, $(( after - before )) in the last 5 s)"
+	else
+		log "warm-up stopped at its limit of $WARMUP_MAX s with the JIT still busy ($(( after - before )) methods compiled in the last 5 s): the first runs may measure the compiler"
+	fi
 }
 
 compiled_methods() {

@@ -11,6 +11,7 @@
 #   scripts/bench/ab.sh before=/tmp/before.jar after=target/ml-canary.jar \
 #       base=target/bench/baseline.jar keepalive=target/ml-canary.jar,--server.tomcat.max-keep-alive-requests=-1
 #
+# Takes about 2 minutes per variant to warm up, then 15 s per variant and round.
 # Options (environment): AB_ROUNDS=3, AB_DURATION=10, AB_CONNECTIONS=32, AB_JAVA_OPTS="".
 set -euo pipefail
 
@@ -48,8 +49,10 @@ for spec in "$@"; do
 	name=${spec%%=*}
 	IFS=, read -r -a args <<< "${spec#*=}"
 	port=$(free_port)
-	java "${JAVA_OPTS[@]}" -jar "${args[0]}" --server.address=127.0.0.1 --server.port="$port" \
-		--canary.state-dir="$WORK/$name-state" "${args[@]:1}" > "$WORK/$name.log" 2>&1 &
+	# No admin tokens, whatever the environment holds: on loopback the admin API is then open to us.
+	env -u CANARY_ADMIN_TOKEN -u CANARY_ADMIN_READ_TOKEN java "${JAVA_OPTS[@]}" -jar "${args[0]}" \
+		--server.address=127.0.0.1 --server.port="$port" --canary.state-dir="$WORK/$name-state" "${args[@]:1}" \
+		> "$WORK/$name.log" 2>&1 &
 	PID[$name]=$!
 	BASE[$name]="http://127.0.0.1:$port"
 	NAMES+=("$name")
@@ -58,14 +61,23 @@ for spec in "$@"; do
 		kill -0 "${PID[$name]}" 2>/dev/null || { tail -n 20 "$WORK/$name.log" >&2; exit 3; }
 		sleep 0.1
 	done
-	curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' -d '{"version":"v2","weight":0.1}' \
-		"${BASE[$name]}/admin/deploy-canary" 2>/dev/null || true
-	for _ in $(seq 1 24); do   # until fewer than 50 methods compile in 5 s, at most 2 minutes
+	status=$(curl -sS -o "$WORK/$name.deploy" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+		-d '{"version":"v2","weight":0.1}' "${BASE[$name]}/admin/deploy-canary")
+	case $status in
+		200) setup="canary v2 at 10%" ;;
+		404) setup="no /admin here (the baseline?): no canary" ;;
+		*) echo "ab: deploying the canary on $name answered $status: $(cat "$WORK/$name.deploy")" >&2; exit 3 ;;
+	esac
+	settled="not settled after 120 s: the first round may measure the compiler"
+	for i in $(seq 1 24); do   # until fewer than 50 methods compile in 5 s, at most 2 minutes
 		before=$(jstat -compiler "${PID[$name]}" | awk 'NR == 2 { print $1 }')
 		wrk_rps "${BASE[$name]}" 5 32 > /dev/null
-		(( $(jstat -compiler "${PID[$name]}" | awk 'NR == 2 { print $1 }') - before < 50 )) && break
+		if (( $(jstat -compiler "${PID[$name]}" | awk 'NR == 2 { print $1 }') - before < 50 )); then
+			settled="JIT settled after $(( i * 5 )) s"
+			break
+		fi
 	done
-	echo "$name: ready and warmed up (${args[*]})" >&2
+	echo "$name: ${args[*]}; $setup; $settled" >&2
 done
 
 for round in $(seq 1 "$ROUNDS"); do

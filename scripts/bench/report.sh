@@ -44,7 +44,7 @@ awk -F'\t' -v md="$MD" -v json="$JSON" -v date="$DATE" '
 		k = "service" SUBSEP "canary10" SUBSEP "32"; b = "baseline" SUBSEP "canary10" SUBSEP "32"
 		if ((k in rps) && (b in rps)) {
 			r = rps[k] / rps[b]
-			printf "- Throughput at 32 connections, canary at 10%%: %.2fx the baseline (target at least 1.0x): %s; %.1fx the prototype'"'"'s 2,000 req/s (target at least 5x): %s.\n", r, check(r >= 1.0), rps[k] / 2000, check(rps[k] / 2000 >= 5) > md
+			printf "- Throughput at 32 connections, canary at 10%%: %.2fx the baseline (target at least 1.0x): %s; %.1fx to %.1fx the prototype'"'"'s 2,350 to 2,000 req/s (target at least 5x): %s.\n", r, check(r >= 1.0), rps[k] / 2350, rps[k] / 2000, check(rps[k] / 2350 >= 5) > md
 		}
 		k = "service" SUBSEP "canary10" SUBSEP "1"; b = "baseline" SUBSEP "canary10" SUBSEP "1"
 		if ((k in p50) && (b in p50)) {

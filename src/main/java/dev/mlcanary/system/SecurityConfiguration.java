@@ -43,11 +43,11 @@ import org.springframework.security.web.AuthenticationEntryPoint;
  * the operator types into it. The API docs ({@code /docs}, {@code /v3/api-docs}) are open. Every
  * answer that passes through this chain carries a Content-Security-Policy.
  *
- * <p>{@code POST /predict} does not pass through this filter chain at all: it is open, and a dozen
- * security filters per prediction cost more CPU than the model and the canary machinery together
- * (README, "Performance"). Its one privileged option, {@code X-Canary-Route}, is checked by
- * {@link AdminAccessPolicy}, which reads the token itself. {@link PredictBypassesSecurityFilter}
- * keeps Spring Security's servlet filter itself away from that one path.
+ * <p>{@code POST /predict} does not pass through this filter chain: it is open, and valid predictions
+ * are answered before Spring Security's filter by {@code prediction.PredictFastPath}, so the requests
+ * it passes on to the controller skip the chain too and answer with the same headers. Its one
+ * privileged option, {@code X-Canary-Route}, is checked by {@link AdminAccessPolicy}, which reads the
+ * token itself.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -62,6 +62,9 @@ class SecurityConfiguration {
 	private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
 	private static final String CONTENT_SECURITY_POLICY_HEADER = "Content-Security-Policy";
+
+	/** The one path outside the chain: exactly this raw URI, so any other spelling still meets it. */
+	private static final String PREDICT = "/predict";
 
 	/** The read-only admin endpoints ({@code GET}): the read token is enough. The API docs show the same rule. */
 	static final String[] READ_ONLY = { "/admin/status", "/admin/check-canary-health",
@@ -104,7 +107,7 @@ class SecurityConfiguration {
 		}
 		AuthorizationManager<RequestAuthorizationContext> reader = new AdminAccess(admin, false);
 		AuthorizationManager<RequestAuthorizationContext> operator = new AdminAccess(admin, true);
-		http.securityMatcher(request -> !PredictBypassesSecurityFilter.PREDICT.equals(request.getRequestURI()))
+		http.securityMatcher(request -> !PREDICT.equals(request.getRequestURI()))
 			.csrf(csrf -> csrf.disable())
 			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.httpBasic(basic -> basic.disable())

@@ -30,6 +30,8 @@ set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=scripts/bench/apps.sh
+source "$ROOT/scripts/bench/apps.sh"
 cd "$ROOT"   # the service reads its models from ./models
 
 QUICK=false
@@ -50,24 +52,16 @@ WRK_THREADS="${BENCH_WRK_THREADS:-2}"
 MAX_CONNECTIONS=$(tr ' ' '\n' <<< "$CONNECTIONS" | sort -n | tail -n 1)
 read -r -a JAVA_OPTS <<< "${BENCH_JAVA_OPTS:-}"
 read -r -a SERVICE_ARGS <<< "${BENCH_SERVICE_ARGS:-}"
-LUA="$ROOT/scripts/bench/predict.lua"
 OUT="$BENCH_DIR"
 RESULTS="$OUT/results.tsv"   # one line per measured run, turned into the table at the end
-READY_TIMEOUT=90
 CLOCK_TICKS=$(getconf CLK_TCK)
-
-APP_PID="" BASE=""
-declare -A PIDS=() BASES=()   # the running apps by name; use_app makes one current (APP_PID, BASE)
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/ml-canary-bench.XXXXXX")"
 
 # shellcheck disable=SC2317  # invoked by the traps below
 cleanup() {
 	local status=$?
 	trap - EXIT INT TERM
-	local name
-	for name in "${!PIDS[@]}"; do
-		stop_app "$name"
-	done
+	stop_all_apps
 	if [[ $status -eq 0 ]]; then
 		rm -rf "$WORK"
 	else
@@ -78,65 +72,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-log() {
-	printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2
-}
-
-install_wrk() {
-	command -v wrk > /dev/null && return
-	log "Installing wrk (Debian package) ..."
-	if [[ $(id -u) -eq 0 ]]; then
-		apt-get update -qq && apt-get install -y -qq wrk > /dev/null
-	else
-		sudo apt-get update -qq && sudo apt-get install -y -qq wrk > /dev/null
-	fi
-}
-
-# start_app NAME JAR [ARGS...]: starts it on a free port, waits until /predict answers, makes it the
-# current app (use_app) and sets STARTUP_MS (JVM launch to the first answer, polled every 20 ms).
-start_app() {
-	local name=$1 jar=$2
-	shift 2
-	local port
-	port="$(free_port)"
-	local base="http://127.0.0.1:$port" log="$WORK/$name.log" started
-	started=$(date +%s%N)
-	# Without admin tokens whatever the caller's environment holds: on loopback the admin API is then
-	# open to this script (the apps listen on 127.0.0.1 only).
-	env -u CANARY_ADMIN_TOKEN -u CANARY_ADMIN_READ_TOKEN java "${JAVA_OPTS[@]}" -jar "$jar" \
-		--server.address=127.0.0.1 --server.port="$port" "$@" > "$log" 2>&1 &
-	PIDS[$name]=$!
-	BASES[$name]=$base
-	use_app "$name"
-	local deadline=$(( SECONDS + READY_TIMEOUT ))
-	until curl -fsS -o /dev/null --max-time 2 -H 'Content-Type: application/json' \
-		-d '{"features":[0.5,1.2,0.8,0.3,1.1]}' "$base/predict" 2>/dev/null; do
-		if ! kill -0 "$APP_PID" 2>/dev/null || (( SECONDS >= deadline )); then
-			echo "bench: $name did not become ready; last lines of its log:" >&2
-			tail -n 30 "$log" >&2
-			exit 3
-		fi
-		sleep 0.02
-	done
-	STARTUP_MS=$(( ($(date +%s%N) - started) / 1000000 ))
-	SPRING_STARTED=$(grep -o 'Started [A-Za-z]* in [0-9.]* seconds' "$log" | grep -o '[0-9.]* seconds' | cut -d' ' -f1 || true)
-	log "$name ready on $base after $STARTUP_MS ms (Spring: started in ${SPRING_STARTED:-?} s), pid $APP_PID"
-}
-
-use_app() {
-	APP_PID=${PIDS[$1]}
-	BASE=${BASES[$1]}
-}
-
-stop_app() {
-	local pid=${PIDS[$1]:-}
-	if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	fi
-	unset "PIDS[$1]" "BASES[$1]"
-}
 
 admin() {
 	curl -fsS -X POST "$BASE/admin/$1" -H 'Content-Type: application/json' ${2:+-d "$2"} > /dev/null
@@ -149,18 +84,6 @@ metrics() {
 # Predictions served so far (all versions and roles).
 predictions() {
 	metrics | awk '/^canary_predictions_total\{/ { n += $NF } END { printf "%d\n", n }'
-}
-
-# wrk_run CONNECTIONS SECONDS: one wrk run; prints its BENCH_RESULT json.
-wrk_run() {
-	local connections=$1 seconds=$2 threads=$WRK_THREADS
-	(( threads > connections )) && threads=$connections
-	wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 10s -s "$LUA" "$BASE" \
-		| sed -n 's/^BENCH_RESULT //p'
-}
-
-json_field() {   # json_field JSON NAME: a number from a flat part of the wrk json
-	sed -n "s/.*\"$2\":\([0-9.eE+-]*\).*/\1/p" <<< "$1"
 }
 
 # p50 (ms), mean (ms) and count of the service's request timer for one role, from the histogram
@@ -219,35 +142,6 @@ measure() {
 		"$(json_field "$result" rps)" "$(json_field "$result" p50_ms)" "$(json_field "$result" p99_ms)" \
 		"$errors" "$stable" "$canary" "$requests" "$cpu_us" "$(date -u +%FT%TZ)" >> "$RESULTS"
 	log "$app $condition c=$connections: $(json_field "$result" rps) req/s, p50 $(json_field "$result" p50_ms) ms, p99 $(json_field "$result" p99_ms) ms, $cpu_us µs CPU per request, errors $errors; stable p50/mean/n: $stable; canary: $canary"
-}
-
-# warm_up: load at 32 connections in 5 s rounds until the JIT has settled (fewer than 50 methods
-# compiled in a round; a 2-core machine needs a minute or more for the service's ~10,000 methods),
-# at least BENCH_WARMUP and at most BENCH_WARMUP_MAX seconds. Measuring before that measures the
-# compiler, not the app.
-warm_up() {
-	local waited=0 before after
-	while (( waited < WARMUP_MAX )); do
-		before=$(compiled_methods)
-		wrk_run 32 5 > /dev/null
-		waited=$(( waited + 5 ))
-		after=$(compiled_methods)
-		(( waited >= WARMUP && after - before < 50 )) && break
-	done
-	if (( after - before < 50 )); then
-		log "warmed up for $waited s ($after methods compiled, $(( after - before )) in the last 5 s)"
-	else
-		log "warm-up stopped at its limit of $WARMUP_MAX s with the JIT still busy ($(( after - before )) methods compiled in the last 5 s): the first runs may measure the compiler"
-	fi
-}
-
-compiled_methods() {
-	jstat -compiler "$APP_PID" | awk 'NR == 2 { print $1 }'
-}
-
-# CPU time (clock ticks) the app's process has used.
-cpu_ticks() {
-	awk '{ print $14 + $15 }' "/proc/$APP_PID/stat"
 }
 
 # heap_after_gc NAME: heap used (KB) after a full GC, and RSS (KB), of APP_PID; the largest classes

@@ -1,7 +1,6 @@
 package dev.mlcanary.analysis;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -9,7 +8,8 @@ import java.util.concurrent.TimeUnit;
 import dev.mlcanary.deployment.Deployment;
 import dev.mlcanary.model.LoadedModel;
 import dev.mlcanary.model.ModelStore;
-import dev.mlcanary.system.CanaryProperties;
+import dev.mlcanary.shared.LatencyWindows;
+import dev.mlcanary.statistics.LatencySummary;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,8 +22,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import org.springframework.util.unit.DataSize;
 
 /**
  * The analysis side, over full windows of {@code samples} latencies per version (the default window
@@ -59,9 +57,7 @@ public class AnalysisBenchmark {
 			windows.agreement().record(random.nextDouble(), random.nextDouble());
 		}
 		deployment = new Deployment(stable, canary, 0.1, false, Instant.EPOCH, 2, windows);
-		CanaryProperties properties = new CanaryProperties(Path.of("models"), "v1", 0.1, Duration.ofMillis(10),
-				samples, DataSize.ofKilobytes(64), new CanaryProperties.Health(0.05, 20, 1.0), Path.of("state"));
-		health = new CanaryHealthService(properties, AnalysisProperties.defaults());
+		health = new CanaryHealthService(HealthProperties.defaults(), AnalysisProperties.defaults());
 	}
 
 	private static long latencyNanos(SplittableRandom random, double medianNanos) {

@@ -7,14 +7,14 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import dev.mlcanary.analysis.AnalysisProperties;
-import dev.mlcanary.analysis.LatencyWindows;
 import dev.mlcanary.deployment.Deployment;
+import dev.mlcanary.deployment.DeploymentProperties;
 import dev.mlcanary.deployment.DeploymentService;
 import dev.mlcanary.model.LoadedModel;
 import dev.mlcanary.model.ModelStore;
 import dev.mlcanary.routing.CanaryRouter;
-import dev.mlcanary.routing.Role;
-import dev.mlcanary.system.CanaryProperties;
+import dev.mlcanary.shared.LatencyWindows;
+import dev.mlcanary.shared.Role;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,8 +29,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import org.springframework.util.unit.DataSize;
 
 /**
  * The per-request hot path without HTTP, with the production pieces: the bundled models, the
@@ -84,8 +82,7 @@ public class HotPathBenchmark {
 		metrics = new PredictionMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), fixed(withCanary),
 				Duration.ofSeconds(5), System::nanoTime);
 		router = new CanaryRouter();
-		CanaryProperties properties = new CanaryProperties(Path.of("models"), "v1", 0.1, Duration.ofMillis(10),
-				10_000, DataSize.ofKilobytes(64), new CanaryProperties.Health(0.05, 20, 1.0), Path.of("state"));
+		DeploymentProperties properties = DeploymentProperties.of(Duration.ofMillis(10), 10_000, Path.of("state"));
 		canaryService = new PredictionService(fixed(withCanary), router, properties, AnalysisProperties.defaults(),
 				metrics);
 		stableOnlyService = new PredictionService(fixed(stableOnly), router, properties, AnalysisProperties.defaults(),

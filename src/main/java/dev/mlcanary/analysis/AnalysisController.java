@@ -2,9 +2,12 @@ package dev.mlcanary.analysis;
 
 import java.time.Instant;
 
+import dev.mlcanary.apidocs.ApiProblem;
+import dev.mlcanary.apidocs.ApiProblems;
 import dev.mlcanary.deployment.DeploymentService;
-import dev.mlcanary.system.ApiProblem;
-import dev.mlcanary.system.ApiProblems;
+import dev.mlcanary.statistics.InvalidPowerAnalysisException;
+import dev.mlcanary.statistics.PowerAnalysis;
+import dev.mlcanary.system.BadRequestException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -101,7 +104,13 @@ class AnalysisController {
 			@RequestParam(name = "effect_size", defaultValue = "0.5") double effectSize,
 			@Parameter(description = "Significance level, in (0, 1).") @RequestParam(defaultValue = "0.05") double alpha,
 			@Parameter(description = "Power, in (alpha, 1).") @RequestParam(defaultValue = "0.8") double power) {
-		PowerAnalysis.Result r = PowerAnalysis.solveSampleSize(effectSize, alpha, power);
+		PowerAnalysis.Result r;
+		try {
+			r = PowerAnalysis.solveSampleSize(effectSize, alpha, power);
+		}
+		catch (InvalidPowerAnalysisException ex) {
+			throw BadRequestException.because(ex.getMessage());
+		}
 		return new PowerAnalysisResponse(r.effectSize(), r.alpha(), r.power(), r.recommendedSampleSizePerGroup(),
 				r.exactSampleSizePerGroup(), String.format(java.util.Locale.ROOT,
 						"Collect at least %d samples per version to detect an effect of %s standard deviations with power %s at alpha %s.",

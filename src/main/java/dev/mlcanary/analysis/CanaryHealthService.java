@@ -10,7 +10,11 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.mlcanary.deployment.Deployment;
-import dev.mlcanary.system.CanaryProperties;
+import dev.mlcanary.shared.LatencyWindows;
+import dev.mlcanary.shared.Verdict;
+import dev.mlcanary.statistics.LatencySummary;
+import dev.mlcanary.statistics.SequentialLatencyTest;
+import dev.mlcanary.statistics.WelchTest;
 
 import org.springframework.stereotype.Service;
 
@@ -31,7 +35,7 @@ public class CanaryHealthService {
 
 	static final String ACCEPTABLE = "Canary performance is acceptable.";
 
-	private final CanaryProperties.Health config;
+	private final HealthProperties config;
 
 	private final Judges judges;
 
@@ -39,14 +43,14 @@ public class CanaryHealthService {
 
 	private final AtomicReference<Checked> lastCheck = new AtomicReference<>();
 
-	public CanaryHealthService(CanaryProperties properties, AnalysisProperties analysis) {
-		this(properties, analysis, Clock.systemUTC());
+	public CanaryHealthService(HealthProperties health, AnalysisProperties analysis) {
+		this(health, analysis, Clock.systemUTC());
 	}
 
 	@org.springframework.beans.factory.annotation.Autowired
-	public CanaryHealthService(CanaryProperties properties, AnalysisProperties analysis, Clock clock) {
-		this.config = properties.health();
-		this.judges = new Judges(properties.health(), analysis);
+	public CanaryHealthService(HealthProperties health, AnalysisProperties analysis, Clock clock) {
+		this.config = health;
+		this.judges = new Judges(health, analysis);
 		this.clock = clock;
 	}
 

@@ -1,6 +1,9 @@
 package dev.mlcanary.analysis;
 
-import dev.mlcanary.routing.Role;
+import dev.mlcanary.shared.AgreementStats;
+import dev.mlcanary.shared.LatencyWindows;
+import dev.mlcanary.shared.Role;
+import dev.mlcanary.statistics.LatencySummary;
 
 /**
  * Everything the judges look at, read once from the current deployment period.

@@ -1,5 +1,7 @@
 package dev.mlcanary.analysis;
 
+import dev.mlcanary.shared.Verdict;
+
 /**
  * The answer of {@code GET /admin/check-canary-health}. The prototype's fields keep their names;
  * a statistic that is undefined or infinite is {@code null}, never NaN or Infinity in JSON.

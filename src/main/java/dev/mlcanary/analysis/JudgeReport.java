@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import dev.mlcanary.shared.Verdict;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**

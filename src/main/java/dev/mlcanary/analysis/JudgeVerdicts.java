@@ -2,6 +2,8 @@ package dev.mlcanary.analysis;
 
 import java.util.Collection;
 
+import dev.mlcanary.shared.Verdict;
+
 /** The overall verdict from the judges': FAIL if any fails, PASS if all pass, INCONCLUSIVE otherwise. */
 final class JudgeVerdicts {
 

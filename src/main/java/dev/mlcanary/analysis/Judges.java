@@ -2,9 +2,16 @@ package dev.mlcanary.analysis;
 
 import java.util.Locale;
 
+import dev.mlcanary.shared.AgreementStats;
+import dev.mlcanary.shared.Verdict;
+import dev.mlcanary.statistics.FisherExact;
+import dev.mlcanary.statistics.LatencySummary;
+import dev.mlcanary.statistics.MannWhitney;
+import dev.mlcanary.statistics.McNemar;
+import dev.mlcanary.statistics.SequentialLatencyTest;
+import dev.mlcanary.statistics.WelchTest;
 import org.apache.commons.math3.distribution.BinomialDistribution;
 
-import dev.mlcanary.system.CanaryProperties;
 
 /**
  * The judges of a canary. Each looks at one kind of evidence, needs a minimum sample before it
@@ -13,11 +20,11 @@ import dev.mlcanary.system.CanaryProperties;
  */
 final class Judges {
 
-	private final CanaryProperties.Health health;
+	private final HealthProperties health;
 
 	private final AnalysisProperties analysis;
 
-	Judges(CanaryProperties.Health health, AnalysisProperties analysis) {
+	Judges(HealthProperties health, AnalysisProperties analysis) {
 		this.health = health;
 		this.analysis = analysis;
 	}

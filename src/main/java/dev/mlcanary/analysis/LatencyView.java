@@ -1,5 +1,8 @@
 package dev.mlcanary.analysis;
 
+import dev.mlcanary.shared.LatencyWindow;
+import dev.mlcanary.statistics.LatencySummary;
+
 /**
  * The answer of {@code GET /admin/latency}: what each version's latency window holds now, for
  * watching a canary without running (and recording) a health check. Percentiles are R-7 as in

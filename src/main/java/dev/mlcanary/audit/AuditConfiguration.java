@@ -2,11 +2,11 @@ package dev.mlcanary.audit;
 
 import java.time.Clock;
 
+import dev.mlcanary.deployment.DeploymentProperties;
 import dev.mlcanary.deployment.DeploymentService;
-import dev.mlcanary.system.CanaryProperties;
+import dev.mlcanary.system.FilterOrder;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,7 +24,7 @@ class AuditConfiguration {
 	}
 
 	@Bean
-	EventLog eventLog(CanaryProperties properties, Limits limits, JsonMapper json) {
+	EventLog eventLog(DeploymentProperties properties, Limits limits, JsonMapper json) {
 		return new EventLog(properties.stateDir(), limits.maxEvents(), json);
 	}
 
@@ -33,7 +33,7 @@ class AuditConfiguration {
 	FilterRegistrationBean<AuditFilter> auditFilter(EventLog events, DeploymentService deployments, Clock clock) {
 		FilterRegistrationBean<AuditFilter> registration = new FilterRegistrationBean<>(
 				new AuditFilter(events, deployments, clock));
-		registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER - 1);
+		registration.setOrder(FilterOrder.AUDIT);
 		registration.addUrlPatterns("/admin/*");
 		return registration;
 	}

@@ -45,7 +45,7 @@ public record AuditEvent(Instant time, String action, String method, String outc
 
 	/** The health check's answer, as the audit trail keeps it. */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	public record Verdict(dev.mlcanary.analysis.Verdict verdict, boolean alertTriggered, String message, Double pValue,
+	public record Verdict(dev.mlcanary.shared.Verdict verdict, boolean alertTriggered, String message, Double pValue,
 			Double tStatistic, Double stableAvgLatencyMs, Double canaryAvgLatencyMs, int stableSampleCount,
 			int canarySampleCount) {
 

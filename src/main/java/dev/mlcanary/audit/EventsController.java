@@ -2,9 +2,9 @@ package dev.mlcanary.audit;
 
 import java.util.List;
 
-import dev.mlcanary.system.ApiProblem;
+import dev.mlcanary.apidocs.ApiProblem;
+import dev.mlcanary.apidocs.ApiProblems;
 import dev.mlcanary.system.BadRequestException;
-import dev.mlcanary.system.ApiProblems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;

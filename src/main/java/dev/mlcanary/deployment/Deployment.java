@@ -2,8 +2,9 @@ package dev.mlcanary.deployment;
 
 import java.time.Instant;
 
-import dev.mlcanary.analysis.LatencyWindows;
 import dev.mlcanary.model.LoadedModel;
+import dev.mlcanary.shared.LatencyWindows;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One immutable snapshot of what is deployed. The service holds exactly one in an atomic reference
@@ -19,12 +20,12 @@ import dev.mlcanary.model.LoadedModel;
  * @param samples latency windows of the current deployment period
  * @param rollout the automated rollout driving the canary, or {@code null} when operators drive it by hand
  */
-public record Deployment(LoadedModel stable, LoadedModel canary, double weight, boolean slowdown,
-		Instant canaryStartTime, long generation, LatencyWindows samples, Rollout rollout) {
+public record Deployment(LoadedModel stable, @Nullable LoadedModel canary, double weight, boolean slowdown,
+		@Nullable Instant canaryStartTime, long generation, LatencyWindows samples, @Nullable Rollout rollout) {
 
 	/** A snapshot without an automated rollout. */
-	public Deployment(LoadedModel stable, LoadedModel canary, double weight, boolean slowdown, Instant canaryStartTime,
-			long generation, LatencyWindows samples) {
+	public Deployment(LoadedModel stable, @Nullable LoadedModel canary, double weight, boolean slowdown,
+			@Nullable Instant canaryStartTime, long generation, LatencyWindows samples) {
 		this(stable, canary, weight, slowdown, canaryStartTime, generation, samples, null);
 	}
 
@@ -36,7 +37,8 @@ public record Deployment(LoadedModel stable, LoadedModel canary, double weight, 
 		return rollout != null;
 	}
 
-	Deployment withCanary(LoadedModel model, double canaryWeight, Instant now, LatencyWindows fresh, Rollout automation) {
+	Deployment withCanary(LoadedModel model, double canaryWeight, Instant now, LatencyWindows fresh,
+			@Nullable Rollout automation) {
 		return new Deployment(stable, model, canaryWeight, slowdown, now, generation + 1, fresh, automation);
 	}
 

@@ -1,10 +1,19 @@
 package dev.mlcanary.deployment;
 
+import java.net.URI;
+
+import dev.mlcanary.system.ProblemException;
+
+import org.springframework.http.HttpStatus;
+
 /** An admin action that the current deployment does not allow (HTTP 409). Nothing was changed. */
-public final class DeploymentConflictException extends RuntimeException {
+public final class DeploymentConflictException extends ProblemException {
+
+	/** The problem type of every refusal by the current deployment. */
+	public static final URI TYPE = URI.create("urn:ml-canary:problem:deployment-conflict");
 
 	private DeploymentConflictException(String message) {
-		super(message);
+		super(HttpStatus.CONFLICT, TYPE, "Deployment conflict", message, null);
 	}
 
 	static DeploymentConflictException canaryAlreadyActive(Deployment current) {

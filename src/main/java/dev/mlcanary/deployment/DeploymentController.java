@@ -3,13 +3,12 @@ package dev.mlcanary.deployment;
 import java.time.Instant;
 import java.util.List;
 
+import dev.mlcanary.apidocs.ApiProblem;
+import dev.mlcanary.apidocs.ApiProblems;
+import dev.mlcanary.apidocs.ChangesDeployment;
+import dev.mlcanary.apidocs.ShowsDeployment;
 import dev.mlcanary.model.ModelManifest;
 import dev.mlcanary.model.ModelStore;
-import dev.mlcanary.system.ApiProblem;
-import dev.mlcanary.system.CanaryProperties;
-import dev.mlcanary.system.ChangesDeployment;
-import dev.mlcanary.system.ApiProblems;
-import dev.mlcanary.system.ShowsDeployment;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -40,11 +39,11 @@ class DeploymentController {
 
 	private final ModelStore models;
 
-	private final CanaryProperties properties;
+	private final DeploymentProperties properties;
 
 	private final ObjectProvider<RolloutMonitor> rollouts;
 
-	DeploymentController(DeploymentService deployments, ModelStore models, CanaryProperties properties,
+	DeploymentController(DeploymentService deployments, ModelStore models, DeploymentProperties properties,
 			ObjectProvider<RolloutMonitor> rollouts) {
 		this.deployments = deployments;
 		this.models = models;
@@ -214,7 +213,7 @@ class DeploymentController {
 			.stream()
 			.map(e -> new ModelView(e.version(), e.modelPath(), roleOf(d, e.version()), e.manifest()))
 			.toList();
-		return new ModelsResponse(properties.modelDir().toString(), views);
+		return new ModelsResponse(models.directory().toString(), views);
 	}
 
 	private RolloutView rolloutView(Deployment d) {

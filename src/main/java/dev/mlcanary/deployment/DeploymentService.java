@@ -1,8 +1,10 @@
 package dev.mlcanary.deployment;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The deployment state and its transitions. Kept behind an interface so that a shared store (for
- * several replicas) can replace the in-memory implementation without touching the controllers.
+ * several replicas) can replace the file-backed one without touching the controllers.
  *
  * <p>Every transition takes an {@code expectedGeneration}: the generation the caller last saw, or
  * {@code null} to change whatever is current. When it is given and the deployment has moved on, the
@@ -19,7 +21,8 @@ public interface DeploymentService {
 	 * @param weight share of traffic, or {@code null} for the configured default
 	 * @param expectedGeneration the generation the caller expects to change, or {@code null}
 	 */
-	Transition deployCanary(String version, String modelPath, Double weight, Long expectedGeneration);
+	Transition deployCanary(@Nullable String version, @Nullable String modelPath, @Nullable Double weight,
+			@Nullable Long expectedGeneration);
 
 	/**
 	 * Deploys a canary, optionally driven by an automated rollout. (A default method, like
@@ -29,19 +32,19 @@ public interface DeploymentService {
 	 * @param strategy the automated rollout, or {@code null} for none
 	 * @param expectedGeneration the generation the caller expects to change, or {@code null}
 	 */
-	default Transition deployCanary(String version, String modelPath, Double weight, RolloutStrategy strategy,
-			Long expectedGeneration) {
+	default Transition deployCanary(@Nullable String version, @Nullable String modelPath, @Nullable Double weight,
+			@Nullable RolloutStrategy strategy, @Nullable Long expectedGeneration) {
 		if (strategy == null) {
 			return deployCanary(version, modelPath, weight, expectedGeneration);
 		}
 		throw new UnsupportedOperationException(getClass().getSimpleName() + " does not run automated rollouts");
 	}
 
-	Transition promoteCanary(Long expectedGeneration);
+	Transition promoteCanary(@Nullable Long expectedGeneration);
 
-	Transition rollbackCanary(Long expectedGeneration);
+	Transition rollbackCanary(@Nullable Long expectedGeneration);
 
-	Transition toggleSlowdown(Long expectedGeneration);
+	Transition toggleSlowdown(@Nullable Long expectedGeneration);
 
 	/**
 	 * Moves the automated rollout of the current canary to another step and/or phase. A new step sets the

@@ -2,8 +2,6 @@ package dev.mlcanary.deployment;
 
 import java.time.Clock;
 
-import dev.mlcanary.system.CanaryProperties;
-
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -12,7 +10,7 @@ import org.springframework.context.annotation.Configuration;
 class DeploymentStateConfiguration {
 
 	@Bean
-	DeploymentStateStore deploymentStateStore(CanaryProperties properties, Clock clock) {
+	DeploymentStateStore deploymentStateStore(DeploymentProperties properties, Clock clock) {
 		return new DeploymentStateStore(properties.stateDir(), clock);
 	}
 

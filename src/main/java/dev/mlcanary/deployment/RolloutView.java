@@ -3,7 +3,7 @@ package dev.mlcanary.deployment;
 import java.time.Instant;
 import java.util.List;
 
-import dev.mlcanary.analysis.Verdict;
+import dev.mlcanary.shared.Verdict;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**

@@ -1,14 +1,22 @@
 package dev.mlcanary.model;
 
+import java.net.URI;
 import java.util.List;
+import java.util.Map;
+
+import dev.mlcanary.system.ProblemException;
+
+import org.springframework.http.HttpStatus;
 
 /** A version or model file that the model directory does not hold (HTTP 404). */
-public final class ModelNotFoundException extends RuntimeException {
+public final class ModelNotFoundException extends ProblemException {
+
+	public static final URI TYPE = URI.create("urn:ml-canary:problem:model-not-found");
 
 	private final List<String> availableVersions;
 
 	private ModelNotFoundException(String message, List<String> availableVersions) {
-		super(message);
+		super(HttpStatus.NOT_FOUND, TYPE, "Model not found", message, null);
 		this.availableVersions = List.copyOf(availableVersions);
 	}
 
@@ -24,6 +32,11 @@ public final class ModelNotFoundException extends RuntimeException {
 
 	public List<String> availableVersions() {
 		return availableVersions;
+	}
+
+	@Override
+	public Map<String, Object> properties() {
+		return Map.of("available_versions", availableVersions);
 	}
 
 }

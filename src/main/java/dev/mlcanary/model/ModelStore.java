@@ -43,6 +43,11 @@ public final class ModelStore {
 	}
 
 	/** One entry of the model directory, as {@code GET /admin/models} lists it. */
+	/** The model directory, as configured ({@code canary.model-dir}). */
+	public Path directory() {
+		return directory;
+	}
+
 	public record ModelEntry(String version, String modelPath, ModelManifest manifest) {
 	}
 

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
 import java.util.Locale;
 
-import dev.mlcanary.model.ChurnFeatures;
 import dev.mlcanary.system.ProblemResponses;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -21,16 +20,10 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
-import org.springframework.stereotype.Component;
 
 /**
  * Answers the common {@code POST /predict} itself, without Spring MVC: a JSON object holding exactly
@@ -47,14 +40,10 @@ import org.springframework.stereotype.Component;
  * media type, a body without a declared length) gets the controller's problem+json, from the one
  * place that writes them. A request is answered here only when the controller would answer it 200.
  */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 11)
 class PredictFastPath implements Filter {
 
 	/** Bodies up to this many bytes are read here; a valid request is about 40. */
 	static final int MAX_BODY = 1024;
-
-	private static final String FEATURES = "features";
 
 	private final PredictionService predictions;
 
@@ -83,7 +72,7 @@ class PredictFastPath implements Filter {
 			chain.doFilter(new ReplayedBody(request, new byte[0], ex), res);
 			return;
 		}
-		double[] features = body.length == length ? features(body) : null;
+		double[] features = body.length == length ? PredictionJson.readRequest(json, body) : null;
 		if (features == null) {
 			chain.doFilter(new ReplayedBody(request, body, null), res);
 			return;
@@ -142,47 +131,11 @@ class PredictFastPath implements Filter {
 		return accept == null || accept.equals("*/*") || accept.equals(MediaType.APPLICATION_JSON_VALUE);
 	}
 
-	/**
-	 * The five features if the body is exactly {@code {"features": [n, n, n, n, n]}} with finite
-	 * numbers within the model's range and nothing after it; otherwise null, for the controller.
-	 */
-	double[] features(byte[] body) {
-		try (JsonParser parser = json.createParser(body)) {
-			if (parser.nextToken() != JsonToken.START_OBJECT || parser.nextToken() != JsonToken.PROPERTY_NAME
-					|| !FEATURES.equals(parser.currentName()) || parser.nextToken() != JsonToken.START_ARRAY) {
-				return null;
-			}
-			double[] values = new double[ChurnFeatures.COUNT];
-			for (int i = 0; i < values.length; i++) {
-				JsonToken token = parser.nextToken();
-				if (token != JsonToken.VALUE_NUMBER_INT && token != JsonToken.VALUE_NUMBER_FLOAT) {
-					return null;
-				}
-				double value = parser.getDoubleValue();
-				if (!Double.isFinite(value) || Math.abs(value) > FeatureVectorDeserializer.MAX_ABS) {
-					return null;
-				}
-				values[i] = value;
-			}
-			boolean complete = parser.nextToken() == JsonToken.END_ARRAY && parser.nextToken() == JsonToken.END_OBJECT
-					&& parser.nextToken() == null;
-			return complete ? values : null;
-		}
-		catch (JacksonException ex) {
-			return null;
-		}
-	}
-
-	/** The same JSON as the controller's answer: snake_case names in the record's order. */
+	/** The same JSON as the controller's answer, from {@link PredictionJson#write}. */
 	private void write(PredictionResponse answer, HttpServletResponse response) throws IOException {
 		ByteArrayOutputStream out = new ByteArrayOutputStream(128);
 		try (JsonGenerator generator = json.createGenerator(out)) {
-			generator.writeStartObject();
-			generator.writeNumberProperty("churn_probability", answer.churnProbability());
-			generator.writeStringProperty("model_used", answer.modelUsed().wireName());
-			generator.writeStringProperty("model_version", answer.modelVersion());
-			generator.writeNumberProperty("latency_ms", answer.latencyMs());
-			generator.writeEndObject();
+			PredictionJson.write(answer, generator);
 		}
 		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
 		response.setContentLength(out.size());

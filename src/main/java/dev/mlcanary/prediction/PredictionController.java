@@ -2,11 +2,11 @@ package dev.mlcanary.prediction;
 
 import java.util.Locale;
 
-import dev.mlcanary.routing.Role;
+import dev.mlcanary.apidocs.ApiProblem;
+import dev.mlcanary.apidocs.ApiProblems;
+import dev.mlcanary.shared.Role;
 import dev.mlcanary.system.AdminAccessPolicy;
-import dev.mlcanary.system.ApiProblem;
 import dev.mlcanary.system.BadRequestException;
-import dev.mlcanary.system.ApiProblems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;

@@ -1,34 +1,34 @@
 package dev.mlcanary.prediction;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
-import dev.mlcanary.analysis.LatencyWindow;
-import dev.mlcanary.analysis.LatencyWindows;
 import dev.mlcanary.deployment.Deployment;
+import dev.mlcanary.deployment.DeploymentProperties;
 import dev.mlcanary.deployment.DeploymentPublished;
 import dev.mlcanary.deployment.DeploymentService;
-import dev.mlcanary.routing.Role;
-import dev.mlcanary.system.CanaryProperties;
+import dev.mlcanary.shared.LatencyWindow;
+import dev.mlcanary.shared.LatencyWindows;
+import dev.mlcanary.shared.Role;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
@@ -75,14 +75,14 @@ class PredictionMetrics implements SmartLifecycle {
 	/** Guarded by this: replaced periods, drained until they have been quiet for a while. */
 	private final List<Period> retired = new ArrayList<>();
 
-	private volatile ScheduledExecutorService drainer;
+	private volatile @Nullable ThreadPoolTaskScheduler drainer;
 
 	private final long graceNanos;
 
 	private final LongSupplier nanoClock;
 
 	@Autowired
-	PredictionMetrics(MeterRegistry registry, DeploymentService deployments, CanaryProperties properties) {
+	PredictionMetrics(MeterRegistry registry, DeploymentService deployments, DeploymentProperties properties) {
 		this(registry, deployments, properties.slowdownDelay().plusSeconds(GRACE_MARGIN_SECONDS), System::nanoTime);
 	}
 
@@ -209,24 +209,18 @@ class PredictionMetrics implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(task -> {
+		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+		scheduler.setThreadFactory(task -> {
 			Thread thread = new Thread(task, "prediction-metrics");
 			thread.setDaemon(true);
 			return thread;
 		});
-		executor.scheduleWithFixedDelay(this::drainOrLog, DRAIN_MILLIS, DRAIN_MILLIS, TimeUnit.MILLISECONDS);
-		drainer = executor;
-	}
-
-	/** A scheduled task that throws is never run again: log and go on. */
-	private void drainOrLog() {
-		try {
-			drain();
-		}
-		catch (RuntimeException | Error ex) {
-			// A task that throws is cancelled for good: log, and export again at the next one.
-			log.error("Could not export prediction metrics", ex);
-		}
+		// A periodic task that throws would never run again: log, and export again at the next one.
+		scheduler.setErrorHandler(ex -> log.error("Could not export prediction metrics", ex));
+		scheduler.initialize();
+		scheduler.scheduleWithFixedDelay(this::drain, Instant.now().plusMillis(DRAIN_MILLIS),
+				Duration.ofMillis(DRAIN_MILLIS));
+		drainer = scheduler;
 	}
 
 	/** After the web server has stopped (its graceful shutdown included), so the last drain sees every request. */
@@ -238,10 +232,13 @@ class PredictionMetrics implements SmartLifecycle {
 	/** Drains once more, so that the predictions of a graceful shutdown are counted too. */
 	@Override
 	public void stop() {
-		ScheduledExecutorService executor = drainer;
+		ThreadPoolTaskScheduler scheduler = drainer;
 		drainer = null;
-		if (executor != null) {
-			executor.shutdownNow();
+		if (scheduler != null) {
+			// Waits for a drain under way, so that the last one below does not run beside it.
+			scheduler.setWaitForTasksToCompleteOnShutdown(true);
+			scheduler.setAwaitTerminationSeconds(5);
+			scheduler.shutdown();
 		}
 		drain();
 	}

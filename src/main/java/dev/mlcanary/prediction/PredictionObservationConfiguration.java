@@ -1,5 +1,6 @@
 package dev.mlcanary.prediction;
 
+import dev.mlcanary.system.FilterOrder;
 import io.micrometer.observation.ObservationPredicate;
 import jakarta.servlet.Filter;
 
@@ -35,6 +36,7 @@ class PredictionObservationConfiguration {
 			chain.doFilter(request, response);
 		});
 		registration.addUrlPatterns(endpoints.getBasePath() + "/prometheus");
+		registration.setOrder(FilterOrder.BEFORE_ENDPOINT);
 		return registration;
 	}
 

@@ -5,14 +5,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.mlcanary.analysis.AnalysisProperties;
-import dev.mlcanary.analysis.LatencyWindows;
 import dev.mlcanary.deployment.Deployment;
 import dev.mlcanary.deployment.DeploymentConflictException;
+import dev.mlcanary.deployment.DeploymentProperties;
 import dev.mlcanary.deployment.DeploymentService;
 import dev.mlcanary.model.LoadedModel;
 import dev.mlcanary.routing.CanaryRouter;
-import dev.mlcanary.routing.Role;
-import dev.mlcanary.system.CanaryProperties;
+import dev.mlcanary.shared.LatencyWindows;
+import dev.mlcanary.shared.Role;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +46,7 @@ class PredictionService {
 
 	private final PredictionMetrics metrics;
 
-	PredictionService(DeploymentService deployments, CanaryRouter router, CanaryProperties properties,
+	PredictionService(DeploymentService deployments, CanaryRouter router, DeploymentProperties properties,
 			AnalysisProperties analysis, PredictionMetrics metrics) {
 		this.deployments = deployments;
 		this.router = router;

@@ -1,6 +1,6 @@
 package dev.mlcanary.prediction;
 
-import dev.mlcanary.routing.Role;
+import dev.mlcanary.shared.Role;
 
 /**
  * How a request asks to be routed: forced onto a role by a tester ({@code X-Canary-Route}), kept on

@@ -3,8 +3,8 @@ package dev.mlcanary.rollout;
 import java.util.List;
 
 import dev.mlcanary.analysis.HealthReport;
-import dev.mlcanary.analysis.Verdict;
 import dev.mlcanary.deployment.Deployment;
+import dev.mlcanary.shared.Verdict;
 
 /**
  * Judges a canary for the rollout automation. In production this is the health check

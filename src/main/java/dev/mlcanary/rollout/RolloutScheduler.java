@@ -1,17 +1,11 @@
 package dev.mlcanary.rollout;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import dev.mlcanary.analysis.Verdict;
 import dev.mlcanary.audit.AuditEvent;
 import dev.mlcanary.audit.EventLog;
 import dev.mlcanary.deployment.Deployment;
@@ -21,33 +15,28 @@ import dev.mlcanary.deployment.DeploymentService.Transition;
 import dev.mlcanary.deployment.Rollout;
 import dev.mlcanary.deployment.RolloutMonitor;
 import dev.mlcanary.deployment.RolloutPhase;
-import dev.mlcanary.deployment.RolloutStrategy;
 import dev.mlcanary.deployment.StateNotSavedException;
+import dev.mlcanary.shared.Verdict;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
  * Drives automated rollouts. The rollout itself (strategy, step, phase) is part of the deployment
- * snapshot, saved and restored with it; this class only decides when to analyse and what a verdict
- * does, and acts through the {@link DeploymentService} like an operator would, naming the generation
- * it analysed so that it never acts on a deployment that changed under it.
+ * snapshot, saved and restored with it; this class decides when to analyse, asks {@link RolloutPolicy}
+ * what the verdict means, and acts through the {@link DeploymentService} like an operator would, naming
+ * the generation it analysed so that it never acts on a deployment that changed under it. Each action,
+ * taken or refused, is recorded in the audit trail.
  *
- * <ul>
- * <li>FAIL: roll back at once ({@code auto_rollback}), otherwise halt.</li>
- * <li>PASS: move to the next step; at the last step below 100% promote ({@code auto_promote}), otherwise
- * become ready to promote (moving to a trailing 100% step first).</li>
- * <li>INCONCLUSIVE: hold the step, until {@code canary.rollout.max-inconclusive} has passed since the step
- * started; then roll back ({@code auto_rollback}), otherwise halt.</li>
- * </ul>
- *
- * <p>A single thread wakes every second ({@link #POLL_PERIOD}) and analyses when the interval has passed
- * since the step started or since the last analysis, so it needs no notification: it notices a new
- * rollout, a restored one, or one that an operator ended (by promoting or rolling back) on its own, and
- * logs that once. Tests call {@link #analyzeNow()} and {@link #tick()} instead of waiting, with an injected
- * {@link Clock}.
+ * <p>Spring's task scheduler runs {@link #tick()} on one thread every second ({@link #POLL_PERIOD}); it
+ * analyses when the interval has passed since the step started or since the last analysis, so it needs
+ * no notification: it notices a new rollout, a restored one, or one that an operator ended (by promoting
+ * or rolling back) on its own, and logs that once. Tests call {@link #analyzeNow()} and {@link #tick()}
+ * instead of waiting, with an injected {@link Clock}.
  */
 @Component
 class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
@@ -122,7 +111,7 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 
 	private volatile Tracking tracking;
 
-	private ScheduledExecutorService executor;
+	private @Nullable ThreadPoolTaskScheduler scheduler;
 
 	RolloutScheduler(DeploymentService deployments, CanaryAnalyst analyst, EventLog events, Clock clock,
 			RolloutProperties properties) {
@@ -240,71 +229,33 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 		CanaryAnalyst.Result result = analyst.analyse(d);
 		Instant now = clock.instant();
 		tracking = new Tracking(key, r.step(), now, result.verdict(), result.reasons());
-		RolloutStrategy s = r.strategy();
-		String step = r.describeStep();
-		String version = d.canary().version();
-		return switch (result.verdict()) {
-			case FAIL -> s.autoRollback() ? rollBack(d, result, step + " failed: rolled back " + version)
-					: halt(d, result, step + " failed");
-			case PASS -> passed(d, result);
-			case INCONCLUSIVE -> {
-				if (r.phase() != RolloutPhase.PROGRESSING || now.isBefore(deadline(r))) {
-					log.debug("Automated rollout of {}: {} inconclusive, holding until {}", version, step, deadline(r));
-					yield Outcome.HELD;
-				}
-				String why = step + " stayed inconclusive for " + RolloutStrategy.formatDuration(
-						Duration.ofSeconds(Duration.between(stepBase(r), now).toSeconds()))
-						+ " (canary.rollout.max-inconclusive is " + RolloutStrategy.formatDuration(maxInconclusive) + ")";
-				yield s.autoRollback() ? rollBack(d, result, why + ": rolled back " + version) : halt(d, result, why);
+		RolloutPolicy.Decision decision = RolloutPolicy.decide(r, d.canary().version(), result.verdict(),
+				Duration.between(stepBase(r), now), maxInconclusive);
+		return switch (decision.action()) {
+			case HOLD -> {
+				log.debug("Automated rollout of {}: {}, holding until {}", d.canary().version(), decision.headline(),
+						deadline(r));
+				yield Outcome.HELD;
 			}
+			case ADVANCE -> act(decision, d, result,
+					() -> deployments.updateRollout(decision.step(), RolloutPhase.PROGRESSING, d.generation()),
+					Outcome.ADVANCED);
+			case READY -> act(decision, d, result,
+					() -> deployments.updateRollout(decision.step(), RolloutPhase.READY_TO_PROMOTE, d.generation()),
+					Outcome.READY);
+			case PROMOTE -> act(decision, d, result, () -> deployments.promoteCanary(d.generation()), Outcome.PROMOTED);
+			case ROLL_BACK -> act(decision, d, result, () -> deployments.rollbackCanary(d.generation()),
+					Outcome.ROLLED_BACK);
+			case HALT -> act(decision, d, result,
+					() -> deployments.updateRollout(decision.step(), RolloutPhase.HALTED, d.generation()), Outcome.HALTED);
 		};
 	}
 
-	private Outcome passed(Deployment d, CanaryAnalyst.Result result) {
-		Rollout r = d.rollout();
-		RolloutStrategy s = r.strategy();
-		String step = r.describeStep();
-		if (r.phase() == RolloutPhase.READY_TO_PROMOTE) {
-			return Outcome.HELD;
-		}
-		if (r.step() < s.lastAnalysedStep()) {
-			int next = r.step() + 1;
-			return act("rollout-step", d, result, step + " passed: weight " + weight(r.weight()) + " -> "
-					+ weight(s.weight(next)), () -> deployments.updateRollout(next, RolloutPhase.PROGRESSING, d.generation()),
-					Outcome.ADVANCED);
-		}
-		String last = step + " passed, the last one analysed";
-		if (s.autoPromote()) {
-			return act("promote-canary", d, result, last + ": promoted " + d.canary().version() + " to stable"
-					+ (s.endsAtFullTraffic() ? " (a 100% step is never analysed: stable would have no traffic to compare with)"
-							: ""),
-					() -> deployments.promoteCanary(d.generation()), Outcome.PROMOTED);
-		}
-		if (s.endsAtFullTraffic()) {
-			int full = s.stepCount() - 1;
-			return act("rollout-ready", d, result, last + ": weight " + weight(r.weight()) + " -> " + weight(s.weight(full))
-					+ "; ready to promote (auto_promote is off)",
-					() -> deployments.updateRollout(full, RolloutPhase.READY_TO_PROMOTE, d.generation()), Outcome.READY);
-		}
-		return act("rollout-ready", d, result, last + ": ready to promote (auto_promote is off)",
-				() -> deployments.updateRollout(r.step(), RolloutPhase.READY_TO_PROMOTE, d.generation()), Outcome.READY);
-	}
-
-	private Outcome rollBack(Deployment d, CanaryAnalyst.Result result, String detail) {
-		return act("rollback-canary", d, result, detail, () -> deployments.rollbackCanary(d.generation()),
-				Outcome.ROLLED_BACK);
-	}
-
-	private Outcome halt(Deployment d, CanaryAnalyst.Result result, String why) {
-		Rollout r = d.rollout();
-		return act("rollout-halt", d, result, why + ": halted, auto_rollback is off; " + d.canary().version()
-				+ " keeps weight " + weight(r.weight()) + " until an operator promotes or rolls it back",
-				() -> deployments.updateRollout(r.step(), RolloutPhase.HALTED, d.generation()), Outcome.HALTED);
-	}
-
 	/** Takes one action through the deployment service and records it, whatever its outcome. */
-	private Outcome act(String action, Deployment analysed, CanaryAnalyst.Result result, String headline,
+	private Outcome act(RolloutPolicy.Decision decision, Deployment analysed, CanaryAnalyst.Result result,
 			Supplier<Transition> change, Outcome done) {
+		String action = decision.auditAction();
+		String headline = decision.headline();
 		String version = analysed.canary().version();
 		String detail = headline + (result.reasons().isEmpty() ? "." : ". " + String.join(" ", result.reasons()));
 		try {
@@ -339,62 +290,44 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 				result.report()));
 	}
 
-	/** {@code 0.10}, {@code 0.25}, {@code 1.00}, {@code 0.025}: at least two decimals, more when needed. */
-	static String weight(double weight) {
-		BigDecimal exact = BigDecimal.valueOf(weight).stripTrailingZeros();
-		return exact.setScale(Math.max(2, exact.scale()), RoundingMode.UNNECESSARY).toPlainString();
-	}
-
 	// --- lifecycle ----------------------------------------------------------------------------------
 
 	@Override
 	public synchronized void start() {
-		if (executor != null) {
+		if (scheduler != null) {
 			return;
 		}
-		executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+		scheduler = new ThreadPoolTaskScheduler();
+		scheduler.setThreadFactory(runnable -> {
 			Thread thread = new Thread(runnable, "rollout");
 			thread.setDaemon(true);
 			return thread;
 		});
-		executor.scheduleWithFixedDelay(this::safeTick, 0, POLL_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-	}
-
-	private void safeTick() {
-		try {
-			tick();
-		}
-		catch (RuntimeException ex) {
-			// Thrown out of a periodic task, it would cancel every later run.
-			log.error("The automated rollout analysis failed; it is retried at the next interval", ex);
-		}
+		// A periodic task that throws would never run again: log, and analyse again at the next interval.
+		scheduler.setErrorHandler(
+				ex -> log.error("The automated rollout analysis failed; it is retried at the next interval", ex));
+		// An analysis under way finishes (and records what it did) before the context closes.
+		scheduler.setWaitForTasksToCompleteOnShutdown(true);
+		scheduler.setAwaitTerminationSeconds(10);
+		scheduler.initialize();
+		scheduler.scheduleWithFixedDelay(this::tick, POLL_PERIOD);
 	}
 
 	@Override
 	public void stop() {
-		ScheduledExecutorService running;
+		ThreadPoolTaskScheduler running;
 		synchronized (this) {
-			running = executor;
-			executor = null;
+			running = scheduler;
+			scheduler = null;
 		}
-		if (running == null) {
-			return;
-		}
-		running.shutdown();
-		try {
-			if (!running.awaitTermination(10, TimeUnit.SECONDS)) {
-				running.shutdownNow();
-			}
-		}
-		catch (InterruptedException ex) {
-			running.shutdownNow();
-			Thread.currentThread().interrupt();
+		if (running != null) {
+			running.shutdown();
 		}
 	}
 
 	@Override
 	public synchronized boolean isRunning() {
-		return executor != null;
+		return scheduler != null;
 	}
 
 }

@@ -3,6 +3,8 @@ package dev.mlcanary.routing;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
+import dev.mlcanary.shared.Role;
+
 import org.springframework.stereotype.Component;
 
 /**

@@ -2,7 +2,6 @@ package dev.mlcanary.system;
 
 import java.time.Clock;
 
-import dev.mlcanary.model.ModelStore;
 import org.apache.catalina.core.StandardHost;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.cfg.CoercionAction;
@@ -20,11 +19,6 @@ class ApplicationConfiguration {
 	@Bean
 	Clock clock() {
 		return Clock.systemUTC();
-	}
-
-	@Bean
-	ModelStore modelStore(CanaryProperties properties) {
-		return new ModelStore(properties.modelDir());
 	}
 
 	/** Tomcat's own error pages (for requests it refuses before Spring sees them) are problem+json too. */

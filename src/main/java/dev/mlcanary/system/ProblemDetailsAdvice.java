@@ -1,21 +1,11 @@
 package dev.mlcanary.system;
 
 import java.net.URI;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
-import dev.mlcanary.analysis.InvalidPowerAnalysisException;
-import dev.mlcanary.deployment.DeploymentConflictException;
-import dev.mlcanary.deployment.StateNotSavedException;
-import dev.mlcanary.model.InvalidModelException;
-import dev.mlcanary.model.ModelNotFoundException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.exc.StreamReadException;
-import tools.jackson.databind.exc.MismatchedInputException;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
@@ -24,10 +14,10 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.web.bind.annotation.ExceptionHandler;
-import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
@@ -45,9 +35,18 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
 
-	@ExceptionHandler(BadRequestException.class)
-	ProblemDetail badRequest(BadRequestException ex) {
-		return problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request", ex.getMessage());
+	/**
+	 * Every feature's refusal. A 4xx with a cause (a model file that failed its checks) logs the cause
+	 * once at WARN; a 5xx's cause was logged where it happened.
+	 */
+	@ExceptionHandler(ProblemException.class)
+	ProblemDetail refused(ProblemException ex) {
+		if (ex.getCause() != null && ex.status().is4xxClientError()) {
+			log.warn("Refused: {} ({})", ex.getMessage(), ex.getCause().toString());
+		}
+		ProblemDetail problem = problem(ex.status(), ex.type(), ex.title(), ex.getMessage());
+		ex.properties().forEach(problem::setProperty);
+		return problem;
 	}
 
 	@ExceptionHandler(AdminAccessException.class)
@@ -62,42 +61,11 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		return response.body(body);
 	}
 
-	@ExceptionHandler(InvalidPowerAnalysisException.class)
-	ProblemDetail invalidPowerAnalysis(InvalidPowerAnalysisException ex) {
-		return problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request", ex.getMessage());
-	}
-
-	@ExceptionHandler(ModelNotFoundException.class)
-	ProblemDetail modelNotFound(ModelNotFoundException ex) {
-		ProblemDetail problem = problem(HttpStatus.NOT_FOUND, ProblemTypes.MODEL_NOT_FOUND, "Model not found", ex.getMessage());
-		problem.setProperty("available_versions", ex.availableVersions());
-		return problem;
-	}
-
-	@ExceptionHandler(InvalidModelException.class)
-	ProblemDetail invalidModel(InvalidModelException ex) {
-		if (ex.getCause() != null) {
-			log.warn("Refused a model: {} ({})", ex.getMessage(), ex.getCause().toString());
-		}
-		return problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_MODEL, "Invalid model", ex.getMessage());
-	}
-
-	@ExceptionHandler(DeploymentConflictException.class)
-	ProblemDetail conflict(DeploymentConflictException ex) {
-		return problem(HttpStatus.CONFLICT, ProblemTypes.DEPLOYMENT_CONFLICT, "Deployment conflict", ex.getMessage());
-	}
-
-	/** The deployment service has logged the cause; the caller learns that nothing changed. */
-	@ExceptionHandler(StateNotSavedException.class)
-	ProblemDetail stateNotSaved(StateNotSavedException ex) {
-		return problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.STATE_NOT_SAVED, "State not saved", ex.getMessage());
-	}
-
 	@ExceptionHandler(RuntimeException.class)
 	ProblemDetail unexpected(RuntimeException ex) {
-		BadRequestException bad = find(ex, BadRequestException.class);
-		if (bad != null) {
-			return badRequest(bad);
+		ProblemException refusal = find(ex, ProblemException.class);
+		if (refusal != null) {
+			return refused(refusal);
 		}
 		log.error("Unexpected error", ex);
 		ProblemDetail problem = ProblemResponses.internalError();
@@ -114,8 +82,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 					tooLarge.getMessage());
 			return handleExceptionInternal(ex, body, headers, HttpStatus.CONTENT_TOO_LARGE, request);
 		}
-		BadRequestException bad = find(ex, BadRequestException.class);
-		ProblemDetail body = bad != null ? badRequest(bad) : unreadable(ex);
+		ProblemException refusal = find(ex, ProblemException.class);
+		ProblemDetail body = refusal != null ? refused(refusal) : unreadable(ex);
 		return handleExceptionInternal(ex, body, headers, HttpStatus.BAD_REQUEST, request);
 	}
 
@@ -123,7 +91,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	protected @Nullable ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
 			HttpStatusCode status, WebRequest request) {
 		String name = ex instanceof MethodArgumentTypeMismatchException m ? m.getName() : ex.getPropertyName();
-		String expected = ex.getRequiredType() == null ? "a value of another type" : expected(ex.getRequiredType());
+		String expected = ex.getRequiredType() == null ? "a value of another type" : JsonErrorDetails.expected(ex.getRequiredType());
 		ProblemDetail body = problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request",
 				"Parameter '" + name + "' must be " + expected + ", got '" + ex.getValue() + "'.");
 		return handleExceptionInternal(ex, body, headers, HttpStatus.BAD_REQUEST, request);
@@ -171,88 +139,10 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		return super.createResponseEntity(body, headers, statusCode, request);
 	}
 
+	/** A body Jackson could not read, in words the caller can act on ({@link JsonErrorDetails}). */
 	private static ProblemDetail unreadable(HttpMessageNotReadableException ex) {
-		Throwable cause = ex.getCause();
-		if (cause == null) {
-			String message = String.valueOf(ex.getMessage());
-			String detail = message.startsWith("Required request body is missing")
-					? "The request body is empty; send a JSON object." : "The request body could not be read.";
-			return problem(HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_JSON, "Malformed request body", detail);
-		}
-		if (cause instanceof UnrecognizedPropertyException unknown) {
-			String known = unknown.getKnownPropertyIds() == null ? ""
-					: " Known fields: " + unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted()
-						.collect(Collectors.joining(", ")) + ".";
-			return problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request",
-					"Unknown field \"" + unknown.getPropertyName() + "\"." + known);
-		}
-		if (cause instanceof MismatchedInputException mismatch) {
-			String path = path(mismatch);
-			String detail = path.isEmpty() ? "The request body must be a JSON object."
-					: "Field \"" + path + "\" must be " + expected(mismatch.getTargetType()) + ".";
-			return problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request", detail);
-		}
-		if (cause instanceof StreamReadException parse) {
-			String where = parse.getLocation() == null ? ""
-					: String.format(Locale.ROOT, " at line %d, column %d", parse.getLocation().getLineNr(),
-							parse.getLocation().getColumnNr());
-			return problem(HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_JSON, "Malformed JSON",
-					"The request body is not valid JSON" + where + ": " + describeParseError(parse.getOriginalMessage()));
-		}
-		String reason = cause instanceof JacksonException jackson ? ": " + describeParseError(jackson.getOriginalMessage()) : ".";
-		return problem(HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_JSON, "Malformed request body",
-				"The request body could not be read as JSON" + reason);
-	}
-
-	private static String path(JacksonException ex) {
-		StringBuilder path = new StringBuilder();
-		for (JacksonException.Reference ref : ex.getPath()) {
-			if (ref.getPropertyName() != null) {
-				path.append(path.isEmpty() ? "" : ".").append(ref.getPropertyName());
-			}
-			else if (ref.getIndex() >= 0) {
-				path.append('[').append(ref.getIndex()).append(']');
-			}
-		}
-		return path.toString();
-	}
-
-	private static String expected(@Nullable Class<?> type) {
-		if (type == null) {
-			return "of another type";
-		}
-		if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
-			return "a number";
-		}
-		if (type == Boolean.class || type == boolean.class) {
-			return "true or false";
-		}
-		if (type == String.class) {
-			return "a string";
-		}
-		if (type.isArray() || Iterable.class.isAssignableFrom(type)) {
-			return "an array";
-		}
-		return "a JSON object";
-	}
-
-	/** Jackson's parse message without its internals (source descriptions, feature names). */
-	static String describeParseError(@Nullable String message) {
-		if (message == null) {
-			return "unexpected input.";
-		}
-		if (message.startsWith("Non-standard token")) {
-			return "NaN and Infinity are not JSON numbers; send finite numbers.";
-		}
-		if (message.startsWith("Number value length")) {
-			return "a number in the body has too many digits.";
-		}
-		String line = message.lines().findFirst().orElse("");
-		int internals = line.indexOf(" (start marker");
-		if (internals < 0) {
-			internals = line.indexOf(": was expecting");
-		}
-		return (internals < 0 ? line : line.substring(0, internals)) + ".";
+		JsonErrorDetails.Described d = JsonErrorDetails.describe(ex);
+		return problem(HttpStatus.BAD_REQUEST, d.type(), d.title(), d.detail());
 	}
 
 	private static <T extends Throwable> @Nullable T find(Throwable ex, Class<T> type) {

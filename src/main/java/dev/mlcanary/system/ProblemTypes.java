@@ -2,41 +2,36 @@ package dev.mlcanary.system;
 
 import java.net.URI;
 
-/** Fixed RFC 9457 problem types, one per kind of error, stable for clients to match on. */
-final class ProblemTypes {
+/**
+ * Fixed RFC 9457 problem types of the errors any endpoint can answer, stable for clients to match
+ * on. A feature's own refusals ({@link ProblemException}) carry their types themselves.
+ */
+public final class ProblemTypes {
 
-	static final URI INVALID_REQUEST = URI.create("urn:ml-canary:problem:invalid-request");
+	public static final URI INVALID_REQUEST = URI.create("urn:ml-canary:problem:invalid-request");
 
-	static final URI MALFORMED_JSON = URI.create("urn:ml-canary:problem:malformed-json");
+	public static final URI MALFORMED_JSON = URI.create("urn:ml-canary:problem:malformed-json");
 
-	static final URI PAYLOAD_TOO_LARGE = URI.create("urn:ml-canary:problem:payload-too-large");
+	public static final URI PAYLOAD_TOO_LARGE = URI.create("urn:ml-canary:problem:payload-too-large");
 
-	static final URI MODEL_NOT_FOUND = URI.create("urn:ml-canary:problem:model-not-found");
+	public static final URI NOT_FOUND = URI.create("urn:ml-canary:problem:not-found");
 
-	static final URI INVALID_MODEL = URI.create("urn:ml-canary:problem:invalid-model");
+	public static final URI METHOD_NOT_ALLOWED = URI.create("urn:ml-canary:problem:method-not-allowed");
 
-	static final URI DEPLOYMENT_CONFLICT = URI.create("urn:ml-canary:problem:deployment-conflict");
+	public static final URI UNSUPPORTED_MEDIA_TYPE = URI.create("urn:ml-canary:problem:unsupported-media-type");
 
-	static final URI STATE_NOT_SAVED = URI.create("urn:ml-canary:problem:state-not-saved");
+	public static final URI UNAUTHORIZED = URI.create("urn:ml-canary:problem:unauthorized");
 
-	static final URI NOT_FOUND = URI.create("urn:ml-canary:problem:not-found");
+	public static final URI FORBIDDEN = URI.create("urn:ml-canary:problem:forbidden");
 
-	static final URI METHOD_NOT_ALLOWED = URI.create("urn:ml-canary:problem:method-not-allowed");
-
-	static final URI UNSUPPORTED_MEDIA_TYPE = URI.create("urn:ml-canary:problem:unsupported-media-type");
-
-	static final URI UNAUTHORIZED = URI.create("urn:ml-canary:problem:unauthorized");
-
-	static final URI FORBIDDEN = URI.create("urn:ml-canary:problem:forbidden");
-
-	static final URI INTERNAL = URI.create("urn:ml-canary:problem:internal-error");
+	public static final URI INTERNAL = URI.create("urn:ml-canary:problem:internal-error");
 
 	/** One sentence a 404 answer ends with, so a lost client finds its way. */
 	static final String API_SUMMARY = "The API is POST /predict, /admin/* and /actuator/health, /actuator/info, /actuator/prometheus; "
 			+ "the dashboard is at / and the API docs at /docs; see README.md.";
 
 	/** A stable type for any status without a more specific one, e.g. {@code urn:ml-canary:problem:http-406}. */
-	static URI forStatus(int status) {
+	public static URI forStatus(int status) {
 		return switch (status) {
 			case 400 -> INVALID_REQUEST;
 			case 401 -> UNAUTHORIZED;

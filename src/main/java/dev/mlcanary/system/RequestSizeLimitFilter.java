@@ -9,11 +9,10 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -23,27 +22,26 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * limit, and the error advice turns that into the same 413. Either way memory stays bounded.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+@Order(FilterOrder.REQUEST_SIZE_LIMIT)
 class RequestSizeLimitFilter extends OncePerRequestFilter {
 
 	private final long limit;
 
-	RequestSizeLimitFilter(CanaryProperties properties) {
+	private final JsonMapper json;
+
+	RequestSizeLimitFilter(HttpProperties properties, JsonMapper json) {
 		this.limit = properties.maxRequestSize().toBytes();
+		this.json = json;
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		if (request.getContentLengthLong() > limit) {
-			response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-			response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-			response.setCharacterEncoding("UTF-8");
+			// The body is not read: closing the connection keeps the client from sending it anyway.
 			response.setHeader("Connection", "close");
-			response.getWriter()
-				.write("{\"type\":\"" + ProblemTypes.PAYLOAD_TOO_LARGE + "\",\"title\":\"Content Too Large\",\"status\":413,"
-						+ "\"detail\":\"The request body is larger than the limit of " + limit + " bytes.\",\"instance\":\""
-						+ request.getRequestURI().replace("\\", "").replace("\"", "") + "\"}");
+			ProblemResponses.write(json, request, response, HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.PAYLOAD_TOO_LARGE,
+					new PayloadTooLargeException(limit).getMessage());
 			return;
 		}
 		chain.doFilter(new LimitedRequest(request, limit), response);

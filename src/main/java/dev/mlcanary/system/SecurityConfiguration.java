@@ -18,10 +18,11 @@ import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
@@ -31,7 +32,6 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
-import org.springframework.security.web.AuthenticationEntryPoint;
 
 /**
  * Who may call what. {@code /predict}, {@code /actuator/health} (with its probes) and
@@ -65,15 +65,6 @@ class SecurityConfiguration {
 
 	/** The one path outside the chain: exactly this raw URI, so any other spelling still meets it. */
 	private static final String PREDICT = "/predict";
-
-	/** The read-only admin endpoints ({@code GET}): the read token is enough. The API docs show the same rule. */
-	static final String[] READ_ONLY = { "/admin/status", "/admin/check-canary-health",
-			"/admin/check-canary-health/latest", "/admin/latency", "/admin/models", "/admin/events",
-			"/admin/power-analysis", "/actuator/prometheus" };
-
-	/** Why the read token was refused: it also answers a typo such as {@code GET /admin/statuss}. */
-	static final String READ_TOKEN_REFUSED = "The read-only token may only call GET " + String.join(", ", READ_ONLY)
-			+ "; this call needs the operator token.";
 
 	/**
 	 * The dashboard at {@code /} loads only its own files and the WebJars served here, with no inline
@@ -122,7 +113,7 @@ class SecurityConfiguration {
 			.authorizeHttpRequests(requests -> requests
 				.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/error").permitAll()
 				.requestMatchers(HttpMethod.GET, API_DOCS).permitAll()
-				.requestMatchers(HttpMethod.GET, READ_ONLY).access(reader)
+				.requestMatchers(HttpMethod.GET, AdminAccessRules.READ_ONLY).access(reader)
 				.requestMatchers("/admin", "/admin/**", "/actuator", "/actuator/**").access(operator)
 				.anyRequest().permitAll());
 		return http.build();
@@ -161,7 +152,7 @@ class SecurityConfiguration {
 
 	private static AccessDeniedHandler forbidden(JsonMapper json) {
 		return (request, response, ex) -> ProblemResponses.write(json, request, response, HttpStatus.FORBIDDEN,
-				ProblemTypes.FORBIDDEN, READ_TOKEN_REFUSED);
+				ProblemTypes.FORBIDDEN, AdminAccessRules.READ_TOKEN_REFUSED);
 	}
 
 	/** Operator (or reader, for read-only endpoints) when a token is configured; loopback otherwise. */

@@ -1,18 +1,17 @@
 package dev.mlcanary.analysis;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.SplittableRandom;
 
 import dev.mlcanary.deployment.Deployment;
 import dev.mlcanary.model.BundledModels;
 import dev.mlcanary.model.LoadedModel;
-import dev.mlcanary.system.CanaryProperties;
+import dev.mlcanary.shared.LatencyWindow;
+import dev.mlcanary.shared.LatencyWindows;
+import dev.mlcanary.shared.Verdict;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
-
-import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -226,7 +225,7 @@ class CanaryHealthServiceTest {
 		record(d.samples().stable(), 900, 0.15, 0.03, 19);
 		record(d.samples().canary(), 100, 0.15, 0.03, 20);
 		for (int i = 0; i < 15; i++) {
-			d.samples().recordError(dev.mlcanary.routing.Role.CANARY);
+			d.samples().recordError(dev.mlcanary.shared.Role.CANARY);
 		}
 
 		HealthReport report = health.check(d);
@@ -315,9 +314,8 @@ class CanaryHealthServiceTest {
 				new LatencyWindows(10_000));
 	}
 
-	static CanaryProperties properties(double alpha, double minIncreaseMs) {
-		return new CanaryProperties(Path.of("models"), "v1", 0.1, java.time.Duration.ofMillis(10), 10_000,
-				DataSize.ofKilobytes(64), new CanaryProperties.Health(alpha, 20, minIncreaseMs), Path.of("state"));
+	static HealthProperties properties(double alpha, double minIncreaseMs) {
+		return new HealthProperties(alpha, 20, minIncreaseMs);
 	}
 
 }

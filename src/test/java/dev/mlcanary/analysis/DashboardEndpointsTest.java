@@ -1,14 +1,15 @@
 package dev.mlcanary.analysis;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.mlcanary.TestRequests;
+import dev.mlcanary.TestTokens;
+import dev.mlcanary.WithAdminTokens;
 import dev.mlcanary.audit.EventLog;
 import dev.mlcanary.deployment.DeploymentService;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
@@ -19,11 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What a dashboard polls besides {@code /admin/status}: the latency windows as they are and the
  * latest health check. Neither runs a check, so polling them leaves the audit trail alone.
  */
-@SpringBootTest(properties = "canary.admin.token=" + DashboardEndpointsTest.TOKEN)
-@AutoConfigureMockMvc
+@WithAdminTokens
 class DashboardEndpointsTest {
 
-	static final String TOKEN = "dashboard-endpoints-token-0123";
 
 	@Autowired
 	MockMvcTester mvc;
@@ -36,9 +35,7 @@ class DashboardEndpointsTest {
 
 	@BeforeEach
 	void stableOnly() {
-		if (deployments.current().hasCanary()) {
-			deployments.rollbackCanary(null);
-		}
+		TestRequests.startFromStableOnly(deployments);
 	}
 
 	@Test
@@ -106,19 +103,19 @@ class DashboardEndpointsTest {
 	}
 
 	private void deploy() {
-		assertThat(mvc.post().uri("/admin/deploy-canary").header("Authorization", "Bearer " + TOKEN)
+		assertThat(mvc.post().uri("/admin/deploy-canary").header("Authorization", "Bearer " + TestTokens.OPERATOR)
 			.contentType(MediaType.APPLICATION_JSON).content("{\"version\": \"v2\", \"weight\": 0.3}").exchange()).hasStatusOk();
 	}
 
 	private void predict(int requests) {
 		for (int i = 0; i < requests; i++) {
 			assertThat(mvc.post().uri("/predict").contentType(MediaType.APPLICATION_JSON)
-				.content("{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1]}").exchange()).hasStatusOk();
+				.content(TestRequests.PREDICT_BODY).exchange()).hasStatusOk();
 		}
 	}
 
 	private MvcTestResult get(String path) {
-		return mvc.get().uri(path).header("Authorization", "Bearer " + TOKEN).exchange();
+		return mvc.get().uri(path).header("Authorization", "Bearer " + TestTokens.OPERATOR).exchange();
 	}
 
 }

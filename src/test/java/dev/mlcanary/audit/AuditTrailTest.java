@@ -1,12 +1,13 @@
 package dev.mlcanary.audit;
 
+import dev.mlcanary.TestRequests;
+import dev.mlcanary.TestTokens;
+import dev.mlcanary.WithAdminTokens;
 import dev.mlcanary.deployment.DeploymentService;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
@@ -14,11 +15,9 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every admin action, refused ones included, lands in the audit trail with who, what and how it ended. */
-@SpringBootTest(properties = "canary.admin.token=" + AuditTrailTest.TOKEN)
-@AutoConfigureMockMvc
+@WithAdminTokens
 class AuditTrailTest {
 
-	static final String TOKEN = "audit-test-token-0123456789";
 
 	@Autowired
 	MockMvcTester mvc;
@@ -31,14 +30,12 @@ class AuditTrailTest {
 
 	@BeforeEach
 	void stableOnly() {
-		if (deployments.current().hasCanary()) {
-			deployments.rollbackCanary(null);
-		}
+		TestRequests.startFromStableOnly(deployments);
 	}
 
 	@Test
 	void aSuccessfulDeployIsRecordedWithActorAndVersions() {
-		assertThat(post("/admin/deploy-canary", "{\"version\": \"v2\", \"weight\": 0.25}", TOKEN)).hasStatusOk();
+		assertThat(post("/admin/deploy-canary", "{\"version\": \"v2\", \"weight\": 0.25}", TestTokens.OPERATOR)).hasStatusOk();
 
 		AuditEvent event = events.newest(1).get(0);
 		assertThat(event.action()).isEqualTo("deploy-canary");
@@ -52,7 +49,7 @@ class AuditTrailTest {
 
 	@Test
 	void refusedCallsAreRecordedWithTheirReason() {
-		assertThat(post("/admin/promote-canary", null, TOKEN)).hasStatus(409);
+		assertThat(post("/admin/promote-canary", null, TestTokens.OPERATOR)).hasStatus(409);
 		AuditEvent conflict = events.newest(1).get(0);
 		assertThat(conflict.outcome()).isEqualTo("refused");
 		assertThat(conflict.status()).isEqualTo(409);
@@ -67,7 +64,7 @@ class AuditTrailTest {
 
 	@Test
 	void healthChecksAreRecordedWithTheirVerdict() {
-		assertThat(mvc.get().uri("/admin/check-canary-health").header("Authorization", "Bearer " + TOKEN).exchange())
+		assertThat(mvc.get().uri("/admin/check-canary-health").header("Authorization", "Bearer " + TestTokens.OPERATOR).exchange())
 			.hasStatusOk();
 
 		AuditEvent event = events.newest(1).get(0);
@@ -75,30 +72,30 @@ class AuditTrailTest {
 		assertThat(event.verdict()).isNotNull();
 		assertThat(event.verdict().alertTriggered()).isFalse();
 		assertThat(event.verdict().message()).isEqualTo("No active canary deployment to monitor.");
-		assertThat(event.verdict().verdict()).isEqualTo(dev.mlcanary.analysis.Verdict.INCONCLUSIVE);
+		assertThat(event.verdict().verdict()).isEqualTo(dev.mlcanary.shared.Verdict.INCONCLUSIVE);
 	}
 
 	@Test
 	void aToggleRecordsWhetherTheSlowdownWentOnOrOff() {
-		assertThat(post("/admin/toggle-slowdown", null, TOKEN)).hasStatusOk();
+		assertThat(post("/admin/toggle-slowdown", null, TestTokens.OPERATOR)).hasStatusOk();
 		boolean first = events.newest(1).get(0).slowdown();
-		assertThat(post("/admin/toggle-slowdown", null, TOKEN)).hasStatusOk();
+		assertThat(post("/admin/toggle-slowdown", null, TestTokens.OPERATOR)).hasStatusOk();
 
 		assertThat(events.newest(1).get(0).slowdown()).isEqualTo(!first).isEqualTo(deployments.current().slowdown());
 	}
 
 	@Test
 	void theEventsEndpointListsTheNewestFirst() {
-		post("/admin/deploy-canary", "{\"version\": \"v2\"}", TOKEN);
-		post("/admin/rollback-canary", null, TOKEN);
+		post("/admin/deploy-canary", "{\"version\": \"v2\"}", TestTokens.OPERATOR);
+		post("/admin/rollback-canary", null, TestTokens.OPERATOR);
 
-		MvcTestResult result = mvc.get().uri("/admin/events?limit=2").header("Authorization", "Bearer " + TOKEN).exchange();
+		MvcTestResult result = mvc.get().uri("/admin/events?limit=2").header("Authorization", "Bearer " + TestTokens.OPERATOR).exchange();
 
 		assertThat(result).hasStatusOk();
 		assertThat(result).bodyJson().extractingPath("$.count").isEqualTo(2);
 		assertThat(result).bodyJson().extractingPath("$.events[0].action").isEqualTo("rollback-canary");
 		assertThat(result).bodyJson().extractingPath("$.events[1].action").isEqualTo("deploy-canary");
-		assertThat(mvc.get().uri("/admin/events?limit=0").header("Authorization", "Bearer " + TOKEN).exchange())
+		assertThat(mvc.get().uri("/admin/events?limit=0").header("Authorization", "Bearer " + TestTokens.OPERATOR).exchange())
 			.hasStatus(400);
 		assertThat(mvc.get().uri("/admin/events").exchange()).as("reading the trail needs a token").hasStatus(401);
 	}

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.mlcanary.TestRequests;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -115,7 +116,7 @@ class ConcurrentDeploymentEndToEndTest {
 
 	private Answer predict() throws Exception {
 		long start = System.nanoTime();
-		HttpResponse<String> response = http.send(post("/predict", "{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1]}"),
+		HttpResponse<String> response = http.send(post("/predict", TestRequests.PREDICT_BODY),
 				HttpResponse.BodyHandlers.ofString());
 		long end = System.nanoTime();
 		if (response.statusCode() != 200) {

@@ -12,11 +12,8 @@ import java.util.function.Supplier;
 
 import ch.qos.logback.classic.Level;
 import dev.mlcanary.model.ModelStore;
-import dev.mlcanary.system.CanaryProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import org.springframework.util.unit.DataSize;
 
 /**
  * The process that {@link DeploymentCrashTest} kills: restores the deployment from a state
@@ -50,9 +47,8 @@ final class CrashLoopChild {
 		SplittableRandom random = new SplittableRandom(Long.parseLong(args[2]));
 		int maxCalls = Integer.parseInt(args[3]);
 		SettableClock clock = new SettableClock(EPOCH);
-		CanaryProperties properties = new CanaryProperties(modelDir, "v1", 0.1, Duration.ofMillis(10), 100,
-				DataSize.ofKilobytes(64), new CanaryProperties.Health(0.05, 20, 1.0), stateDir);
-		InMemoryDeploymentService service = new InMemoryDeploymentService(new ModelStore(modelDir), properties, clock,
+		DeploymentProperties properties = DeploymentProperties.of(Duration.ofMillis(10), 100, stateDir);
+		FileBackedDeploymentService service = new FileBackedDeploymentService(new ModelStore(modelDir), properties, clock,
 				new DeploymentStateStore(stateDir, clock));
 		PrintStream out = System.out;
 		send(out, "START " + SavedDeployment.of(service.current()));

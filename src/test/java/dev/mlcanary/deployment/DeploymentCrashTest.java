@@ -16,12 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.mlcanary.model.ModelStore;
-import dev.mlcanary.system.CanaryProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-
-import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -157,9 +154,8 @@ class DeploymentCrashTest {
 	}
 
 	private static Deployment restore(Path stateDir) {
-		CanaryProperties properties = new CanaryProperties(MODELS, "v1", 0.1, Duration.ofMillis(10), 100,
-				DataSize.ofKilobytes(64), new CanaryProperties.Health(0.05, 20, 1.0), stateDir);
-		return new InMemoryDeploymentService(new ModelStore(MODELS), properties, CLOCK,
+		DeploymentProperties properties = DeploymentProperties.of(Duration.ofMillis(10), 100, stateDir);
+		return new FileBackedDeploymentService(new ModelStore(MODELS), properties, CLOCK,
 				new DeploymentStateStore(stateDir, CLOCK)).current();
 	}
 

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import dev.mlcanary.system.ApiProblem;
-import dev.mlcanary.system.CanaryProperties;
+import dev.mlcanary.TestRequests;
+import dev.mlcanary.apidocs.ApiProblem;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,16 +39,11 @@ class GenerationPreconditionTest {
 	DeploymentService deployments;
 
 	@Autowired
-	CanaryProperties properties;
+	DeploymentProperties properties;
 
 	@BeforeEach
 	void startFromStableOnly() {
-		if (deployments.current().hasCanary()) {
-			deployments.rollbackCanary(null);
-		}
-		if (deployments.current().slowdown()) {
-			deployments.toggleSlowdown(null);
-		}
+		TestRequests.startFromStableOnly(deployments);
 	}
 
 	@Test

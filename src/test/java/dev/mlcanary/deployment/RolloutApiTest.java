@@ -3,6 +3,7 @@ package dev.mlcanary.deployment;
 import java.time.Instant;
 import java.util.stream.Stream;
 
+import dev.mlcanary.TestRequests;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,9 +33,7 @@ class RolloutApiTest {
 
 	@BeforeEach
 	void stableOnly() {
-		if (deployments.current().hasCanary()) {
-			deployments.rollbackCanary(null);
-		}
+		TestRequests.startFromStableOnly(deployments);
 	}
 
 	static Stream<Arguments> badStrategies() {

@@ -1,7 +1,5 @@
 package dev.mlcanary.deployment;
 
-import dev.mlcanary.MutableClock;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,13 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import dev.mlcanary.MutableClock;
 import dev.mlcanary.model.ModelStore;
 import dev.mlcanary.system.BadRequestException;
-import dev.mlcanary.system.CanaryProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,7 +33,7 @@ class RolloutTransitionsTest {
 
 	@Test
 	void aStrategyStartsTheCanaryAtItsFirstStep() {
-		InMemoryDeploymentService service = service();
+		FileBackedDeploymentService service = service();
 
 		Deployment d = service.deployCanary("v2", null, null, STRATEGY, 1L).after();
 
@@ -48,7 +44,7 @@ class RolloutTransitionsTest {
 
 	@Test
 	void aStrategyAndAWeightTogetherAreRefused() {
-		InMemoryDeploymentService service = service();
+		FileBackedDeploymentService service = service();
 
 		assertThatThrownBy(() -> service.deployCanary("v2", null, 0.5, STRATEGY, null))
 			.isInstanceOf(BadRequestException.class)
@@ -59,7 +55,7 @@ class RolloutTransitionsTest {
 
 	@Test
 	void aNewStepChangesOnlyTheWeightAndStartsFreshWindows() {
-		InMemoryDeploymentService service = service();
+		FileBackedDeploymentService service = service();
 		Deployment before = service.deployCanary("v2", null, null, STRATEGY, null).after();
 		before.samples().canary().record(1_000_000);
 		clock.set(T0.plusSeconds(30));
@@ -79,7 +75,7 @@ class RolloutTransitionsTest {
 
 	@Test
 	void aChangeOfPhaseAloneKeepsTheWindowsAndTheStepStart() {
-		InMemoryDeploymentService service = service();
+		FileBackedDeploymentService service = service();
 		Deployment before = service.deployCanary("v2", null, null, STRATEGY, null).after();
 		clock.set(T0.plusSeconds(30));
 
@@ -92,7 +88,7 @@ class RolloutTransitionsTest {
 
 	@Test
 	void theRolloutNeedsTheGenerationItAnalysedAndARollout() {
-		InMemoryDeploymentService service = service();
+		FileBackedDeploymentService service = service();
 		assertThatThrownBy(() -> service.updateRollout(1, RolloutPhase.PROGRESSING, 1L))
 			.isInstanceOf(DeploymentConflictException.class)
 			.hasMessageContaining("No automated rollout is running");
@@ -108,7 +104,7 @@ class RolloutTransitionsTest {
 
 	@Test
 	void promotingOrRollingBackEndsTheRollout() {
-		InMemoryDeploymentService service = service();
+		FileBackedDeploymentService service = service();
 		service.deployCanary("v2", null, null, STRATEGY, null);
 		assertThat(service.rollbackCanary(null).after().rollout()).isNull();
 		service.deployCanary("v2", null, null, STRATEGY, null);
@@ -118,7 +114,7 @@ class RolloutTransitionsTest {
 
 	@Test
 	void aRestartResumesTheRolloutAtItsStep() {
-		InMemoryDeploymentService first = service();
+		FileBackedDeploymentService first = service();
 		Deployment deployed = first.deployCanary("v2", null, null, STRATEGY, null).after();
 		clock.set(T0.plusSeconds(60));
 		Deployment moved = first.updateRollout(2, RolloutPhase.PROGRESSING, deployed.generation()).after();
@@ -181,10 +177,9 @@ class RolloutTransitionsTest {
 		}
 	}
 
-	private InMemoryDeploymentService service() {
-		CanaryProperties properties = new CanaryProperties(Path.of("models"), "v1", 0.1, Duration.ofMillis(10), 100,
-				DataSize.ofKilobytes(64), new CanaryProperties.Health(0.05, 20, 1.0), dir);
-		return new InMemoryDeploymentService(BUNDLED, properties, clock, new DeploymentStateStore(dir, clock));
+	private FileBackedDeploymentService service() {
+		DeploymentProperties properties = DeploymentProperties.of(Duration.ofMillis(10), 100, dir);
+		return new FileBackedDeploymentService(BUNDLED, properties, clock, new DeploymentStateStore(dir, clock));
 	}
 
 }

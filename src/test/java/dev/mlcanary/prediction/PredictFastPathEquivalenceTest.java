@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
+import dev.mlcanary.TestRequests;
 import dev.mlcanary.deployment.DeploymentService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,9 +51,7 @@ class PredictFastPathEquivalenceTest {
 
 	@AfterEach
 	void stableOnly() {
-		if (deployments.current().hasCanary()) {
-			deployments.rollbackCanary(null);
-		}
+		TestRequests.startFromStableOnly(deployments);
 	}
 
 	@Test

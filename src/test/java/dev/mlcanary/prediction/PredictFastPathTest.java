@@ -1,15 +1,14 @@
 package dev.mlcanary.prediction;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.stream.Stream;
 
-import dev.mlcanary.analysis.LatencyWindows;
 import dev.mlcanary.deployment.Deployment;
 import dev.mlcanary.model.BundledModels;
 import dev.mlcanary.model.LoadedModel;
+import dev.mlcanary.shared.LatencyWindows;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import org.junit.jupiter.api.Test;

@@ -8,11 +8,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.mlcanary.analysis.LatencyWindows;
 import dev.mlcanary.deployment.Deployment;
 import dev.mlcanary.deployment.DeploymentPublished;
 import dev.mlcanary.model.BundledModels;
 import dev.mlcanary.model.LoadedModel;
+import dev.mlcanary.shared.LatencyWindows;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;

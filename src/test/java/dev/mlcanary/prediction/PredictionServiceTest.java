@@ -4,23 +4,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
-import dev.mlcanary.analysis.AgreementStats;
 import dev.mlcanary.analysis.AnalysisProperties;
-import dev.mlcanary.analysis.LatencyWindows;
 import dev.mlcanary.deployment.Deployment;
+import dev.mlcanary.deployment.DeploymentProperties;
 import dev.mlcanary.deployment.DeploymentService;
 import dev.mlcanary.model.BundledModels;
 import dev.mlcanary.model.LoadedModel;
 import dev.mlcanary.routing.CanaryRouter;
-import dev.mlcanary.routing.Role;
-import dev.mlcanary.system.CanaryProperties;
+import dev.mlcanary.shared.AgreementStats;
+import dev.mlcanary.shared.LatencyWindows;
+import dev.mlcanary.shared.Role;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import smile.classification.LogisticRegression;
 import smile.util.IntSet;
-
-import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -170,9 +168,8 @@ class PredictionServiceTest {
 		return new Deployment(v1, v2, 0.1, slowdown, Instant.EPOCH, 2, new LatencyWindows(100));
 	}
 
-	private static CanaryProperties properties(Duration delay) {
-		return new CanaryProperties(Path.of("models"), "v1", 0.1, delay, 100, DataSize.ofKilobytes(64),
-				new CanaryProperties.Health(0.05, 20, 1.0), Path.of("state"));
+	private static DeploymentProperties properties(Duration delay) {
+		return DeploymentProperties.of(delay, 100, Path.of("state"));
 	}
 
 	/** Returns one snapshot, and can publish another right after it has been read, as an admin call would. */

@@ -3,9 +3,9 @@ package dev.mlcanary.prediction;
 import java.lang.management.ManagementFactory;
 
 import com.sun.management.ThreadMXBean;
-import dev.mlcanary.analysis.LatencyWindows;
 import dev.mlcanary.routing.CanaryRouter;
-import dev.mlcanary.routing.Role;
+import dev.mlcanary.shared.LatencyWindows;
+import dev.mlcanary.shared.Role;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

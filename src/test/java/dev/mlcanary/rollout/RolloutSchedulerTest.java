@@ -1,12 +1,11 @@
 package dev.mlcanary.rollout;
 
-import dev.mlcanary.MutableClock;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import dev.mlcanary.analysis.Verdict;
+import dev.mlcanary.MutableClock;
+import dev.mlcanary.TestRequests;
 import dev.mlcanary.audit.AuditEvent;
 import dev.mlcanary.audit.EventLog;
 import dev.mlcanary.deployment.Deployment;
@@ -15,6 +14,7 @@ import dev.mlcanary.deployment.RolloutMonitor;
 import dev.mlcanary.deployment.RolloutPhase;
 import dev.mlcanary.deployment.RolloutStrategy;
 import dev.mlcanary.rollout.RolloutScheduler.Outcome;
+import dev.mlcanary.shared.Verdict;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -86,12 +86,7 @@ class RolloutSchedulerTest {
 	@BeforeEach
 	void stableV1OnlyOnAFreshDay() {
 		analyst.reset();
-		if (deployments.current().hasCanary()) {
-			deployments.rollbackCanary(null);
-		}
-		if (deployments.current().slowdown()) {
-			deployments.toggleSlowdown(null);
-		}
+		TestRequests.startFromStableOnly(deployments);
 		if (!deployments.current().stable().version().equals("v1")) {
 			deployments.deployCanary("v1", null, null, null);
 			deployments.promoteCanary(null);

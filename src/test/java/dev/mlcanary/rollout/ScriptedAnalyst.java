@@ -2,8 +2,8 @@ package dev.mlcanary.rollout;
 
 import java.util.List;
 
-import dev.mlcanary.analysis.Verdict;
 import dev.mlcanary.deployment.Deployment;
+import dev.mlcanary.shared.Verdict;
 
 /**
  * Answers the verdict a test sets, or asks the real health check when none is set. Scripted verdicts keep

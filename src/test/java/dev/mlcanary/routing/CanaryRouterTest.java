@@ -2,6 +2,7 @@ package dev.mlcanary.routing;
 
 import java.util.SplittableRandom;
 
+import dev.mlcanary.shared.Role;
 import org.apache.commons.math3.distribution.BinomialDistribution;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

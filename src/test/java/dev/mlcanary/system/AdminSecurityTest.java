@@ -2,6 +2,9 @@ package dev.mlcanary.system;
 
 import java.util.stream.Stream;
 
+import dev.mlcanary.TestRequests;
+import dev.mlcanary.TestTokens;
+import dev.mlcanary.WithAdminTokens;
 import dev.mlcanary.deployment.DeploymentService;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,8 +14,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
@@ -22,14 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** With tokens configured: who gets in, who is turned away, and that a refusal changes nothing. */
-@SpringBootTest(properties = { "canary.admin.token=" + AdminSecurityTest.OPERATOR,
-		"canary.admin.read-token=" + AdminSecurityTest.READER })
-@AutoConfigureMockMvc
+@WithAdminTokens
 class AdminSecurityTest {
 
-	static final String OPERATOR = "operator-token-0123456789abcdef";
 
-	static final String READER = "reader-token-0123456789abcdef";
 
 	@Autowired
 	MockMvcTester mvc;
@@ -39,17 +36,15 @@ class AdminSecurityTest {
 
 	@BeforeEach
 	void stableOnly() {
-		if (deployments.current().hasCanary()) {
-			deployments.rollbackCanary(null);
-		}
+		TestRequests.startFromStableOnly(deployments);
 	}
 
 	static Stream<Arguments> badCredentials() {
 		return Stream.of(arguments("missing", null), arguments("wrong", "Bearer not-the-token-0123456789"),
 				arguments("empty", "Bearer "), arguments("blank scheme only", "Bearer"),
-				arguments("oversized", "Bearer " + "x".repeat(8_000)), arguments("wrong scheme", "Basic " + OPERATOR),
-				arguments("token without scheme", OPERATOR), arguments("operator token with a suffix", "Bearer " + OPERATOR + "x"),
-				arguments("operator token prefix", "Bearer " + OPERATOR.substring(0, 20)));
+				arguments("oversized", "Bearer " + "x".repeat(8_000)), arguments("wrong scheme", "Basic " + TestTokens.OPERATOR),
+				arguments("token without scheme", TestTokens.OPERATOR), arguments("operator token with a suffix", "Bearer " + TestTokens.OPERATOR + "x"),
+				arguments("operator token prefix", "Bearer " + TestTokens.OPERATOR.substring(0, 20)));
 	}
 
 	@ParameterizedTest(name = "{0} credentials")
@@ -74,7 +69,7 @@ class AdminSecurityTest {
 		long generation = deployments.current().generation();
 
 		assertThat(call(HttpMethod.POST, path, null, null)).hasStatus(401);
-		assertThat(call(HttpMethod.POST, path, "Bearer " + READER, null)).hasStatus(403);
+		assertThat(call(HttpMethod.POST, path, "Bearer " + TestTokens.READER, null)).hasStatus(403);
 		assertThat(deployments.current().generation()).isEqualTo(generation);
 	}
 
@@ -89,13 +84,13 @@ class AdminSecurityTest {
 	@ValueSource(strings = { "/admin/status", "/admin/check-canary-health", "/admin/check-canary-health/latest",
 			"/admin/latency", "/admin/models", "/admin/power-analysis" })
 	void theReadTokenReadsAndTheOperatorTokenReadsToo(String path) {
-		assertThat(call(HttpMethod.GET, path, "Bearer " + READER, null)).hasStatusOk();
-		assertThat(call(HttpMethod.GET, path, "Bearer " + OPERATOR, null)).hasStatusOk();
+		assertThat(call(HttpMethod.GET, path, "Bearer " + TestTokens.READER, null)).hasStatusOk();
+		assertThat(call(HttpMethod.GET, path, "Bearer " + TestTokens.OPERATOR, null)).hasStatusOk();
 	}
 
 	@Test
 	void theReadTokenMayNotChangeTheDeployment() {
-		MvcTestResult result = call(HttpMethod.POST, "/admin/deploy-canary", "Bearer " + READER, "{\"version\": \"v2\"}");
+		MvcTestResult result = call(HttpMethod.POST, "/admin/deploy-canary", "Bearer " + TestTokens.READER, "{\"version\": \"v2\"}");
 
 		assertThat(result).hasStatus(403);
 		assertThat(result).bodyJson().extractingPath("$.type").isEqualTo("urn:ml-canary:problem:forbidden");
@@ -104,7 +99,7 @@ class AdminSecurityTest {
 
 	@Test
 	void aTypoWithTheReadTokenIsToldWhatTheReadTokenMayCall() {
-		MvcTestResult result = call(HttpMethod.GET, "/admin/statuss", "Bearer " + READER, null);
+		MvcTestResult result = call(HttpMethod.GET, "/admin/statuss", "Bearer " + TestTokens.READER, null);
 
 		assertThat(result).hasStatus(403);
 		assertThat(result).bodyJson().extractingPath("$.detail").asString()
@@ -114,13 +109,13 @@ class AdminSecurityTest {
 
 	@Test
 	void theOperatorTokenDeploysAndTheSchemeIsCaseInsensitive() {
-		assertThat(call(HttpMethod.POST, "/admin/deploy-canary", "bearer " + OPERATOR, "{\"version\": \"v2\"}")).hasStatusOk();
+		assertThat(call(HttpMethod.POST, "/admin/deploy-canary", "bearer " + TestTokens.OPERATOR, "{\"version\": \"v2\"}")).hasStatusOk();
 		assertThat(deployments.current().canary().version()).isEqualTo("v2");
 	}
 
 	@Test
 	void predictionsHealthAndInfoStayOpen() {
-		assertThat(call(HttpMethod.POST, "/predict", null, "{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1]}")).hasStatusOk();
+		assertThat(call(HttpMethod.POST, "/predict", null, TestRequests.PREDICT_BODY)).hasStatusOk();
 		assertThat(call(HttpMethod.GET, "/actuator/health", null, null)).hasStatusOk();
 		assertThat(call(HttpMethod.GET, "/actuator/health/readiness", null, null)).hasStatusOk();
 		assertThat(call(HttpMethod.GET, "/actuator/info", null, null)).hasStatusOk();
@@ -154,37 +149,37 @@ class AdminSecurityTest {
 
 	@Test
 	void aWrongTokenOnAnOpenEndpointIsIgnored() {
-		assertThat(call(HttpMethod.POST, "/predict", "Bearer wrong", "{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1]}")).hasStatusOk();
+		assertThat(call(HttpMethod.POST, "/predict", "Bearer wrong", TestRequests.PREDICT_BODY)).hasStatusOk();
 	}
 
 	@Test
 	void forcingARouteNeedsTheOperatorToken() {
-		String body = "{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1]}";
+		String body = TestRequests.PREDICT_BODY;
 		assertThat(mvc.post().uri("/predict").header("X-Canary-Route", "canary").contentType(MediaType.APPLICATION_JSON)
 			.content(body).exchange()).as("no token").hasStatus(401);
-		assertThat(mvc.post().uri("/predict").header("X-Canary-Route", "canary").header("Authorization", "Bearer " + READER)
+		assertThat(mvc.post().uri("/predict").header("X-Canary-Route", "canary").header("Authorization", "Bearer " + TestTokens.READER)
 			.contentType(MediaType.APPLICATION_JSON).content(body).exchange()).as("read token").hasStatus(403);
-		assertThat(mvc.post().uri("/predict").header("X-Canary-Route", "canary").header("Authorization", "Bearer " + OPERATOR)
+		assertThat(mvc.post().uri("/predict").header("X-Canary-Route", "canary").header("Authorization", "Bearer " + TestTokens.OPERATOR)
 			.contentType(MediaType.APPLICATION_JSON).content(body).exchange()).as("no canary deployed").hasStatus(409);
 
-		assertThat(call(HttpMethod.POST, "/admin/deploy-canary", "Bearer " + OPERATOR, "{\"version\": \"v2\", \"weight\": 0.01}"))
+		assertThat(call(HttpMethod.POST, "/admin/deploy-canary", "Bearer " + TestTokens.OPERATOR, "{\"version\": \"v2\", \"weight\": 0.01}"))
 			.hasStatusOk();
 		MvcTestResult forced = mvc.post().uri("/predict").header("X-Canary-Route", "canary")
-			.header("Authorization", "Bearer " + OPERATOR).contentType(MediaType.APPLICATION_JSON).content(body).exchange();
+			.header("Authorization", "Bearer " + TestTokens.OPERATOR).contentType(MediaType.APPLICATION_JSON).content(body).exchange();
 		assertThat(forced).hasStatusOk();
 		assertThat(forced).bodyJson().extractingPath("$.model_used").isEqualTo("canary");
 		assertThat(forced).bodyJson().extractingPath("$.model_version").isEqualTo("v2");
-		assertThat(mvc.post().uri("/predict").header("X-Canary-Route", "STABLE").header("Authorization", "Bearer " + OPERATOR)
+		assertThat(mvc.post().uri("/predict").header("X-Canary-Route", "STABLE").header("Authorization", "Bearer " + TestTokens.OPERATOR)
 			.contentType(MediaType.APPLICATION_JSON).content(body).exchange()).as("case-insensitive").hasStatusOk();
-		assertThat(mvc.post().uri("/predict").header("X-Canary-Route", "sideways").header("Authorization", "Bearer " + OPERATOR)
+		assertThat(mvc.post().uri("/predict").header("X-Canary-Route", "sideways").header("Authorization", "Bearer " + TestTokens.OPERATOR)
 			.contentType(MediaType.APPLICATION_JSON).content(body).exchange()).hasStatus(400);
 	}
 
 	@Test
 	void aRequestKeyNeedsNoTokenAndSticks() {
-		assertThat(call(HttpMethod.POST, "/admin/deploy-canary", "Bearer " + OPERATOR, "{\"version\": \"v2\", \"weight\": 0.5}"))
+		assertThat(call(HttpMethod.POST, "/admin/deploy-canary", "Bearer " + TestTokens.OPERATOR, "{\"version\": \"v2\", \"weight\": 0.5}"))
 			.hasStatusOk();
-		String body = "{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1]}";
+		String body = TestRequests.PREDICT_BODY;
 		String first = null;
 		for (int i = 0; i < 10; i++) {
 			MvcTestResult result = mvc.post().uri("/predict").header("X-Request-Key", "customer-7")
@@ -202,19 +197,7 @@ class AdminSecurityTest {
 	}
 
 	private MvcTestResult call(HttpMethod method, String path, String authorization, String body) {
-		return call(mvc, method, path, authorization, body);
-	}
-
-	/** A request with an optional {@code Authorization} header and an optional JSON body; also for {@link ApiDocsTest}. */
-	static MvcTestResult call(MockMvcTester mvc, HttpMethod method, String path, String authorization, String body) {
-		var request = mvc.method(method).uri(path);
-		if (authorization != null) {
-			request = request.header("Authorization", authorization);
-		}
-		if (body != null) {
-			request = request.contentType(MediaType.APPLICATION_JSON).content(body);
-		}
-		return request.exchange();
+		return TestRequests.call(mvc, method, path, authorization, body);
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.mlcanary.system;
 
 import java.util.stream.Stream;
 
+import dev.mlcanary.TestRequests;
 import dev.mlcanary.deployment.DeploymentService;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 @AutoConfigureMockMvc
 class ApiErrorsTest {
 
-	private static final String VALID = "{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1]}";
+	private static final String VALID = TestRequests.PREDICT_BODY;
 
 	@Autowired
 	MockMvcTester mvc;
@@ -39,12 +40,7 @@ class ApiErrorsTest {
 
 	@BeforeEach
 	void startFromStableOnly() {
-		if (deployments.current().hasCanary()) {
-			deployments.rollbackCanary(null);
-		}
-		if (deployments.current().slowdown()) {
-			deployments.toggleSlowdown(null);
-		}
+		TestRequests.startFromStableOnly(deployments);
 	}
 
 	static Stream<Arguments> badRequests() {

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
+import dev.mlcanary.TestRequests;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -33,7 +34,7 @@ class HttpEdgeEndToEndTest {
 	@Test
 	void theServiceKeepsServingAfterwards() throws IOException {
 		exchange("GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(20_000) + "\r\nConnection: close\r\n\r\n");
-		String body = "{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1]}";
+		String body = TestRequests.PREDICT_BODY;
 
 		String response = exchange("POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
 				+ "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);

@@ -1,5 +1,8 @@
 package dev.mlcanary.system;
 
+import dev.mlcanary.TestRequests;
+import dev.mlcanary.apidocs.ApiDocsTest;
+import dev.mlcanary.apidocs.ApiProblem;
 import dev.mlcanary.deployment.DeploymentService;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +50,7 @@ class LoopbackOnlyAdminTest {
 	@Test
 	void remoteClientsStillPredict() {
 		assertThat(mvc.post().uri("/predict").with(remote("192.0.2.10")).contentType(MediaType.APPLICATION_JSON)
-			.content("{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1]}").exchange()).hasStatusOk();
+			.content(TestRequests.PREDICT_BODY).exchange()).hasStatusOk();
 	}
 
 	@Test
@@ -55,7 +58,7 @@ class LoopbackOnlyAdminTest {
 		ApiDocsTest.assertAnswers(ApiProblem.LOOPBACK_ONLY, mvc.get().uri("/admin/status").with(remote("192.0.2.10")).exchange());
 		ApiDocsTest.assertAnswers(ApiProblem.ROUTE_LOOPBACK_ONLY, mvc.post().uri("/predict").with(remote("192.0.2.10"))
 			.header("X-Canary-Route", "stable").contentType(MediaType.APPLICATION_JSON)
-			.content("{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1]}").exchange());
+			.content(TestRequests.PREDICT_BODY).exchange());
 	}
 
 	private static org.springframework.test.web.servlet.request.RequestPostProcessor remote(String address) {

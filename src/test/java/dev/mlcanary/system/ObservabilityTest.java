@@ -1,10 +1,13 @@
 package dev.mlcanary.system;
 
+import dev.mlcanary.TestRequests;
+import dev.mlcanary.TestTokens;
+import dev.mlcanary.WithAdminTokens;
+import dev.mlcanary.deployment.DeploymentService;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
@@ -12,30 +15,34 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A Prometheus scrape after traffic shows per-version series; health and info show the deployment. */
-@SpringBootTest(properties = { "canary.admin.token=" + ObservabilityTest.TOKEN,
-		"canary.admin.read-token=" + ObservabilityTest.READER })
-@AutoConfigureMockMvc
+@WithAdminTokens
 class ObservabilityTest {
 
-	static final String TOKEN = "observability-token-0123456789";
 
-	static final String READER = "observability-reader-0123456789";
 
 	@Autowired
 	MockMvcTester mvc;
 
+	@Autowired
+	DeploymentService deployments;
+
+	@BeforeEach
+	void stableOnly() {
+		TestRequests.startFromStableOnly(deployments);
+	}
+
 	@Test
 	void aScrapeAfterTrafficShowsPerVersionSeries() throws Exception {
-		assertThat(mvc.post().uri("/admin/deploy-canary").header("Authorization", "Bearer " + TOKEN)
+		assertThat(mvc.post().uri("/admin/deploy-canary").header("Authorization", "Bearer " + TestTokens.OPERATOR)
 			.contentType(MediaType.APPLICATION_JSON).content("{\"version\": \"v2\", \"weight\": 0.25}").exchange()).hasStatusOk();
 		for (int i = 0; i < 400; i++) {
 			assertThat(mvc.post().uri("/predict").contentType(MediaType.APPLICATION_JSON)
-				.content("{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1]}").exchange()).hasStatusOk();
+				.content(TestRequests.PREDICT_BODY).exchange()).hasStatusOk();
 		}
-		assertThat(mvc.get().uri("/admin/check-canary-health").header("Authorization", "Bearer " + TOKEN).exchange())
+		assertThat(mvc.get().uri("/admin/check-canary-health").header("Authorization", "Bearer " + TestTokens.OPERATOR).exchange())
 			.hasStatusOk();
 
-		MvcTestResult scrape = mvc.get().uri("/actuator/prometheus").header("Authorization", "Bearer " + READER).exchange();
+		MvcTestResult scrape = mvc.get().uri("/actuator/prometheus").header("Authorization", "Bearer " + TestTokens.READER).exchange();
 
 		assertThat(scrape).hasStatusOk();
 		String text = scrape.getResponse().getContentAsString();
@@ -58,14 +65,14 @@ class ObservabilityTest {
 	@Test
 	void afterARollbackTheVerdictGaugesForgetTheRolledBackCanary() throws Exception {
 		// The tests share one service: start without the canary another test may have left.
-		mvc.post().uri("/admin/rollback-canary").header("Authorization", "Bearer " + TOKEN).exchange();
-		assertThat(mvc.post().uri("/admin/deploy-canary").header("Authorization", "Bearer " + TOKEN)
+		mvc.post().uri("/admin/rollback-canary").header("Authorization", "Bearer " + TestTokens.OPERATOR).exchange();
+		assertThat(mvc.post().uri("/admin/deploy-canary").header("Authorization", "Bearer " + TestTokens.OPERATOR)
 			.contentType(MediaType.APPLICATION_JSON).content("{\"version\": \"v2\", \"weight\": 0.5}").exchange()).hasStatusOk();
-		assertThat(mvc.get().uri("/admin/check-canary-health").header("Authorization", "Bearer " + TOKEN).exchange())
+		assertThat(mvc.get().uri("/admin/check-canary-health").header("Authorization", "Bearer " + TestTokens.OPERATOR).exchange())
 			.hasStatusOk();
 		assertThat(scrape()).containsPattern("(?m)^canary_verdict -?[01]\\.0$");
 
-		assertThat(mvc.post().uri("/admin/rollback-canary").header("Authorization", "Bearer " + TOKEN).exchange())
+		assertThat(mvc.post().uri("/admin/rollback-canary").header("Authorization", "Bearer " + TestTokens.OPERATOR).exchange())
 			.hasStatusOk();
 
 		assertThat(scrape()).containsPattern("(?m)^canary_verdict NaN$")
@@ -73,7 +80,7 @@ class ObservabilityTest {
 	}
 
 	private String scrape() throws Exception {
-		return mvc.get().uri("/actuator/prometheus").header("Authorization", "Bearer " + READER).exchange()
+		return mvc.get().uri("/actuator/prometheus").header("Authorization", "Bearer " + TestTokens.READER).exchange()
 			.getResponse().getContentAsString();
 	}
 
@@ -84,7 +91,7 @@ class ObservabilityTest {
 
 	@Test
 	void healthAndInfoShowTheDeployment() {
-		MvcTestResult health = mvc.get().uri("/actuator/health").header("Authorization", "Bearer " + READER).exchange();
+		MvcTestResult health = mvc.get().uri("/actuator/health").header("Authorization", "Bearer " + TestTokens.READER).exchange();
 		assertThat(health).hasStatusOk();
 		assertThat(health).bodyJson().extractingPath("$.components.canary.status").isEqualTo("UP");
 		assertThat(health).bodyJson().extractingPath("$.components.canary.details.stable_version").isEqualTo("v1");

@@ -1,0 +1,291 @@
+package dev.mlcanary.apidocs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.mlcanary.system.AdminAccessRules;
+import io.swagger.v3.core.jackson.ModelResolver;
+import io.swagger.v3.core.util.Json31;
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.examples.Example;
+import io.swagger.v3.oas.models.headers.Header;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.info.License;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.parameters.Parameter;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.tags.Tag;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springdoc.core.customizers.OperationCustomizer;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.method.HandlerMethod;
+
+/**
+ * The OpenAPI description at {@code /v3/api-docs} and Swagger UI at {@code /docs} (springdoc). The
+ * controllers say what each endpoint does and which problems it answers ({@link ApiProblems},
+ * {@link ChangesDeployment}, {@link ShowsDeployment}); this class turns that into responses with
+ * real examples, adds the access rules of {@link AdminAccessRules}, and takes the request and
+ * answer examples from {@code api-docs/examples.json}, keyed by operation id.
+ */
+@Configuration(proxyBeanMethods = false)
+class ApiDocsConfiguration {
+
+	static final String OPERATOR_TOKEN = "operator-token";
+
+	static final String READ_TOKEN = "read-token";
+
+	static final String PROBLEM_SCHEMA = "ProblemDetail";
+
+	static final String PROBLEM_JSON = org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE;
+
+	private static final String JSON = org.springframework.http.MediaType.APPLICATION_JSON_VALUE;
+
+	private static final String DESCRIPTION = """
+			Churn predictions from a stable model and a canary, and the operator endpoints that deploy, \
+			promote and roll back the canary, check its health and show the audit trail.
+
+			* JSON in snake_case. Every error is RFC 9457 `application/problem+json` with a fixed `type` \
+			(`urn:ml-canary:problem:...`) and a `detail` that says what to fix; a refused request changes nothing.
+			* `POST /predict` is open. `/admin/**` needs `Authorization: Bearer <token>`: the operator token \
+			for everything, the read-only token for the `GET` endpoints. With no token configured, `/admin/**` \
+			answers loopback clients only.
+			* Every change takes the deployment generation it expects (`expected_generation` or `If-Match`) \
+			and answers with the new one as `ETag`.
+
+			See README.md for the statistics behind the health check and the automated rollout.""";
+
+	@Bean
+	OpenAPI openApi(ObjectProvider<BuildProperties> build) {
+		BuildProperties properties = build.getIfAvailable();
+		return new OpenAPI()
+			.info(new Info().title("ml-canary")
+				.version(properties == null ? "development" : properties.getVersion())
+				.description(DESCRIPTION)
+				.license(new License().name("GNU General Public License v3.0 or later").identifier("GPL-3.0-or-later")))
+			.components(new Components()
+				.addSecuritySchemes(OPERATOR_TOKEN, bearer("The operator token (`canary.admin.token`, `CANARY_ADMIN_TOKEN`): "
+						+ "every admin endpoint, and `X-Canary-Route` on `/predict`."))
+				.addSecuritySchemes(READ_TOKEN, bearer("The optional read-only token (`canary.admin.read-token`, "
+						+ "`CANARY_ADMIN_READ_TOKEN`): the `GET` admin endpoints only.")))
+			.tags(List.of(new Tag().name("Predictions").description("Churn predictions, routed to stable or the canary."),
+					new Tag().name("Deployment").description("Deploy, promote and roll back the canary; the deployment and the models."),
+					new Tag().name("Analysis").description("Is the canary healthy, and how many samples does a check need?"),
+					new Tag().name("Audit").description("Who changed what, and how each admin call ended.")));
+	}
+
+	/**
+	 * springdoc describes schemas with swagger-core, which reads classes through its own Jackson 2
+	 * mapper, not the application's Jackson 3 one. Give it the naming of
+	 * {@code spring.jackson.property-naming-strategy} (snake_case), so that the documented property
+	 * names are the ones on the wire.
+	 */
+	@Bean
+	ModelResolver snakeCaseModelResolver() {
+		return new ModelResolver(Json31.mapper().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE))
+			.openapi31(true);
+	}
+
+	/** Problems, generation headers and examples of each operation, from the controller's annotations. */
+	@Bean
+	OperationCustomizer documentedOperations(JsonMapper json) {
+		Map<String, Map<String, Map<String, Object>>> examples = readExamples(json);
+		return (operation, handler) -> {
+			ApiProblems problems = handler.getMethodAnnotation(ApiProblems.class);
+			if (problems != null) {
+				Arrays.stream(problems.value()).forEach(problem -> addProblem(operation, problem));
+			}
+			if (operation.getRequestBody() != null) {
+				List.of(ApiProblem.MALFORMED_JSON, ApiProblem.PAYLOAD_TOO_LARGE, ApiProblem.UNSUPPORTED_MEDIA_TYPE)
+					.forEach(problem -> addProblem(operation, problem));
+			}
+			if (handler.hasMethodAnnotation(ChangesDeployment.class)) {
+				describeGenerationParameters(operation);
+				List.of(ApiProblem.INVALID_IF_MATCH, ApiProblem.GENERATION_CHANGED, ApiProblem.STATE_NOT_SAVED)
+					.forEach(problem -> addProblem(operation, problem));
+			}
+			if (handler.hasMethodAnnotation(ChangesDeployment.class) || handler.hasMethodAnnotation(ShowsDeployment.class)) {
+				ok(operation).addHeaderObject(HttpHeaders.ETAG, new Header()
+					.description("The deployment's generation, quoted: send it back in `If-Match` to change exactly this deployment.")
+					.schema(typed("string").example("\"7\"")));
+			}
+			addExamples(operation, handler, examples.get(operation.getOperationId()));
+			return operation;
+		};
+	}
+
+	/**
+	 * The access rules of {@link AdminAccessRules}: {@code /admin/**} needs the operator token,
+	 * or the read token for its read-only {@code GET} endpoints, and answers 401 and 403 otherwise. An
+	 * open endpoint that documents a 401 takes the operator token optionally. Last, every problem
+	 * example names its path as {@code instance} and the responses are sorted by status.
+	 */
+	@Bean
+	OpenApiCustomizer accessRulesAndProblemSchema() {
+		return openApi -> {
+			openApi.getComponents().addSchemas(PROBLEM_SCHEMA, problemSchema());
+			openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
+				documentAccess(path, method, operation);
+				finish(path, operation);
+			}));
+		};
+	}
+
+	private static void documentAccess(String path, PathItem.HttpMethod method, Operation operation) {
+		if (path.startsWith("/admin/")) {
+			boolean readOnly = method == PathItem.HttpMethod.GET && Set.of(AdminAccessRules.READ_ONLY).contains(path);
+			operation.addSecurityItem(new SecurityRequirement().addList(OPERATOR_TOKEN));
+			if (readOnly) {
+				operation.addSecurityItem(new SecurityRequirement().addList(READ_TOKEN));
+			}
+			addProblem(operation, ApiProblem.UNAUTHORIZED);
+			addProblem(operation, ApiProblem.LOOPBACK_ONLY);
+			if (!readOnly) {
+				addProblem(operation, ApiProblem.READ_TOKEN_MAY_NOT_CHANGE);
+			}
+		}
+		else if (operation.getResponses().containsKey("401")) {
+			operation.setSecurity(List.of(new SecurityRequirement(), new SecurityRequirement().addList(OPERATOR_TOKEN)));
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static void finish(String path, Operation operation) {
+		ApiResponses sorted = new ApiResponses();
+		new TreeMap<>(operation.getResponses()).forEach(sorted::addApiResponse);
+		operation.setResponses(sorted);
+		sorted.values().stream()
+			.map(response -> response.getContent() == null ? null : response.getContent().get(PROBLEM_JSON))
+			.filter(media -> media != null && media.getExamples() != null)
+			.flatMap(media -> media.getExamples().values().stream())
+			.forEach(example -> ((Map<String, Object>) example.getValue()).put("instance", path));
+	}
+
+	private static void addProblem(Operation operation, ApiProblem problem) {
+		String code = String.valueOf(problem.status().value());
+		ApiResponse response = operation.getResponses().get(code);
+		if (response == null || response.getContent() == null || !response.getContent().containsKey(PROBLEM_JSON)) {
+			response = new ApiResponse().description(describe(problem))
+				.content(new Content().addMediaType(PROBLEM_JSON,
+						new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM_SCHEMA))));
+			if (problem.status().value() == 401) {
+				response.addHeaderObject(HttpHeaders.WWW_AUTHENTICATE, new Header()
+					.description("`Bearer realm=\"ml-canary\"`, with `error=\"invalid_token\"` when a wrong token was sent.")
+					.schema(typed("string")));
+			}
+			operation.getResponses().addApiResponse(code, response);
+		}
+		// The example's instance is the path, which finish() knows.
+		response.getContent().get(PROBLEM_JSON).addExamples(problem.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+				new Example().summary(problem.name().toLowerCase(Locale.ROOT).replace('_', ' ')).value(problem.body(null)));
+	}
+
+	private static String describe(ApiProblem problem) {
+		return switch (problem.status()) {
+			case BAD_REQUEST -> "The request is invalid; `detail` says what to fix. Nothing changed.";
+			case UNAUTHORIZED -> "No valid admin token was sent.";
+			case FORBIDDEN -> "The caller may not do this: the read-only token where the operator token is needed, "
+					+ "or a remote client while no admin token is configured.";
+			case NOT_FOUND -> "No such model; `available_versions` lists the ones there are.";
+			case CONFLICT -> "The request conflicts with the current deployment. Nothing changed.";
+			case CONTENT_TOO_LARGE -> "The request body is larger than `canary.max-request-size` (64 KiB).";
+			case UNSUPPORTED_MEDIA_TYPE -> "The body is not sent as `Content-Type: application/json`.";
+			case SERVICE_UNAVAILABLE -> "The new deployment state could not be saved durably, so the change was not applied.";
+			default -> problem.status().getReasonPhrase();
+		};
+	}
+
+	private static void describeGenerationParameters(Operation operation) {
+		for (Parameter parameter : operation.getParameters()) {
+			if (parameter.getName().equals("expected_generation")) {
+				// No example value: Swagger UI would send it on "Try it out" and get a 409.
+				parameter.description("Apply the change only if the deployment is still at this generation, e.g. `7` "
+						+ "(409 otherwise). Leave empty to apply it to whatever is deployed.");
+			}
+			else if (parameter.getName().equals(HttpHeaders.IF_MATCH)) {
+				parameter.description("The same condition as `expected_generation`: the `ETag` of `/admin/status`, "
+						+ "quoted or bare, e.g. `\"7\"`; `*` matches any generation. Leave empty to skip the check.");
+			}
+		}
+	}
+
+	private static void addExamples(Operation operation, HandlerMethod handler, Map<String, Map<String, Object>> examples) {
+		if (examples == null) {
+			throw new IllegalStateException("api-docs/examples.json has no examples for " + operation.getOperationId()
+					+ " (" + handler.getShortLogMessage() + ")");
+		}
+		if (operation.getRequestBody() != null) {
+			operation.getRequestBody().getContent().get(JSON).setExamples(toExamples(examples.get("request")));
+		}
+		ok(operation).getContent().get(JSON).setExamples(toExamples(examples.get("response")));
+	}
+
+	private static ApiResponse ok(Operation operation) {
+		return operation.getResponses().get("200");
+	}
+
+	private static Map<String, Example> toExamples(Map<String, Object> named) {
+		Map<String, Example> examples = new LinkedHashMap<>();
+		named.forEach((summary, value) -> examples.put(summary.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"),
+				new Example().summary(summary).value(value)));
+		return examples;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Map<String, Map<String, Object>>> readExamples(JsonMapper json) {
+		try (InputStream in = new ClassPathResource("api-docs/examples.json").getInputStream()) {
+			return json.readValue(in, LinkedHashMap.class);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static Schema<Object> problemSchema() {
+		Schema<Object> schema = typed("object")
+			.description("An RFC 9457 problem. Some problems carry more members, such as `available_versions` "
+					+ "on `model-not-found`.")
+			.required(List.of("type", "title", "status", "detail"))
+			.additionalProperties(Boolean.TRUE);
+		schema.addProperty("type", typed("string").format("uri")
+			.description("Fixed for each kind of problem: match on it, not on `detail`.")
+			.example("urn:ml-canary:problem:invalid-request"));
+		schema.addProperty("title", typed("string").description("A short summary of the kind of problem."));
+		schema.addProperty("status", typed("integer").format("int32").description("The HTTP status."));
+		schema.addProperty("detail", typed("string").description("What went wrong and what to send instead."));
+		schema.addProperty("instance", typed("string").format("uri-reference").description("The request path."));
+		return schema;
+	}
+
+	private static Schema<Object> typed(String type) {
+		return new Schema<>().types(Set.of(type));
+	}
+
+	private static SecurityScheme bearer(String description) {
+		return new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer").description(description);
+	}
+
+}

@@ -1,0 +1,146 @@
+package dev.mlcanary.apidocs;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.mlcanary.system.AdminAccessRules;
+import dev.mlcanary.system.ProblemTypes;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * The refusals the API documentation shows, one constant per kind of problem an endpoint really
+ * answers: its status, its fixed {@code type} from {@link ProblemTypes}, its {@code title} and a
+ * {@code detail} copied from a real answer. Controllers name the ones they can produce with
+ * {@link ApiProblems}; {@code ApiDocsTest} provokes each one and compares it with what the
+ * service says, so the examples in {@code /v3/api-docs} stay true.
+ */
+public enum ApiProblem {
+
+	// Invalid requests (400): the detail names what to fix.
+	INVALID_FEATURES(Kind.INVALID_REQUEST,
+			"\"features\" must hold exactly 5 numbers (support_calls, monthly_charges, contract_length, usage_decline, payment_delays), got 4."),
+	UNKNOWN_FIELD(Kind.INVALID_REQUEST, "Unknown field \"extra\". Known fields: features."),
+	UNKNOWN_DEPLOY_FIELD(Kind.INVALID_REQUEST,
+			"Unknown field \"colour\". Known fields: expected_generation, model_path, strategy, version, weight."),
+	MALFORMED_JSON(Kind.MALFORMED_JSON,
+			"The request body is not valid JSON at line 1, column 23: NaN and Infinity are not JSON numbers; send finite numbers."),
+	INVALID_ROUTE(Kind.INVALID_REQUEST, "X-Canary-Route must be \"canary\" or \"stable\", was \"sideways\"."),
+	INVALID_REQUEST_KEY(Kind.INVALID_REQUEST, "X-Request-Key must be 1 to 256 characters."),
+	INVALID_DEPLOY(Kind.INVALID_REQUEST,
+			"Give exactly one of \"version\" (e.g. \"v2\") or \"model_path\" (e.g. \"models/model_v2.ser\")."),
+	INVALID_WEIGHT(Kind.INVALID_REQUEST, "weight must be a number greater than 0 and at most 1, was 1.5."),
+	INVALID_STRATEGY(Kind.INVALID_REQUEST, "strategy.interval must be a whole number of seconds between 1s and 1h, got 2h."),
+	INVALID_MODEL(Kind.INVALID_MODEL, "model_path '../../etc/passwd' is outside the model directory; give a version "
+			+ "(\"v2\") or a file inside it (\"models/model_v2.ser\")."),
+	INVALID_IF_MATCH(Kind.INVALID_REQUEST, "If-Match must be the generation from the ETag of /admin/status, quoted or bare "
+			+ "(If-Match: \"7\" or If-Match: 7), got 'abc'."),
+	INVALID_MODE(Kind.INVALID_REQUEST, "mode must be \"fixed\" or \"sequential\", was \"bayesian\"."),
+	INVALID_POWER_ANALYSIS(Kind.INVALID_REQUEST, "alpha must be a number greater than 0 and less than 1, but was 1.5."),
+	INVALID_LIMIT(Kind.INVALID_REQUEST, "limit must be between 1 and 10000, was 0."),
+
+	// Admin rights (401, 403).
+	UNAUTHORIZED(Kind.UNAUTHORIZED, "This endpoint needs an admin token: send 'Authorization: Bearer <token>'."),
+	READ_TOKEN_MAY_NOT_CHANGE(Kind.FORBIDDEN, AdminAccessRules.READ_TOKEN_REFUSED),
+	LOOPBACK_ONLY(Kind.FORBIDDEN, "Admin endpoints answer only loopback clients because no admin token is configured; "
+			+ "set CANARY_ADMIN_TOKEN on the service and send 'Authorization: Bearer <token>'."),
+	ROUTE_NEEDS_TOKEN(Kind.UNAUTHORIZED, "X-Canary-Route needs the admin token: send 'Authorization: Bearer <token>'."),
+	ROUTE_NEEDS_OPERATOR(Kind.FORBIDDEN, "X-Canary-Route needs the operator token, not the read-only token."),
+	ROUTE_LOOPBACK_ONLY(Kind.FORBIDDEN, "X-Canary-Route is allowed only from loopback clients while no admin token is configured."),
+
+	// The deployment (404, 409, 503): nothing changed.
+	MODEL_NOT_FOUND(Kind.MODEL_NOT_FOUND, "Unknown model version 'v9'. Available versions: v1, v2, v3."),
+	CANARY_ALREADY_DEPLOYED(Kind.CONFLICT, "Canary v2 is already deployed; promote or roll it back before deploying another."),
+	ALREADY_STABLE(Kind.CONFLICT, "v1 is the stable version already; deploy a different version as canary."),
+	GENERATION_CHANGED(Kind.CONFLICT,
+			"The deployment changed: generation is now 7, the request expected 5; re-read /admin/status and retry."),
+	NO_CANARY_TO_PROMOTE(Kind.CONFLICT, "No canary is deployed, so there is nothing to promote."),
+	NO_CANARY_TO_ROLL_BACK(Kind.CONFLICT, "No canary is deployed, so there is nothing to roll back."),
+	NO_CANARY_TO_ROUTE_TO(Kind.CONFLICT,
+			"X-Canary-Route: canary was requested, but no canary is deployed; deploy one or drop the header."),
+	STATE_NOT_SAVED(Kind.STATE_NOT_SAVED, "The change was not applied: the deployment state could not be saved to "
+			+ "state/deployment.json, so the deployment is unchanged. The cause is in the service log; retry once the "
+			+ "state directory is writable."),
+
+	// Any JSON body (413, 415).
+	PAYLOAD_TOO_LARGE(Kind.PAYLOAD_TOO_LARGE, "The request body is larger than the limit of 65536 bytes."),
+	UNSUPPORTED_MEDIA_TYPE(Kind.UNSUPPORTED_MEDIA_TYPE,
+			"The request has Content-Type 'text/plain'; send a JSON body with 'Content-Type: application/json'.");
+
+	/**
+	 * Status, type and title belong together: the kinds of problem of {@link ProblemTypes}, and those
+	 * the features' exceptions carry (written out here, as a client reads them; {@code ApiDocsTest}
+	 * checks each against a real answer).
+	 */
+	private record Kind(HttpStatus status, URI type, String title) {
+
+		static final Kind INVALID_REQUEST = new Kind(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request");
+
+		static final Kind MALFORMED_JSON = new Kind(HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_JSON, "Malformed JSON");
+
+		static final Kind INVALID_MODEL = new Kind(HttpStatus.BAD_REQUEST, URI.create("urn:ml-canary:problem:invalid-model"), "Invalid model");
+
+		static final Kind UNAUTHORIZED = new Kind(HttpStatus.UNAUTHORIZED, ProblemTypes.UNAUTHORIZED, "Unauthorized");
+
+		static final Kind FORBIDDEN = new Kind(HttpStatus.FORBIDDEN, ProblemTypes.FORBIDDEN, "Forbidden");
+
+		static final Kind MODEL_NOT_FOUND = new Kind(HttpStatus.NOT_FOUND, URI.create("urn:ml-canary:problem:model-not-found"), "Model not found");
+
+		static final Kind CONFLICT = new Kind(HttpStatus.CONFLICT, URI.create("urn:ml-canary:problem:deployment-conflict"), "Deployment conflict");
+
+		static final Kind PAYLOAD_TOO_LARGE = new Kind(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.PAYLOAD_TOO_LARGE,
+				"Content Too Large");
+
+		static final Kind UNSUPPORTED_MEDIA_TYPE = new Kind(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+				ProblemTypes.UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type");
+
+		static final Kind STATE_NOT_SAVED = new Kind(HttpStatus.SERVICE_UNAVAILABLE, URI.create("urn:ml-canary:problem:state-not-saved"),
+				"State not saved");
+
+	}
+
+	private final Kind kind;
+
+	private final String detail;
+
+	ApiProblem(Kind kind, String detail) {
+		this.kind = kind;
+		this.detail = detail;
+	}
+
+	public HttpStatus status() {
+		return kind.status();
+	}
+
+	public URI type() {
+		return kind.type();
+	}
+
+	public String title() {
+		return kind.title();
+	}
+
+	public String detail() {
+		return detail;
+	}
+
+	/**
+	 * The problem as the service sends it for a request to {@code path}: a new map each time.
+	 * @param path the request path, shown as {@code instance}
+	 */
+	public Map<String, Object> body(String path) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("type", kind.type().toString());
+		body.put("title", kind.title());
+		body.put("status", kind.status().value());
+		body.put("detail", detail);
+		body.put("instance", path);
+		if (this == MODEL_NOT_FOUND) {
+			body.put("available_versions", List.of("v1", "v2", "v3"));
+		}
+		return body;
+	}
+
+}

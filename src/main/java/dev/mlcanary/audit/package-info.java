@@ -1,0 +1,8 @@
+/**
+ * The audit trail: every admin action, refused ones included, with who asked, what changed and how it
+ * ended, kept in {@code events.jsonl} and shown by {@code GET /admin/events}.
+ */
+@NullMarked
+package dev.mlcanary.audit;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,418 @@
+package dev.mlcanary.apidocs;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import dev.mlcanary.TestRequests;
+import dev.mlcanary.TestTokens;
+import dev.mlcanary.WithAdminTokens;
+import dev.mlcanary.deployment.DeploymentConflictException;
+import dev.mlcanary.deployment.DeploymentService;
+import dev.mlcanary.deployment.StateNotSavedException;
+import dev.mlcanary.model.InvalidModelException;
+import dev.mlcanary.model.ModelNotFoundException;
+import dev.mlcanary.system.AdminAccessRules;
+import dev.mlcanary.system.ProblemTypes;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The OpenAPI description at {@code /v3/api-docs} matches the service: every endpoint with its
+ * methods, snake_case schemas with the names real answers use, examples of the right shape, the
+ * problems each endpoint answers (and that each documented problem is what the service says), and
+ * the admin access rules. Swagger UI at {@code /docs} is open; the admin endpoints stay closed.
+ * Runs on the same cached context as {@link AdminSecurityTest} (operator and read tokens).
+ */
+@WithAdminTokens
+public class ApiDocsTest {
+
+	private static final String OPERATOR = "Bearer " + TestTokens.OPERATOR;
+
+	private static final String READER = "Bearer " + TestTokens.READER;
+
+	private static final String FEATURES = TestRequests.PREDICT_BODY;
+
+	private static final Pattern KNOWN_FIELDS = Pattern.compile("Known fields: (.*)\\.");
+
+	@Autowired
+	MockMvcTester mvc;
+
+	@Autowired
+	JsonMapper json;
+
+	@Autowired
+	DeploymentService deployments;
+
+	@Autowired
+	BuildProperties build;
+
+	@Autowired
+	@Qualifier("requestMappingHandlerMapping")
+	RequestMappingHandlerMapping mappings;
+
+	@BeforeEach
+	void stableOnly() {
+		TestRequests.startFromStableOnly(deployments);
+	}
+
+	@Test
+	void everyPredictAndAdminEndpointIsDocumentedWithItsMethods() {
+		Set<String> served = mappings.getHandlerMethods().keySet().stream()
+			.flatMap(info -> info.getPatternValues().stream()
+				.flatMap(path -> info.getMethodsCondition().getMethods().stream().map(method -> method + " " + path)))
+			.filter(endpoint -> endpoint.contains(" /predict") || endpoint.contains(" /admin"))
+			.collect(Collectors.toCollection(TreeSet::new));
+		Set<String> documented = new TreeSet<>();
+		apiDocs().get("paths").properties().forEach(path -> path.getValue().propertyNames()
+			.forEach(method -> documented.add(method.toUpperCase(java.util.Locale.ROOT) + " " + path.getKey())));
+
+		assertThat(served).hasSizeGreaterThanOrEqualTo(10);
+		assertThat(documented).as("documented endpoints, and only those: no /error, no actuator").isEqualTo(served);
+	}
+
+	@Test
+	void tryItOutSendsNoGenerationUnlessTheUserTypesOne() {
+		operations((path, method, operation) -> operation.path("parameters").values().forEach(parameter -> {
+			String name = parameter.path("name").asString();
+			if (name.equals("expected_generation") || name.equals("If-Match")) {
+				assertThat(parameter.has("example") || parameter.path("schema").has("example")
+						|| parameter.path("schema").has("default")).as(method + " " + path + " " + name).isFalse();
+			}
+		}));
+	}
+
+	@Test
+	void everyOperationHasADescriptionExamplesAndItsProblemsAsProblemJson() {
+		Set<String> problemTypes = problemTypes();
+		operations((path, method, operation) -> {
+			String name = method + " " + path;
+			assertThat(operation.path("summary").asString()).as(name).isNotBlank();
+			assertThat(operation.path("description").asString()).as(name).isNotBlank();
+			assertThat(operation.at("/responses/200/content/application~1json/examples").size()).as(name).isPositive();
+			if (operation.has("requestBody")) {
+				assertThat(operation.at("/requestBody/content/application~1json/examples").size()).as(name).isPositive();
+				assertThat(operation.get("responses").propertyNames()).as(name).contains("400", "413", "415");
+			}
+			if (path.startsWith("/admin/")) {
+				assertThat(operation.get("responses").propertyNames()).as(name).contains("401", "403");
+			}
+			Set<String> errors = operation.get("responses").propertyNames().stream().filter(code -> code.compareTo("400") >= 0)
+				.collect(Collectors.toSet());
+			assertThat(errors).as(name).isNotEmpty();
+			for (String code : errors) {
+				JsonNode content = operation.at("/responses/" + code + "/content");
+				assertThat(content.propertyNames()).as(name + " " + code).containsExactly("application/problem+json");
+				JsonNode media = content.get("application/problem+json");
+				assertThat(media.at("/schema/$ref").asString()).isEqualTo("#/components/schemas/ProblemDetail");
+				assertThat(media.get("examples").size()).as(name + " " + code).isPositive();
+				for (JsonNode example : media.get("examples").values()) {
+					JsonNode problem = example.get("value");
+					assertThat(problemTypes).as(name + " " + code).contains(problem.get("type").asString());
+					assertThat(problem.get("status").asInt()).isEqualTo(Integer.parseInt(code));
+					assertThat(problem.get("instance").asString()).isEqualTo(path);
+					assertThat(problem.get("title").asString()).isNotBlank();
+					assertThat(problem.get("detail").asString()).isNotBlank();
+				}
+			}
+		});
+		JsonNode problem = apiDocs().at("/components/schemas/ProblemDetail");
+		assertThat(problem.get("properties").propertyNames()).containsExactly("type", "title", "status", "detail", "instance");
+		assertThat(problem.get("additionalProperties").asBoolean()).as("e.g. available_versions").isTrue();
+	}
+
+	@Test
+	void schemaPropertyNamesAreSnakeCase() {
+		apiDocs().at("/components/schemas").properties().forEach(schema -> assertThat(
+				schema.getValue().path("properties").propertyNames()).as(schema.getKey()).allMatch(name -> name.matches("[a-z][a-z0-9_]*")));
+	}
+
+	@Test
+	void responseSchemasHaveTheNamesOfRealAnswers() {
+		assertProperties("PredictionResponse", post("/predict", null, FEATURES));
+		assertProperties("StatusResponse", get("/admin/status"));
+		assertProperties("PowerAnalysisResponse", get("/admin/power-analysis"));
+		JsonNode models = get("/admin/models");
+		assertProperties("ModelsResponse", models);
+		assertProperties("ModelView", models.at("/models/0"));
+		assertProperties("ModelManifest", models.at("/models/0/manifest"));
+
+		JsonNode deployed = post("/admin/deploy-canary", OPERATOR,
+				"{\"version\": \"v2\", \"strategy\": {\"steps\": [10, 50, 100], \"interval\": \"1h\"}}");
+		assertProperties("DeployResponse", deployed);
+		assertProperties("RolloutView", deployed.get("rollout"));
+		assertProperties("StrategyView", deployed.at("/rollout/strategy"));
+		JsonNode health = get("/admin/check-canary-health");
+		assertProperties("HealthReport", health);
+		JsonNode latest = get("/admin/check-canary-health/latest");
+		assertProperties("LatestCheckResponse", latest);
+		assertThat(latest.get("report")).as("the check just run").isEqualTo(health);
+		JsonNode latency = get("/admin/latency");
+		assertProperties("LatencyView", latency);
+		assertProperties("VersionLatency", latency.get("canary"));
+		assertThat(health.at("/judges/welch").propertyNames()).as("a judge's numbers follow its verdict and reason")
+			.containsAll(schema("JudgeReport").get("properties").propertyNames());
+		assertProperties("SlowdownResponse", post("/admin/toggle-slowdown", OPERATOR, null));
+		post("/admin/toggle-slowdown", OPERATOR, null);
+		assertProperties("PromoteResponse", post("/admin/promote-canary", OPERATOR, null));
+		post("/admin/deploy-canary", OPERATOR, "{\"version\": \"v1\"}");
+		post("/admin/promote-canary", OPERATOR, null);
+		post("/admin/deploy-canary", OPERATOR, "{\"version\": \"v2\"}");
+		assertProperties("RollbackResponse", post("/admin/rollback-canary", OPERATOR, null));
+		assertThat(deployments.current().stable().version()).as("left as found").isEqualTo("v1");
+
+		JsonNode events = get("/admin/events?limit=50");
+		assertProperties("EventsResponse", events);
+		Set<String> eventFields = schema("AuditEvent").get("properties").propertyNames().stream().collect(Collectors.toSet());
+		events.get("events").values().forEach(event -> assertThat(eventFields).containsAll(event.propertyNames()));
+		events.get("events").values().stream().map(event -> event.get("verdict")).filter(verdict -> verdict != null)
+			.forEach(verdict -> assertThat(schema("Verdict").get("properties").propertyNames()).containsAll(verdict.propertyNames()));
+	}
+
+	@Test
+	void requestSchemasHaveTheFieldsTheServiceKnows() {
+		assertThat(properties("PredictionRequest")).isEqualTo(knownFields("/predict", "{\"features\": [1, 2, 3, 4, 5], \"x\": 1}"));
+		assertThat(properties("DeployRequest")).isEqualTo(knownFields("/admin/deploy-canary", "{\"version\": \"v2\", \"x\": 1}"));
+		assertThat(properties("StrategyRequest"))
+			.isEqualTo(knownFields("/admin/deploy-canary", "{\"version\": \"v2\", \"strategy\": {\"x\": 1}}"));
+	}
+
+	@Test
+	void examplesHaveTheShapeOfTheirSchemas() {
+		operations((path, method, operation) -> {
+			examplesMatch(method + " " + path + " 200", operation.at("/responses/200/content/application~1json"));
+			if (operation.has("requestBody")) {
+				examplesMatch(method + " " + path + " request", operation.at("/requestBody/content/application~1json"));
+			}
+		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = ApiProblem.class, mode = EnumSource.Mode.EXCLUDE,
+			names = { "LOOPBACK_ONLY", "ROUTE_LOOPBACK_ONLY", "STATE_NOT_SAVED" })
+	void everyDocumentedProblemIsWhatTheServiceAnswers(ApiProblem problem) {
+		MvcTestResult result = switch (problem) {
+			case INVALID_FEATURES -> exchange(HttpMethod.POST, "/predict", null, "{\"features\": [0.5, 1.2, 0.8, 0.3]}");
+			case UNKNOWN_FIELD -> exchange(HttpMethod.POST, "/predict", null, "{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1], \"extra\": 1}");
+			case UNKNOWN_DEPLOY_FIELD -> deploy("{\"version\": \"v2\", \"colour\": \"red\"}");
+			case MALFORMED_JSON -> exchange(HttpMethod.POST, "/predict", null, "{\"features\": [0.5, NaN, 0.8, 0.3, 1.1]}");
+			case INVALID_ROUTE -> predict("X-Canary-Route", "sideways", OPERATOR);
+			case INVALID_REQUEST_KEY -> predict("X-Request-Key", "k".repeat(300), null);
+			case INVALID_DEPLOY -> deploy("{}");
+			case INVALID_WEIGHT -> deploy("{\"version\": \"v2\", \"weight\": 1.5}");
+			case INVALID_STRATEGY -> deploy("{\"version\": \"v2\", \"strategy\": {\"steps\": [10, 25, 50, 100], \"interval\": \"2h\"}}");
+			case INVALID_MODEL -> deploy("{\"model_path\": \"../../etc/passwd\"}");
+			case INVALID_IF_MATCH -> mvc.post().uri("/admin/toggle-slowdown").header("Authorization", OPERATOR)
+				.header(HttpHeaders.IF_MATCH, "abc").exchange();
+			case INVALID_MODE -> exchange(HttpMethod.GET, "/admin/check-canary-health?mode=bayesian", READER, null);
+			case INVALID_POWER_ANALYSIS -> exchange(HttpMethod.GET, "/admin/power-analysis?alpha=1.5", READER, null);
+			case INVALID_LIMIT -> exchange(HttpMethod.GET, "/admin/events?limit=0", READER, null);
+			case UNAUTHORIZED -> exchange(HttpMethod.GET, "/admin/status", null, null);
+			case READ_TOKEN_MAY_NOT_CHANGE -> exchange(HttpMethod.POST, "/admin/toggle-slowdown", READER, null);
+			case ROUTE_NEEDS_TOKEN -> predict("X-Canary-Route", "canary", null);
+			case ROUTE_NEEDS_OPERATOR -> predict("X-Canary-Route", "canary", READER);
+			case MODEL_NOT_FOUND -> deploy("{\"version\": \"v9\"}");
+			case CANARY_ALREADY_DEPLOYED -> {
+				assertThat(deploy("{\"version\": \"v2\"}")).hasStatusOk();
+				yield deploy("{\"version\": \"v2\"}");
+			}
+			case ALREADY_STABLE -> deploy("{\"version\": \"v1\"}");
+			case GENERATION_CHANGED -> exchange(HttpMethod.POST, "/admin/toggle-slowdown?expected_generation=999999", OPERATOR, null);
+			case NO_CANARY_TO_PROMOTE -> exchange(HttpMethod.POST, "/admin/promote-canary", OPERATOR, null);
+			case NO_CANARY_TO_ROLL_BACK -> exchange(HttpMethod.POST, "/admin/rollback-canary", OPERATOR, null);
+			case NO_CANARY_TO_ROUTE_TO -> predict("X-Canary-Route", "canary", OPERATOR);
+			case PAYLOAD_TOO_LARGE -> exchange(HttpMethod.POST, "/predict", null, "{\"features\": [" + "1,".repeat(40_000) + "1]}");
+			case UNSUPPORTED_MEDIA_TYPE -> mvc.post().uri("/predict").contentType(MediaType.TEXT_PLAIN).content(FEATURES).exchange();
+			default -> throw new IllegalArgumentException("Not provoked here: " + problem);
+		};
+
+		assertAnswers(problem, result);
+	}
+
+	/**
+	 * The service answered {@code problem} as documented: same status, type and title, and the same
+	 * detail up to the numbers in it (generations, counts).
+	 */
+	public static void assertAnswers(ApiProblem problem, MvcTestResult result) {
+		assertThat(result).hasStatus(problem.status().value());
+		assertThat(result).contentType().isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(result).bodyJson().extractingPath("$.type").isEqualTo(problem.type().toString());
+		assertThat(result).bodyJson().extractingPath("$.title").isEqualTo(problem.title());
+		assertThat(result).bodyJson().extractingPath("$.detail").asString()
+			.satisfies(detail -> assertThat(detail.replaceAll("\\d+", "N")).isEqualTo(problem.detail().replaceAll("\\d+", "N")));
+	}
+
+	@Test
+	void tokensAreDocumentedAsTheSecurityConfigurationEnforcesThem() {
+		JsonNode schemes = apiDocs().at("/components/securitySchemes");
+		assertThat(schemes.propertyNames()).containsExactlyInAnyOrder("operator-token", "read-token");
+		schemes.values().forEach(scheme -> {
+			assertThat(scheme.get("type").asString()).isEqualTo("http");
+			assertThat(scheme.get("scheme").asString()).isEqualTo("bearer");
+		});
+		Set<String> readOnly = new HashSet<>(Arrays.asList(AdminAccessRules.READ_ONLY));
+		operations((path, method, operation) -> {
+			String security = operation.path("security").toString();
+			if (path.equals("/predict")) {
+				assertThat(security).as("open, the operator token optional").isEqualTo("[{},{\"operator-token\":[]}]");
+			}
+			else if (method.equals("get")) {
+				assertThat(readOnly).contains(path);
+				assertThat(security).isEqualTo("[{\"operator-token\":[]},{\"read-token\":[]}]");
+				assertThat(exchange(HttpMethod.GET, path, READER, null)).as(path).hasStatusOk();
+			}
+			else {
+				assertThat(security).isEqualTo("[{\"operator-token\":[]}]");
+				assertThat(exchange(HttpMethod.POST, path, READER, "{}")).as(path).hasStatus(403);
+			}
+		});
+	}
+
+	@Test
+	void theInfoBlockNamesTheBuildAndTheLicence() {
+		JsonNode info = apiDocs().get("info");
+
+		assertThat(info.get("title").asString()).isEqualTo("ml-canary");
+		assertThat(info.get("version").asString()).isEqualTo(build.getVersion());
+		assertThat(info.at("/license/identifier").asString()).isEqualTo("GPL-3.0-or-later");
+		assertThat(info.get("description").asString()).contains("problem+json", "snake_case");
+	}
+
+	@Test
+	void theDocsAreOpenWithoutATokenAndTheAdminEndpointsAreNot() {
+		MvcTestResult docs = mvc.get().uri("/docs").exchange();
+		assertThat(docs).hasStatus3xxRedirection().redirectedUrl().endsWith("/swagger-ui/index.html");
+
+		MvcTestResult ui = mvc.get().uri(docs.getResponse().getRedirectedUrl()).exchange();
+		assertThat(ui).hasStatusOk().contentType().isCompatibleWith(MediaType.TEXT_HTML);
+		assertThat(ui).bodyText().contains("swagger-ui");
+		assertThat(mvc.get().uri("/swagger-ui/swagger-initializer.js").exchange()).hasStatusOk().bodyText().contains("/v3/api-docs");
+		assertThat(mvc.get().uri("/v3/api-docs/swagger-config").exchange()).hasStatusOk();
+		assertThat(mvc.get().uri("/v3/api-docs").exchange()).hasStatusOk();
+
+		assertThat(exchange(HttpMethod.GET, "/admin/status", null, null)).hasStatus(401);
+		assertThat(exchange(HttpMethod.POST, "/admin/toggle-slowdown", null, null)).hasStatus(401);
+		assertThat(exchange(HttpMethod.GET, "/actuator/env", null, null)).hasStatus(401);
+		assertThat(apiDocs().get("paths").propertyNames()).noneMatch(path -> path.startsWith("/actuator"));
+	}
+
+	private interface OperationCheck {
+
+		void check(String path, String method, JsonNode operation);
+
+	}
+
+	private void operations(OperationCheck check) {
+		apiDocs().get("paths").properties().forEach(path -> path.getValue().properties()
+			.forEach(operation -> check.check(path.getKey(), operation.getKey(), operation.getValue())));
+	}
+
+	private void examplesMatch(String name, JsonNode media) {
+		Set<String> properties = resolved(media.get("schema")).get("properties").propertyNames().stream().collect(Collectors.toSet());
+		media.get("examples").values().forEach(example -> assertThat(properties).as(name)
+			.containsAll(example.get("value").propertyNames()));
+	}
+
+	private JsonNode resolved(JsonNode schema) {
+		return schema.has("$ref") ? schema(schema.get("$ref").asString().replace("#/components/schemas/", "")) : schema;
+	}
+
+	private void assertProperties(String schema, JsonNode answer) {
+		assertThat(answer.propertyNames()).as(schema).containsExactlyElementsOf(schema(schema).get("properties").propertyNames());
+	}
+
+	private Set<String> properties(String schema) {
+		return new TreeSet<>(schema(schema).get("properties").propertyNames());
+	}
+
+	/** The fields the service lists when it refuses an unknown one. */
+	private Set<String> knownFields(String path, String body) {
+		MvcTestResult result = exchange(HttpMethod.POST, path, OPERATOR, body);
+		assertThat(result).hasStatus(400);
+		Matcher known = KNOWN_FIELDS.matcher(json.readTree(result.getResponse().getContentAsByteArray()).get("detail").asString());
+		assertThat(known.find()).isTrue();
+		return new TreeSet<>(Arrays.asList(known.group(1).split(", ")));
+	}
+
+	private JsonNode schema(String name) {
+		JsonNode schema = apiDocs().at("/components/schemas/" + name);
+		assertThat(schema.isMissingNode()).as(name).isFalse();
+		return schema;
+	}
+
+	private JsonNode apiDocs() {
+		MvcTestResult result = mvc.get().uri("/v3/api-docs").exchange();
+		assertThat(result).hasStatusOk();
+		return json.readTree(result.getResponse().getContentAsByteArray());
+	}
+
+	/** The types of {@link ProblemTypes} and those the features' exceptions carry. */
+	private static Set<String> problemTypes() {
+		Set<String> types = Arrays.stream(ProblemTypes.class.getDeclaredFields())
+			.filter(field -> Modifier.isStatic(field.getModifiers()) && field.getType() == URI.class)
+			.map(ApiDocsTest::value)
+			.collect(Collectors.toSet());
+		Stream.of(DeploymentConflictException.TYPE, StateNotSavedException.TYPE, ModelNotFoundException.TYPE,
+				InvalidModelException.TYPE).forEach(type -> types.add(type.toString()));
+		return types;
+	}
+
+	private static String value(Field field) {
+		try {
+			return field.get(null).toString();
+		}
+		catch (IllegalAccessException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private JsonNode get(String path) {
+		MvcTestResult result = exchange(HttpMethod.GET, path, READER, null);
+		assertThat(result).as(path).hasStatusOk();
+		return json.readTree(result.getResponse().getContentAsByteArray());
+	}
+
+	private JsonNode post(String path, String authorization, String body) {
+		MvcTestResult result = exchange(HttpMethod.POST, path, authorization, body);
+		assertThat(result).as(path).hasStatusOk();
+		return json.readTree(result.getResponse().getContentAsByteArray());
+	}
+
+	private MvcTestResult deploy(String body) {
+		return exchange(HttpMethod.POST, "/admin/deploy-canary", OPERATOR, body);
+	}
+
+	private MvcTestResult predict(String header, String value, String authorization) {
+		var request = mvc.post().uri("/predict").header(header, value).contentType(MediaType.APPLICATION_JSON).content(FEATURES);
+		return (authorization == null ? request : request.header("Authorization", authorization)).exchange();
+	}
+
+	private MvcTestResult exchange(HttpMethod method, String path, String authorization, String body) {
+		return TestRequests.call(mvc, method, path, authorization, body);
+	}
+
+}

@@ -106,39 +106,68 @@ class MannWhitneyTest {
 				.withMessageContaining("without ties");
 	}
 
-	/** The recursion against brute force: every way of choosing which of m + n ranks belong to a. */
+	/**
+	 * The exact p-value against brute force: every way of choosing which of m + n ranks belong to a,
+	 * each arrangement tested as samples of those ranks.
+	 */
 	@Test
-	void theExactTailMatchesCompleteEnumeration() {
+	void theExactPValueMatchesCompleteEnumeration() {
 		for (int m = 1; m <= 6; m++) {
 			for (int n = 1; n <= 6; n++) {
 				long[] counts = new long[m * n + 1];
 				int total = 0;
 				for (int mask = 0; mask < 1 << (m + n); mask++) {
-					if (Integer.bitCount(mask) != m) {
-						continue;
+					if (Integer.bitCount(mask) == m) {
+						counts[uOf(mask, m + n)]++;
+						total++;
 					}
-					// U of a: for each a (bit set), the number of b's (bits clear) below it.
-					int u = 0;
-					int bsBelow = 0;
-					for (int rank = 0; rank < m + n; rank++) {
-						if ((mask >> rank & 1) == 1) {
-							u += bsBelow;
-						}
-						else {
-							bsBelow++;
-						}
-					}
-					counts[u]++;
-					total++;
 				}
+				// upperTail[k] = P(U >= k)
+				double[] upperTail = new double[m * n + 2];
 				long tail = 0;
 				for (int k = m * n; k >= 0; k--) {
 					tail += counts[k];
-					assertThat(MannWhitney.exactUpperTail(m, n, k)).as("m=%d n=%d k=%d", m, n, k)
-							.isCloseTo((double) tail / total, within(1e-15));
+					upperTail[k] = (double) tail / total;
+				}
+				for (int mask = 0; mask < 1 << (m + n); mask++) {
+					if (Integer.bitCount(mask) != m) {
+						continue;
+					}
+					double[] a = new double[m];
+					double[] b = new double[n];
+					int i = 0;
+					int j = 0;
+					for (int rank = 0; rank < m + n; rank++) {
+						if ((mask >> rank & 1) == 1) {
+							a[i++] = rank;
+						}
+						else {
+							b[j++] = rank;
+						}
+					}
+					int u = uOf(mask, m + n);
+					double expected = Math.min(1, 2 * upperTail[Math.max(u, m * n - u)]);
+					Result result = MannWhitney.test(a, b, Method.EXACT);
+					assertThat(result.u()).isEqualTo(u);
+					assertThat(result.pValue()).as("m=%d n=%d u=%d", m, n, u).isCloseTo(expected, within(2e-15));
 				}
 			}
 		}
+	}
+
+	/** U of a: for each a (bit set), the number of b's (bits clear) below it. */
+	private static int uOf(int mask, int size) {
+		int u = 0;
+		int bsBelow = 0;
+		for (int rank = 0; rank < size; rank++) {
+			if ((mask >> rank & 1) == 1) {
+				u += bsBelow;
+			}
+			else {
+				bsBelow++;
+			}
+		}
+		return u;
 	}
 
 	/** scipy: U = 48366990, p = 6.335801311151537e-05 (asymptotic, continuity); 1,018 distinct values. */

@@ -11,10 +11,12 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 
 /**
- * One runnable jar, three programs: with no sub-command it serves; {@code train} regenerates the
- * bundled models; {@code simulate} plays the canary lifecycle against a running service.
+ * One runnable jar, three programs: with no sub-command it serves; {@code train}
+ * regenerates the bundled models; {@code simulate} plays the canary lifecycle against a
+ * running service.
  */
-// No user store: admin calls authenticate with bearer tokens (system.SecurityConfiguration).
+// No user store: admin calls authenticate with bearer tokens
+// (system.SecurityConfiguration).
 @SpringBootApplication(proxyBeanMethods = false, exclude = UserDetailsServiceAutoConfiguration.class)
 @ConfigurationPropertiesScan
 public class Application {
@@ -36,11 +38,13 @@ public class Application {
 			case "serve" -> SpringApplication.run(Application.class, rest);
 			default -> {
 				if (command.startsWith("-")) {
-					// Spring-style arguments (--server.port=...) without a sub-command: serve.
+					// Spring-style arguments (--server.port=...) without a sub-command:
+					// serve.
 					SpringApplication.run(Application.class, args);
 				}
 				else {
-					System.err.println("Unknown command '" + command + "'. Use one of: serve (default), train, simulate.");
+					System.err
+						.println("Unknown command '" + command + "'. Use one of: serve (default), train, simulate.");
 					System.exit(2);
 				}
 			}

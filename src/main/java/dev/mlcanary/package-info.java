@@ -1,6 +1,7 @@
 /**
- * ml-canary: churn predictions with a statistically checked canary release. {@link dev.mlcanary.Application}
- * starts the service, the trainer or the simulator; each feature is a package beside it.
+ * ml-canary: churn predictions with a statistically checked canary release.
+ * {@link dev.mlcanary.Application} starts the service, the trainer or the simulator; each
+ * feature is a package beside it.
  */
 @NullMarked
 package dev.mlcanary;

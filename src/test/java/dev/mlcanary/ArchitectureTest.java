@@ -19,12 +19,13 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The package graph of the main code (docs/development.md, "Layout"): features depend in one
- * direction, {@code system} and the shared leaves know no feature.
+ * The package graph of the main code (docs/development.md, "Layout"): features depend in
+ * one direction, {@code system} and the shared leaves know no feature.
  */
 class ArchitectureTest {
 
-	private static final JavaClasses MAIN = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+	private static final JavaClasses MAIN = new ClassFileImporter()
+		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
 		.importPackages("dev.mlcanary");
 
 	@Test
@@ -34,14 +35,18 @@ class ArchitectureTest {
 
 	@Test
 	void systemImportsNoFeature() {
-		noClasses().that().resideInAPackage("dev.mlcanary.system..").should()
+		noClasses().that()
+			.resideInAPackage("dev.mlcanary.system..")
+			.should()
 			.dependOnClassesThat(resideInAPackage("dev.mlcanary..").and(not(resideInAPackage("dev.mlcanary.system.."))))
 			.check(MAIN);
 	}
 
 	@Test
 	void statisticsIsPureMathWithoutSpringOrFeatures() {
-		noClasses().that().resideInAPackage("dev.mlcanary.statistics..").should()
+		noClasses().that()
+			.resideInAPackage("dev.mlcanary.statistics..")
+			.should()
 			.dependOnClassesThat(resideInAnyPackage("org.springframework..", "jakarta.servlet..")
 				.or(resideInAPackage("dev.mlcanary..").and(not(resideInAPackage("dev.mlcanary.statistics..")))))
 			.check(MAIN);
@@ -49,7 +54,9 @@ class ArchitectureTest {
 
 	@Test
 	void sharedTypesDependOnNoFeature() {
-		noClasses().that().resideInAPackage("dev.mlcanary.shared..").should()
+		noClasses().that()
+			.resideInAPackage("dev.mlcanary.shared..")
+			.should()
 			.dependOnClassesThat(resideInAPackage("dev.mlcanary..")
 				.and(not(resideInAnyPackage("dev.mlcanary.shared..", "dev.mlcanary.statistics.."))))
 			.check(MAIN);
@@ -57,7 +64,9 @@ class ArchitectureTest {
 
 	@Test
 	void theSimulatorIsAPlainClientOfTheHttpApi() {
-		noClasses().that().resideInAPackage("dev.mlcanary.simulator..").should()
+		noClasses().that()
+			.resideInAPackage("dev.mlcanary.simulator..")
+			.should()
 			.dependOnClassesThat(resideInAnyPackage("org.springframework..")
 				.or(resideInAPackage("dev.mlcanary..").and(not(resideInAPackage("dev.mlcanary.simulator..")))))
 			.check(MAIN);

@@ -20,20 +20,24 @@ import org.springframework.test.context.MergedContextConfiguration;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * Gives every Spring test context its own empty {@code canary.state-dir} under {@code target/}, so
- * that no test restores a deployment another test (or an earlier build, or the developer's own
- * {@code ./state}) left behind. Registered for all tests in {@code META-INF/spring.factories}; a test
- * that sets {@code canary.state-dir} itself (inlined or dynamic properties) wins, while a
- * {@code CANARY_STATE_DIR} in the developer's environment does not.
+ * Gives every Spring test context its own empty {@code canary.state-dir} under
+ * {@code target/}, so that no test restores a deployment another test (or an earlier
+ * build, or the developer's own {@code ./state}) left behind. Registered for all tests in
+ * {@code META-INF/spring.factories}; a test that sets {@code canary.state-dir} itself
+ * (inlined or dynamic properties) wins, while a {@code CANARY_STATE_DIR} in the
+ * developer's environment does not.
  */
 class TemporaryStateDirectory implements ContextCustomizerFactory {
 
 	@Override
-	public ContextCustomizer createContextCustomizer(Class<?> testClass, List<ContextConfigurationAttributes> attributes) {
+	public ContextCustomizer createContextCustomizer(Class<?> testClass,
+			List<ContextConfigurationAttributes> attributes) {
 		return new Customizer();
 	}
 
-	/** Stateless, and equal to every other instance, so contexts stay cached as before. */
+	/**
+	 * Stateless, and equal to every other instance, so contexts stay cached as before.
+	 */
 	private static final class Customizer implements ContextCustomizer {
 
 		@Override

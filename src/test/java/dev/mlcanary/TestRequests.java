@@ -16,7 +16,10 @@ public final class TestRequests {
 	private TestRequests() {
 	}
 
-	/** Rolls back a canary that an earlier test of the same context left deployed, and turns the slowdown off. */
+	/**
+	 * Rolls back a canary that an earlier test of the same context left deployed, and
+	 * turns the slowdown off.
+	 */
 	public static void startFromStableOnly(DeploymentService deployments) {
 		if (deployments.current().hasCanary()) {
 			deployments.rollbackCanary(null);
@@ -26,7 +29,10 @@ public final class TestRequests {
 		}
 	}
 
-	/** One call through MockMvc, with an {@code Authorization} header and a JSON body where given. */
+	/**
+	 * One call through MockMvc, with an {@code Authorization} header and a JSON body
+	 * where given.
+	 */
 	public static MvcTestResult call(MockMvcTester mvc, HttpMethod method, String path, String authorization,
 			String body) {
 		var request = mvc.method(method).uri(path);

@@ -1,6 +1,9 @@
 package dev.mlcanary;
 
-/** The made-up admin tokens of the tests that run with authentication on ({@link WithAdminTokens}). */
+/**
+ * The made-up admin tokens of the tests that run with authentication on
+ * ({@link WithAdminTokens}).
+ */
 public final class TestTokens {
 
 	public static final String OPERATOR = "operator-token-0123456789abcdef";

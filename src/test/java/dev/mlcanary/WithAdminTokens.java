@@ -10,13 +10,15 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 
 /**
- * The whole application behind MockMvc, with the operator and read tokens of {@link TestTokens}
- * configured. Every test class so annotated shares one application context.
+ * The whole application behind MockMvc, with the operator and read tokens of
+ * {@link TestTokens} configured. Every test class so annotated shares one application
+ * context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-@SpringBootTest(properties = { "canary.admin.token=" + TestTokens.OPERATOR, "canary.admin.read-token=" + TestTokens.READER })
+@SpringBootTest(
+		properties = { "canary.admin.token=" + TestTokens.OPERATOR, "canary.admin.read-token=" + TestTokens.READER })
 @AutoConfigureMockMvc
 public @interface WithAdminTokens {
 

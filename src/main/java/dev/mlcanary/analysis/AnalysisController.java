@@ -46,8 +46,9 @@ class AnalysisController {
 			enough samples says INCONCLUSIVE; the verdict is FAIL if any judge fails, PASS if all pass. \
 			`alert_triggered` is true exactly when the verdict is FAIL. A statistic that is undefined is `null`.""")
 	@ApiProblems(ApiProblem.INVALID_MODE)
-	HealthReport checkCanaryHealth(@Parameter(description = "`fixed` (default): one Welch test. `sequential`: an "
-			+ "always-valid p-value for the mean-latency judge, safe to check again and again.",
+	HealthReport checkCanaryHealth(@Parameter(
+			description = "`fixed` (default): one Welch test. `sequential`: an "
+					+ "always-valid p-value for the mean-latency judge, safe to check again and again.",
 			schema = @Schema(allowableValues = { "fixed", "sequential" })) @RequestParam(required = false) String mode,
 			HttpServletRequest request) {
 		HealthReport report = health.check(deployments.current(), AnalysisMode.parse(mode));
@@ -57,16 +58,17 @@ class AnalysisController {
 	}
 
 	/**
-	 * @param checkedAt when the latest check of this deployment period ran, or {@code null} if none has
+	 * @param checkedAt when the latest check of this deployment period ran, or
+	 * {@code null} if none has
 	 * @param report its answer, or {@code null}
 	 */
 	record LatestCheckResponse(Instant checkedAt, HealthReport report) {
 	}
 
 	/**
-	 * The latest health check of the current period, manual or automated, without running one: for a
-	 * dashboard that polls, where running a check each time would fill the audit trail and turn every
-	 * poll into another chance of a false alarm.
+	 * The latest health check of the current period, manual or automated, without running
+	 * one: for a dashboard that polls, where running a check each time would fill the
+	 * audit trail and turn every poll into another chance of a false alarm.
 	 */
 	@GetMapping("/check-canary-health/latest")
 	@Operation(summary = "The latest health check, without running one", description = """
@@ -80,7 +82,10 @@ class AnalysisController {
 			.orElse(new LatestCheckResponse(null, null));
 	}
 
-	/** Each version's latency window as it is now (count, mean, p50, p95, p99), judged by nobody. */
+	/**
+	 * Each version's latency window as it is now (count, mean, p50, p95, p99), judged by
+	 * nobody.
+	 */
 	@GetMapping("/latency")
 	@Operation(summary = "Each version's latency window now", description = """
 			Sample and request counts, mean, p50, p95 and p99 (milliseconds, R-7 percentiles) of the stable and \
@@ -91,8 +96,8 @@ class AnalysisController {
 	}
 
 	/**
-	 * Samples per version that a two-sided Welch check needs to detect a standardized effect
-	 * (Cohen's d) with the given power.
+	 * Samples per version that a two-sided Welch check needs to detect a standardized
+	 * effect (Cohen's d) with the given power.
 	 */
 	@GetMapping("/power-analysis")
 	@Operation(summary = "How many samples a check needs", description = """
@@ -100,9 +105,10 @@ class AnalysisController {
 			noncentral t distribution (as statsmodels' `TTestIndPower.solve_power`).""")
 	@ApiProblems(ApiProblem.INVALID_POWER_ANALYSIS)
 	PowerAnalysisResponse powerAnalysis(
-			@Parameter(description = "Cohen's d: the difference to detect in standard deviations; positive.", example = "0.666")
-			@RequestParam(name = "effect_size", defaultValue = "0.5") double effectSize,
-			@Parameter(description = "Significance level, in (0, 1).") @RequestParam(defaultValue = "0.05") double alpha,
+			@Parameter(description = "Cohen's d: the difference to detect in standard deviations; positive.",
+					example = "0.666") @RequestParam(name = "effect_size", defaultValue = "0.5") double effectSize,
+			@Parameter(description = "Significance level, in (0, 1).") @RequestParam(
+					defaultValue = "0.05") double alpha,
 			@Parameter(description = "Power, in (alpha, 1).") @RequestParam(defaultValue = "0.8") double power) {
 		PowerAnalysis.Result r;
 		try {
@@ -112,7 +118,8 @@ class AnalysisController {
 			throw BadRequestException.because(ex.getMessage());
 		}
 		return new PowerAnalysisResponse(r.effectSize(), r.alpha(), r.power(), r.recommendedSampleSizePerGroup(),
-				r.exactSampleSizePerGroup(), String.format(java.util.Locale.ROOT,
+				r.exactSampleSizePerGroup(),
+				String.format(java.util.Locale.ROOT,
 						"Collect at least %d samples per version to detect an effect of %s standard deviations with power %s at alpha %s.",
 						r.recommendedSampleSizePerGroup(), effectSize, power, alpha));
 	}

@@ -1,6 +1,5 @@
 package dev.mlcanary.analysis;
 
-
 import dev.mlcanary.deployment.Deployment;
 import dev.mlcanary.deployment.DeploymentService;
 
@@ -9,10 +8,10 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code canary} in {@code /actuator/health}: what is deployed and the latest verdict. It is UP
- * while a stable model serves, whatever the canary's verdict: a failing canary is a reason to roll
- * it back, not to take the service out of the load balancer. (It is not part of the liveness or
- * readiness groups, which keep Boot's defaults.)
+ * {@code canary} in {@code /actuator/health}: what is deployed and the latest verdict. It
+ * is UP while a stable model serves, whatever the canary's verdict: a failing canary is a
+ * reason to roll it back, not to take the service out of the load balancer. (It is not
+ * part of the liveness or readiness groups, which keep Boot's defaults.)
  */
 @Component
 class CanaryHealthIndicator implements HealthIndicator {
@@ -36,7 +35,8 @@ class CanaryHealthIndicator implements HealthIndicator {
 			.withDetail("canary_weight", d.hasCanary() ? d.weight() : 0.0)
 			.withDetail("generation", d.generation());
 		// latestCheck is already this period's check, so it judged this canary.
-		return builder.withDetail("last_verdict", latest != null && d.hasCanary() ? latest.verdict().name() : "none").build();
+		return builder.withDetail("last_verdict", latest != null && d.hasCanary() ? latest.verdict().name() : "none")
+			.build();
 	}
 
 }

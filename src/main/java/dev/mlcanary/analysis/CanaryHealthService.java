@@ -19,10 +19,11 @@ import dev.mlcanary.statistics.WelchTest;
 import org.springframework.stereotype.Service;
 
 /**
- * Compares canary and stable latency over the current deployment period with Welch's t-test. An
- * alert needs all three: statistical significance (p &lt; alpha), the canary slower, and a slowdown
- * of at least {@code min-latency-increase-ms} (practical significance; with thousands of samples
- * the prototype alerted on microsecond differences).
+ * Compares canary and stable latency over the current deployment period with Welch's
+ * t-test. An alert needs all three: statistical significance (p &lt; alpha), the canary
+ * slower, and a slowdown of at least {@code min-latency-increase-ms} (practical
+ * significance; with thousands of samples the prototype alerted on microsecond
+ * differences).
  */
 @Service
 public class CanaryHealthService {
@@ -56,6 +57,7 @@ public class CanaryHealthService {
 
 	/**
 	 * A health check's answer and when it was made.
+	 *
 	 * @param checkedAt when the check ran
 	 * @param report its answer
 	 */
@@ -70,7 +72,10 @@ public class CanaryHealthService {
 		return check(deployment, AnalysisMode.FIXED);
 	}
 
-	/** @param mode how the mean-latency judge treats repeated checks (the rollout uses SEQUENTIAL) */
+	/**
+	 * @param mode how the mean-latency judge treats repeated checks (the rollout uses
+	 * SEQUENTIAL)
+	 */
 	public HealthReport check(Deployment deployment, AnalysisMode mode) {
 		HealthReport report = evaluate(deployment, mode);
 		lastCheck.set(new Checked(deployment.samples(), new LatestCheck(clock.instant(), report)));
@@ -78,9 +83,9 @@ public class CanaryHealthService {
 	}
 
 	/**
-	 * The latest check (manual or automated) of the period {@code deployment} is in, without running
-	 * one: a check of an earlier period (before a deploy, promotion, rollback or rollout step) judged
-	 * samples that are gone, so it is not returned.
+	 * The latest check (manual or automated) of the period {@code deployment} is in,
+	 * without running one: a check of an earlier period (before a deploy, promotion,
+	 * rollback or rollout step) judged samples that are gone, so it is not returned.
 	 * @return the check, or empty when this period has not been checked yet
 	 */
 	public Optional<LatestCheck> latestCheck(Deployment deployment) {
@@ -88,21 +93,25 @@ public class CanaryHealthService {
 		return last != null && last.period() == deployment.samples() ? Optional.of(last.check()) : Optional.empty();
 	}
 
-	/** What the windows of the deployment's period hold now, per version, without judging them. */
+	/**
+	 * What the windows of the deployment's period hold now, per version, without judging
+	 * them.
+	 */
 	public LatencyView latency(Deployment deployment) {
 		LatencyWindows period = deployment.samples();
 		return new LatencyView(deployment.generation(),
-				LatencyView.VersionLatency.of(deployment.stable().version(), period.stable()),
-				deployment.hasCanary() ? LatencyView.VersionLatency.of(deployment.canary().version(), period.canary()) : null);
+				LatencyView.VersionLatency.of(deployment.stable().version(), period.stable()), deployment.hasCanary()
+						? LatencyView.VersionLatency.of(deployment.canary().version(), period.canary()) : null);
 	}
 
 	private HealthReport evaluate(Deployment deployment, AnalysisMode mode) {
 		if (!deployment.hasCanary()) {
 			LatencySummary s = LatencySummary.of(deployment.samples().stable().samplesMillis());
-			return report(false, NO_CANARY, "Deploy a canary with POST /admin/deploy-canary.", null, deployment, null, s,
-					LatencySummary.of(new double[0]));
+			return report(false, NO_CANARY, "Deploy a canary with POST /admin/deploy-canary.", null, deployment, null,
+					s, LatencySummary.of(new double[0]));
 		}
-		// One read of the windows serves the Welch fields and every judge: the same samples, copied and
+		// One read of the windows serves the Welch fields and every judge: the same
+		// samples, copied and
 		// summarised once.
 		Evidence evidence = Evidence.of(deployment.samples());
 		double[] stable = evidence.stable();
@@ -120,17 +129,18 @@ public class CanaryHealthService {
 		double increase = c.mean() - s.mean();
 		boolean significant = welch.pValue() < config.alpha();
 		boolean alert = significant && increase > 0 && increase >= config.minLatencyIncreaseMs();
-		return withJudges(report(alert, alert ? ALERT : ACCEPTABLE, explain(significant, increase, welch), welch, deployment,
-				canaryVersion, s, c), verdicts);
+		return withJudges(report(alert, alert ? ALERT : ACCEPTABLE, explain(significant, increase, welch), welch,
+				deployment, canaryVersion, s, c), verdicts);
 	}
 
 	/** Every judge on the current period, in the order they are reported. */
 	private Map<String, JudgeReport> judge(Deployment deployment, Evidence evidence, AnalysisMode mode) {
 		LatencyWindows period = deployment.samples();
 		Map<String, JudgeReport> reports = new LinkedHashMap<>();
-		reports.put("welch", mode == AnalysisMode.SEQUENTIAL
-				? judges.welchSequential(evidence, period.sequential(this::newSequentialTest), period.wrapped())
-				: judges.welch(evidence));
+		reports.put("welch",
+				mode == AnalysisMode.SEQUENTIAL
+						? judges.welchSequential(evidence, period.sequential(this::newSequentialTest), period.wrapped())
+						: judges.welch(evidence));
 		reports.put("mann_whitney", judges.mannWhitney(evidence));
 		reports.put("tail_latency", judges.tailLatency(evidence));
 		reports.put("errors", judges.errors(evidence));
@@ -138,15 +148,19 @@ public class CanaryHealthService {
 		return reports;
 	}
 
-	/** Mixture variance tied to the practical threshold, so slowdowns of that size are found quickly. */
+	/**
+	 * Mixture variance tied to the practical threshold, so slowdowns of that size are
+	 * found quickly.
+	 */
 	private SequentialLatencyTest newSequentialTest() {
 		double tau = Math.max(config.minLatencyIncreaseMs(), 1e-3);
 		return new SequentialLatencyTest(config.alpha(), tau * tau);
 	}
 
 	/**
-	 * The overall verdict comes from the judges; the prototype's alert stays the Welch alert's
-	 * message when latency is what failed, and names the failing judges otherwise.
+	 * The overall verdict comes from the judges; the prototype's alert stays the Welch
+	 * alert's message when latency is what failed, and names the failing judges
+	 * otherwise.
 	 */
 	private static HealthReport withJudges(HealthReport latency, Map<String, JudgeReport> judges) {
 		Verdict verdict = JudgeVerdicts.combine(judges.values());
@@ -165,16 +179,17 @@ public class CanaryHealthService {
 	}
 
 	private static String judgesWith(Map<String, JudgeReport> judges, Verdict verdict) {
-		return String.join(", ", judges.entrySet()
-			.stream()
-			.filter(j -> j.getValue().verdict() == verdict)
-			.map(Map.Entry::getKey)
-			.toList());
+		return String.join(", ",
+				judges.entrySet()
+					.stream()
+					.filter(j -> j.getValue().verdict() == verdict)
+					.map(Map.Entry::getKey)
+					.toList());
 	}
 
 	private String explain(boolean significant, double increase, WelchTest welch) {
-		String diff = String.format(Locale.ROOT, "Canary mean is %.4f ms %s than stable (p = %.3g)",
-				Math.abs(increase), increase > 0 ? "higher" : "lower", welch.pValue());
+		String diff = String.format(Locale.ROOT, "Canary mean is %.4f ms %s than stable (p = %.3g)", Math.abs(increase),
+				increase > 0 ? "higher" : "lower", welch.pValue());
 		if (!significant) {
 			return diff + ": not significant at alpha " + config.alpha() + ".";
 		}
@@ -182,15 +197,18 @@ public class CanaryHealthService {
 			return diff + ": the canary is faster.";
 		}
 		if (increase < config.minLatencyIncreaseMs()) {
-			return diff + ": significant, but below the practical threshold of " + config.minLatencyIncreaseMs() + " ms.";
+			return diff + ": significant, but below the practical threshold of " + config.minLatencyIncreaseMs()
+					+ " ms.";
 		}
-		return diff + ": significant, and at least the practical threshold of " + config.minLatencyIncreaseMs() + " ms.";
+		return diff + ": significant, and at least the practical threshold of " + config.minLatencyIncreaseMs()
+				+ " ms.";
 	}
 
 	private HealthReport report(boolean alert, String message, String explanation, WelchTest welch,
 			Deployment deployment, String canaryVersion, LatencySummary s, LatencySummary c) {
 		Verdict verdict = welch == null ? Verdict.INCONCLUSIVE : alert ? Verdict.FAIL : Verdict.PASS;
-		return new HealthReport(alert, verdict, java.util.List.of(explanation), message, explanation, Map.of(), welch == null ? null : HealthReport.finite(welch.pValue()),
+		return new HealthReport(alert, verdict, java.util.List.of(explanation), message, explanation, Map.of(),
+				welch == null ? null : HealthReport.finite(welch.pValue()),
 				welch == null ? null : HealthReport.finite(welch.t()),
 				welch == null ? null : HealthReport.finite(welch.degreesOfFreedom()), config.alpha(),
 				config.minLatencyIncreaseMs(), config.minSamples(), deployment.stable().version(), canaryVersion,

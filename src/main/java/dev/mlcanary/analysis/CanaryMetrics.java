@@ -11,27 +11,28 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
 
 /**
- * Gauges of the canary: its weight, the latest verdict (1 PASS, 0 INCONCLUSIVE, -1 FAIL), and for
- * each judge its main statistic and p-value from the latest check (manual or automated) of the
- * current deployment period. After a deploy, promotion, rollback or rollout step they are NaN until
- * the next check, so an alert on {@code canary_verdict == -1} stops firing once the canary is rolled
- * back. A value a judge has not computed is NaN.
+ * Gauges of the canary: its weight, the latest verdict (1 PASS, 0 INCONCLUSIVE, -1 FAIL),
+ * and for each judge its main statistic and p-value from the latest check (manual or
+ * automated) of the current deployment period. After a deploy, promotion, rollback or
+ * rollout step they are NaN until the next check, so an alert on
+ * {@code canary_verdict == -1} stops firing once the canary is rolled back. A value a
+ * judge has not computed is NaN.
  */
 @Component
 public class CanaryMetrics {
 
 	/** For each judge: the statistic and the p-value shown as gauges. */
-	static final Map<String, String[]> JUDGE_GAUGES = Map.of(
-			"welch", new String[] { "t_statistic", "p_value" },
-			"mann_whitney", new String[] { "z", "p_value" },
-			"tail_latency", new String[] { "canary_above_p99_limit", "p99_exceedance_p_value" },
-			"errors", new String[] { "canary_errors", "p_value" },
-			"agreement", new String[] { "agreement", "mcnemar_p_value" });
+	static final Map<String, String[]> JUDGE_GAUGES = Map.of("welch", new String[] { "t_statistic", "p_value" },
+			"mann_whitney", new String[] { "z", "p_value" }, "tail_latency",
+			new String[] { "canary_above_p99_limit", "p99_exceedance_p_value" }, "errors",
+			new String[] { "canary_errors", "p_value" }, "agreement", new String[] { "agreement", "mcnemar_p_value" });
 
 	private final Supplier<HealthReport> latest;
 
 	CanaryMetrics(MeterRegistry registry, DeploymentService deployments, CanaryHealthService health) {
-		this.latest = () -> health.latestCheck(deployments.current()).map(CanaryHealthService.LatestCheck::report).orElse(null);
+		this.latest = () -> health.latestCheck(deployments.current())
+			.map(CanaryHealthService.LatestCheck::report)
+			.orElse(null);
 		Gauge.builder("canary.weight", deployments, d -> {
 			Deployment current = d.current();
 			return current.hasCanary() ? current.weight() : 0.0;

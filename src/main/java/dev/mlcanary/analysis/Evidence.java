@@ -13,7 +13,8 @@ import dev.mlcanary.statistics.LatencySummary;
  * @param stableSummary descriptive statistics of {@code stable}
  * @param canarySummary descriptive statistics of {@code canary}
  * @param stableErrors stable model failures in this period
- * @param canaryErrors canary model failures in this period (routed or shadow-scored requests)
+ * @param canaryErrors canary model failures in this period (routed or shadow-scored
+ * requests)
  * @param agreement shadow-scoring results
  */
 record Evidence(double[] stable, double[] canary, LatencySummary stableSummary, LatencySummary canarySummary,

@@ -14,14 +14,15 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param alpha significance level of the Welch test
  * @param minSamples fewer samples than this for either version means "insufficient data"
- * @param minLatencyIncreaseMs smallest mean increase (ms) worth an alert: practical significance
+ * @param minLatencyIncreaseMs smallest mean increase (ms) worth an alert: practical
+ * significance
  */
 @Validated
 @ConfigurationProperties(prefix = "canary.health")
 public record HealthProperties(
-		@DefaultValue("0.05") @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false) double alpha,
-		@DefaultValue("20") @Min(2) int minSamples,
-		@DefaultValue("1.0") @PositiveOrZero double minLatencyIncreaseMs) {
+		@DefaultValue("0.05") @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1",
+				inclusive = false) double alpha,
+		@DefaultValue("20") @Min(2) int minSamples, @DefaultValue("1.0") @PositiveOrZero double minLatencyIncreaseMs) {
 
 	/** The defaults, for tests and tools that run without a Spring context. */
 	public static HealthProperties defaults() {

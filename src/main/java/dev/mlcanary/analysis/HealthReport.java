@@ -3,29 +3,29 @@ package dev.mlcanary.analysis;
 import dev.mlcanary.shared.Verdict;
 
 /**
- * The answer of {@code GET /admin/check-canary-health}. The prototype's fields keep their names;
- * a statistic that is undefined or infinite is {@code null}, never NaN or Infinity in JSON.
- * {@code verdict} is {@code FAIL} when the alert is raised, {@code INCONCLUSIVE} without a canary
- * or with too few samples, {@code PASS} otherwise; {@code reasons} say why in plain sentences.
+ * The answer of {@code GET /admin/check-canary-health}. The prototype's fields keep their
+ * names; a statistic that is undefined or infinite is {@code null}, never NaN or Infinity
+ * in JSON. {@code verdict} is {@code FAIL} when the alert is raised, {@code INCONCLUSIVE}
+ * without a canary or with too few samples, {@code PASS} otherwise; {@code reasons} say
+ * why in plain sentences.
  */
 @io.swagger.v3.oas.annotations.media.Schema(description = "The verdict of the five judges, their reasons, and the "
 		+ "prototype's Welch test fields. Statistics that are undefined or infinite are `null`.")
 public record HealthReport(boolean alertTriggered, Verdict verdict, java.util.List<String> reasons, String message,
-		String explanation, java.util.Map<String, JudgeReport> judges, Double pValue,
-		Double tStatistic, Double degreesOfFreedom, double alpha, double minLatencyIncreaseMs, int minSamples,
-		String stableVersion, String canaryVersion, int stableSampleCount, int canarySampleCount,
-		Double stableAvgLatencyMs, Double canaryAvgLatencyMs, Double latencyIncreaseMs,
-		Double stableLatencyStddevMs, Double canaryLatencyStddevMs, Double stableP50LatencyMs,
-		Double stableP95LatencyMs, Double stableP99LatencyMs, Double canaryP50LatencyMs, Double canaryP95LatencyMs,
-		Double canaryP99LatencyMs) {
+		String explanation, java.util.Map<String, JudgeReport> judges, Double pValue, Double tStatistic,
+		Double degreesOfFreedom, double alpha, double minLatencyIncreaseMs, int minSamples, String stableVersion,
+		String canaryVersion, int stableSampleCount, int canarySampleCount, Double stableAvgLatencyMs,
+		Double canaryAvgLatencyMs, Double latencyIncreaseMs, Double stableLatencyStddevMs, Double canaryLatencyStddevMs,
+		Double stableP50LatencyMs, Double stableP95LatencyMs, Double stableP99LatencyMs, Double canaryP50LatencyMs,
+		Double canaryP95LatencyMs, Double canaryP99LatencyMs) {
 
 	HealthReport with(boolean alert, Verdict newVerdict, java.util.List<String> newReasons, String newMessage,
 			java.util.Map<String, JudgeReport> newJudges) {
 		return new HealthReport(alert, newVerdict, newReasons, newMessage, explanation, newJudges, pValue, tStatistic,
-				degreesOfFreedom, alpha, minLatencyIncreaseMs, minSamples, stableVersion, canaryVersion, stableSampleCount,
-				canarySampleCount, stableAvgLatencyMs, canaryAvgLatencyMs, latencyIncreaseMs, stableLatencyStddevMs,
-				canaryLatencyStddevMs, stableP50LatencyMs, stableP95LatencyMs, stableP99LatencyMs, canaryP50LatencyMs,
-				canaryP95LatencyMs, canaryP99LatencyMs);
+				degreesOfFreedom, alpha, minLatencyIncreaseMs, minSamples, stableVersion, canaryVersion,
+				stableSampleCount, canarySampleCount, stableAvgLatencyMs, canaryAvgLatencyMs, latencyIncreaseMs,
+				stableLatencyStddevMs, canaryLatencyStddevMs, stableP50LatencyMs, stableP95LatencyMs,
+				stableP99LatencyMs, canaryP50LatencyMs, canaryP95LatencyMs, canaryP99LatencyMs);
 	}
 
 	static Double finite(double value) {

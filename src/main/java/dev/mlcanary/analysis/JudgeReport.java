@@ -8,12 +8,14 @@ import dev.mlcanary.shared.Verdict;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
- * One judge's answer: its verdict, one plain sentence saying why, and the numbers it used (shown
- * beside the verdict in JSON; a non-finite number is shown as {@code null}).
+ * One judge's answer: its verdict, one plain sentence saying why, and the numbers it used
+ * (shown beside the verdict in JSON; a non-finite number is shown as {@code null}).
  */
 @Schema(description = "One judge's verdict and reason, followed by the numbers it used (which numbers depends on the "
-		+ "judge: `p_value`, `stable_samples`, `agreement`, ...).", additionalProperties = Schema.AdditionalPropertiesValue.TRUE)
-public record JudgeReport(Verdict verdict, String reason, @com.fasterxml.jackson.annotation.JsonIgnore Map<String, Object> statistics) {
+		+ "judge: `p_value`, `stable_samples`, `agreement`, ...).",
+		additionalProperties = Schema.AdditionalPropertiesValue.TRUE)
+public record JudgeReport(Verdict verdict, String reason,
+		@com.fasterxml.jackson.annotation.JsonIgnore Map<String, Object> statistics) {
 
 	@JsonAnyGetter
 	Map<String, Object> numbers() {

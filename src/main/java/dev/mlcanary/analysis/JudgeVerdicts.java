@@ -4,7 +4,10 @@ import java.util.Collection;
 
 import dev.mlcanary.shared.Verdict;
 
-/** The overall verdict from the judges': FAIL if any fails, PASS if all pass, INCONCLUSIVE otherwise. */
+/**
+ * The overall verdict from the judges': FAIL if any fails, PASS if all pass, INCONCLUSIVE
+ * otherwise.
+ */
 final class JudgeVerdicts {
 
 	private JudgeVerdicts() {

@@ -45,11 +45,12 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.method.HandlerMethod;
 
 /**
- * The OpenAPI description at {@code /v3/api-docs} and Swagger UI at {@code /docs} (springdoc). The
- * controllers say what each endpoint does and which problems it answers ({@link ApiProblems},
- * {@link ChangesDeployment}, {@link ShowsDeployment}); this class turns that into responses with
- * real examples, adds the access rules of {@link AdminAccessRules}, and takes the request and
- * answer examples from {@code api-docs/examples.json}, keyed by operation id.
+ * The OpenAPI description at {@code /v3/api-docs} and Swagger UI at {@code /docs}
+ * (springdoc). The controllers say what each endpoint does and which problems it answers
+ * ({@link ApiProblems}, {@link ChangesDeployment}, {@link ShowsDeployment}); this class
+ * turns that into responses with real examples, adds the access rules of
+ * {@link AdminAccessRules}, and takes the request and answer examples from
+ * {@code api-docs/examples.json}, keyed by operation id.
  */
 @Configuration(proxyBeanMethods = false)
 class ApiDocsConfiguration {
@@ -87,21 +88,26 @@ class ApiDocsConfiguration {
 				.description(DESCRIPTION)
 				.license(new License().name("GNU General Public License v3.0 or later").identifier("GPL-3.0-or-later")))
 			.components(new Components()
-				.addSecuritySchemes(OPERATOR_TOKEN, bearer("The operator token (`canary.admin.token`, `CANARY_ADMIN_TOKEN`): "
-						+ "every admin endpoint, and `X-Canary-Route` on `/predict`."))
-				.addSecuritySchemes(READ_TOKEN, bearer("The optional read-only token (`canary.admin.read-token`, "
-						+ "`CANARY_ADMIN_READ_TOKEN`): the `GET` admin endpoints only.")))
-			.tags(List.of(new Tag().name("Predictions").description("Churn predictions, routed to stable or the canary."),
-					new Tag().name("Deployment").description("Deploy, promote and roll back the canary; the deployment and the models."),
-					new Tag().name("Analysis").description("Is the canary healthy, and how many samples does a check need?"),
+				.addSecuritySchemes(OPERATOR_TOKEN,
+						bearer("The operator token (`canary.admin.token`, `CANARY_ADMIN_TOKEN`): "
+								+ "every admin endpoint, and `X-Canary-Route` on `/predict`."))
+				.addSecuritySchemes(READ_TOKEN,
+						bearer("The optional read-only token (`canary.admin.read-token`, "
+								+ "`CANARY_ADMIN_READ_TOKEN`): the `GET` admin endpoints only.")))
+			.tags(List.of(
+					new Tag().name("Predictions").description("Churn predictions, routed to stable or the canary."),
+					new Tag().name("Deployment")
+						.description("Deploy, promote and roll back the canary; the deployment and the models."),
+					new Tag().name("Analysis")
+						.description("Is the canary healthy, and how many samples does a check need?"),
 					new Tag().name("Audit").description("Who changed what, and how each admin call ended.")));
 	}
 
 	/**
-	 * springdoc describes schemas with swagger-core, which reads classes through its own Jackson 2
-	 * mapper, not the application's Jackson 3 one. Give it the naming of
-	 * {@code spring.jackson.property-naming-strategy} (snake_case), so that the documented property
-	 * names are the ones on the wire.
+	 * springdoc describes schemas with swagger-core, which reads classes through its own
+	 * Jackson 2 mapper, not the application's Jackson 3 one. Give it the naming of
+	 * {@code spring.jackson.property-naming-strategy} (snake_case), so that the
+	 * documented property names are the ones on the wire.
 	 */
 	@Bean
 	ModelResolver snakeCaseModelResolver() {
@@ -109,7 +115,10 @@ class ApiDocsConfiguration {
 			.openapi31(true);
 	}
 
-	/** Problems, generation headers and examples of each operation, from the controller's annotations. */
+	/**
+	 * Problems, generation headers and examples of each operation, from the controller's
+	 * annotations.
+	 */
 	@Bean
 	OperationCustomizer documentedOperations(JsonMapper json) {
 		Map<String, Map<String, Map<String, Object>>> examples = readExamples(json);
@@ -127,9 +136,10 @@ class ApiDocsConfiguration {
 				List.of(ApiProblem.INVALID_IF_MATCH, ApiProblem.GENERATION_CHANGED, ApiProblem.STATE_NOT_SAVED)
 					.forEach(problem -> addProblem(operation, problem));
 			}
-			if (handler.hasMethodAnnotation(ChangesDeployment.class) || handler.hasMethodAnnotation(ShowsDeployment.class)) {
-				ok(operation).addHeaderObject(HttpHeaders.ETAG, new Header()
-					.description("The deployment's generation, quoted: send it back in `If-Match` to change exactly this deployment.")
+			if (handler.hasMethodAnnotation(ChangesDeployment.class)
+					|| handler.hasMethodAnnotation(ShowsDeployment.class)) {
+				ok(operation).addHeaderObject(HttpHeaders.ETAG, new Header().description(
+						"The deployment's generation, quoted: send it back in `If-Match` to change exactly this deployment.")
 					.schema(typed("string").example("\"7\"")));
 			}
 			addExamples(operation, handler, examples.get(operation.getOperationId()));
@@ -138,10 +148,11 @@ class ApiDocsConfiguration {
 	}
 
 	/**
-	 * The access rules of {@link AdminAccessRules}: {@code /admin/**} needs the operator token,
-	 * or the read token for its read-only {@code GET} endpoints, and answers 401 and 403 otherwise. An
-	 * open endpoint that documents a 401 takes the operator token optionally. Last, every problem
-	 * example names its path as {@code instance} and the responses are sorted by status.
+	 * The access rules of {@link AdminAccessRules}: {@code /admin/**} needs the operator
+	 * token, or the read token for its read-only {@code GET} endpoints, and answers 401
+	 * and 403 otherwise. An open endpoint that documents a 401 takes the operator token
+	 * optionally. Last, every problem example names its path as {@code instance} and the
+	 * responses are sorted by status.
 	 */
 	@Bean
 	OpenApiCustomizer accessRulesAndProblemSchema() {
@@ -168,7 +179,8 @@ class ApiDocsConfiguration {
 			}
 		}
 		else if (operation.getResponses().containsKey("401")) {
-			operation.setSecurity(List.of(new SecurityRequirement(), new SecurityRequirement().addList(OPERATOR_TOKEN)));
+			operation
+				.setSecurity(List.of(new SecurityRequirement(), new SecurityRequirement().addList(OPERATOR_TOKEN)));
 		}
 	}
 
@@ -177,7 +189,8 @@ class ApiDocsConfiguration {
 		ApiResponses sorted = new ApiResponses();
 		new TreeMap<>(operation.getResponses()).forEach(sorted::addApiResponse);
 		operation.setResponses(sorted);
-		sorted.values().stream()
+		sorted.values()
+			.stream()
 			.map(response -> response.getContent() == null ? null : response.getContent().get(PROBLEM_JSON))
 			.filter(media -> media != null && media.getExamples() != null)
 			.flatMap(media -> media.getExamples().values().stream())
@@ -193,14 +206,18 @@ class ApiDocsConfiguration {
 						new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM_SCHEMA))));
 			if (problem.status().value() == 401) {
 				response.addHeaderObject(HttpHeaders.WWW_AUTHENTICATE, new Header()
-					.description("`Bearer realm=\"ml-canary\"`, with `error=\"invalid_token\"` when a wrong token was sent.")
+					.description(
+							"`Bearer realm=\"ml-canary\"`, with `error=\"invalid_token\"` when a wrong token was sent.")
 					.schema(typed("string")));
 			}
 			operation.getResponses().addApiResponse(code, response);
 		}
 		// The example's instance is the path, which finish() knows.
-		response.getContent().get(PROBLEM_JSON).addExamples(problem.name().toLowerCase(Locale.ROOT).replace('_', '-'),
-				new Example().summary(problem.name().toLowerCase(Locale.ROOT).replace('_', ' ')).value(problem.body(null)));
+		response.getContent()
+			.get(PROBLEM_JSON)
+			.addExamples(problem.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+					new Example().summary(problem.name().toLowerCase(Locale.ROOT).replace('_', ' '))
+						.value(problem.body(null)));
 	}
 
 	private static String describe(ApiProblem problem) {
@@ -213,7 +230,8 @@ class ApiDocsConfiguration {
 			case CONFLICT -> "The request conflicts with the current deployment. Nothing changed.";
 			case CONTENT_TOO_LARGE -> "The request body is larger than `canary.max-request-size` (64 KiB).";
 			case UNSUPPORTED_MEDIA_TYPE -> "The body is not sent as `Content-Type: application/json`.";
-			case SERVICE_UNAVAILABLE -> "The new deployment state could not be saved durably, so the change was not applied.";
+			case SERVICE_UNAVAILABLE ->
+				"The new deployment state could not be saved durably, so the change was not applied.";
 			default -> problem.status().getReasonPhrase();
 		};
 	}
@@ -221,7 +239,8 @@ class ApiDocsConfiguration {
 	private static void describeGenerationParameters(Operation operation) {
 		for (Parameter parameter : operation.getParameters()) {
 			if (parameter.getName().equals("expected_generation")) {
-				// No example value: Swagger UI would send it on "Try it out" and get a 409.
+				// No example value: Swagger UI would send it on "Try it out" and get a
+				// 409.
 				parameter.description("Apply the change only if the deployment is still at this generation, e.g. `7` "
 						+ "(409 otherwise). Leave empty to apply it to whatever is deployed.");
 			}
@@ -232,7 +251,8 @@ class ApiDocsConfiguration {
 		}
 	}
 
-	private static void addExamples(Operation operation, HandlerMethod handler, Map<String, Map<String, Object>> examples) {
+	private static void addExamples(Operation operation, HandlerMethod handler,
+			Map<String, Map<String, Object>> examples) {
 		if (examples == null) {
 			throw new IllegalStateException("api-docs/examples.json has no examples for " + operation.getOperationId()
 					+ " (" + handler.getShortLogMessage() + ")");
@@ -270,9 +290,10 @@ class ApiDocsConfiguration {
 					+ "on `model-not-found`.")
 			.required(List.of("type", "title", "status", "detail"))
 			.additionalProperties(Boolean.TRUE);
-		schema.addProperty("type", typed("string").format("uri")
-			.description("Fixed for each kind of problem: match on it, not on `detail`.")
-			.example("urn:ml-canary:problem:invalid-request"));
+		schema.addProperty("type",
+				typed("string").format("uri")
+					.description("Fixed for each kind of problem: match on it, not on `detail`.")
+					.example("urn:ml-canary:problem:invalid-request"));
 		schema.addProperty("title", typed("string").description("A short summary of the kind of problem."));
 		schema.addProperty("status", typed("integer").format("int32").description("The HTTP status."));
 		schema.addProperty("detail", typed("string").description("What went wrong and what to send instead."));

@@ -11,11 +11,12 @@ import dev.mlcanary.system.ProblemTypes;
 import org.springframework.http.HttpStatus;
 
 /**
- * The refusals the API documentation shows, one constant per kind of problem an endpoint really
- * answers: its status, its fixed {@code type} from {@link ProblemTypes}, its {@code title} and a
- * {@code detail} copied from a real answer. Controllers name the ones they can produce with
- * {@link ApiProblems}; {@code ApiDocsTest} provokes each one and compares it with what the
- * service says, so the examples in {@code /v3/api-docs} stay true.
+ * The refusals the API documentation shows, one constant per kind of problem an endpoint
+ * really answers: its status, its fixed {@code type} from {@link ProblemTypes}, its
+ * {@code title} and a {@code detail} copied from a real answer. Controllers name the ones
+ * they can produce with {@link ApiProblems}; {@code ApiDocsTest} provokes each one and
+ * compares it with what the service says, so the examples in {@code /v3/api-docs} stay
+ * true.
  */
 public enum ApiProblem {
 
@@ -32,11 +33,14 @@ public enum ApiProblem {
 	INVALID_DEPLOY(Kind.INVALID_REQUEST,
 			"Give exactly one of \"version\" (e.g. \"v2\") or \"model_path\" (e.g. \"models/model_v2.ser\")."),
 	INVALID_WEIGHT(Kind.INVALID_REQUEST, "weight must be a number greater than 0 and at most 1, was 1.5."),
-	INVALID_STRATEGY(Kind.INVALID_REQUEST, "strategy.interval must be a whole number of seconds between 1s and 1h, got 2h."),
-	INVALID_MODEL(Kind.INVALID_MODEL, "model_path '../../etc/passwd' is outside the model directory; give a version "
-			+ "(\"v2\") or a file inside it (\"models/model_v2.ser\")."),
-	INVALID_IF_MATCH(Kind.INVALID_REQUEST, "If-Match must be the generation from the ETag of /admin/status, quoted or bare "
-			+ "(If-Match: \"7\" or If-Match: 7), got 'abc'."),
+	INVALID_STRATEGY(Kind.INVALID_REQUEST,
+			"strategy.interval must be a whole number of seconds between 1s and 1h, got 2h."),
+	INVALID_MODEL(Kind.INVALID_MODEL,
+			"model_path '../../etc/passwd' is outside the model directory; give a version "
+					+ "(\"v2\") or a file inside it (\"models/model_v2.ser\")."),
+	INVALID_IF_MATCH(Kind.INVALID_REQUEST,
+			"If-Match must be the generation from the ETag of /admin/status, quoted or bare "
+					+ "(If-Match: \"7\" or If-Match: 7), got 'abc'."),
 	INVALID_MODE(Kind.INVALID_REQUEST, "mode must be \"fixed\" or \"sequential\", was \"bayesian\"."),
 	INVALID_POWER_ANALYSIS(Kind.INVALID_REQUEST, "alpha must be a number greater than 0 and less than 1, but was 1.5."),
 	INVALID_LIMIT(Kind.INVALID_REQUEST, "limit must be between 1 and 10000, was 0."),
@@ -44,15 +48,18 @@ public enum ApiProblem {
 	// Admin rights (401, 403).
 	UNAUTHORIZED(Kind.UNAUTHORIZED, "This endpoint needs an admin token: send 'Authorization: Bearer <token>'."),
 	READ_TOKEN_MAY_NOT_CHANGE(Kind.FORBIDDEN, AdminAccessRules.READ_TOKEN_REFUSED),
-	LOOPBACK_ONLY(Kind.FORBIDDEN, "Admin endpoints answer only loopback clients because no admin token is configured; "
-			+ "set CANARY_ADMIN_TOKEN on the service and send 'Authorization: Bearer <token>'."),
+	LOOPBACK_ONLY(Kind.FORBIDDEN,
+			"Admin endpoints answer only loopback clients because no admin token is configured; "
+					+ "set CANARY_ADMIN_TOKEN on the service and send 'Authorization: Bearer <token>'."),
 	ROUTE_NEEDS_TOKEN(Kind.UNAUTHORIZED, "X-Canary-Route needs the admin token: send 'Authorization: Bearer <token>'."),
 	ROUTE_NEEDS_OPERATOR(Kind.FORBIDDEN, "X-Canary-Route needs the operator token, not the read-only token."),
-	ROUTE_LOOPBACK_ONLY(Kind.FORBIDDEN, "X-Canary-Route is allowed only from loopback clients while no admin token is configured."),
+	ROUTE_LOOPBACK_ONLY(Kind.FORBIDDEN,
+			"X-Canary-Route is allowed only from loopback clients while no admin token is configured."),
 
 	// The deployment (404, 409, 503): nothing changed.
 	MODEL_NOT_FOUND(Kind.MODEL_NOT_FOUND, "Unknown model version 'v9'. Available versions: v1, v2, v3."),
-	CANARY_ALREADY_DEPLOYED(Kind.CONFLICT, "Canary v2 is already deployed; promote or roll it back before deploying another."),
+	CANARY_ALREADY_DEPLOYED(Kind.CONFLICT,
+			"Canary v2 is already deployed; promote or roll it back before deploying another."),
 	ALREADY_STABLE(Kind.CONFLICT, "v1 is the stable version already; deploy a different version as canary."),
 	GENERATION_CHANGED(Kind.CONFLICT,
 			"The deployment changed: generation is now 7, the request expected 5; re-read /admin/status and retry."),
@@ -70,25 +77,30 @@ public enum ApiProblem {
 			"The request has Content-Type 'text/plain'; send a JSON body with 'Content-Type: application/json'.");
 
 	/**
-	 * Status, type and title belong together: the kinds of problem of {@link ProblemTypes}, and those
-	 * the features' exceptions carry (written out here, as a client reads them; {@code ApiDocsTest}
-	 * checks each against a real answer).
+	 * Status, type and title belong together: the kinds of problem of
+	 * {@link ProblemTypes}, and those the features' exceptions carry (written out here,
+	 * as a client reads them; {@code ApiDocsTest} checks each against a real answer).
 	 */
 	private record Kind(HttpStatus status, URI type, String title) {
 
-		static final Kind INVALID_REQUEST = new Kind(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request");
+		static final Kind INVALID_REQUEST = new Kind(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST,
+				"Invalid request");
 
-		static final Kind MALFORMED_JSON = new Kind(HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_JSON, "Malformed JSON");
+		static final Kind MALFORMED_JSON = new Kind(HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_JSON,
+				"Malformed JSON");
 
-		static final Kind INVALID_MODEL = new Kind(HttpStatus.BAD_REQUEST, URI.create("urn:ml-canary:problem:invalid-model"), "Invalid model");
+		static final Kind INVALID_MODEL = new Kind(HttpStatus.BAD_REQUEST,
+				URI.create("urn:ml-canary:problem:invalid-model"), "Invalid model");
 
 		static final Kind UNAUTHORIZED = new Kind(HttpStatus.UNAUTHORIZED, ProblemTypes.UNAUTHORIZED, "Unauthorized");
 
 		static final Kind FORBIDDEN = new Kind(HttpStatus.FORBIDDEN, ProblemTypes.FORBIDDEN, "Forbidden");
 
-		static final Kind MODEL_NOT_FOUND = new Kind(HttpStatus.NOT_FOUND, URI.create("urn:ml-canary:problem:model-not-found"), "Model not found");
+		static final Kind MODEL_NOT_FOUND = new Kind(HttpStatus.NOT_FOUND,
+				URI.create("urn:ml-canary:problem:model-not-found"), "Model not found");
 
-		static final Kind CONFLICT = new Kind(HttpStatus.CONFLICT, URI.create("urn:ml-canary:problem:deployment-conflict"), "Deployment conflict");
+		static final Kind CONFLICT = new Kind(HttpStatus.CONFLICT,
+				URI.create("urn:ml-canary:problem:deployment-conflict"), "Deployment conflict");
 
 		static final Kind PAYLOAD_TOO_LARGE = new Kind(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.PAYLOAD_TOO_LARGE,
 				"Content Too Large");
@@ -96,8 +108,8 @@ public enum ApiProblem {
 		static final Kind UNSUPPORTED_MEDIA_TYPE = new Kind(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
 				ProblemTypes.UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type");
 
-		static final Kind STATE_NOT_SAVED = new Kind(HttpStatus.SERVICE_UNAVAILABLE, URI.create("urn:ml-canary:problem:state-not-saved"),
-				"State not saved");
+		static final Kind STATE_NOT_SAVED = new Kind(HttpStatus.SERVICE_UNAVAILABLE,
+				URI.create("urn:ml-canary:problem:state-not-saved"), "State not saved");
 
 	}
 
@@ -127,7 +139,8 @@ public enum ApiProblem {
 	}
 
 	/**
-	 * The problem as the service sends it for a request to {@code path}: a new map each time.
+	 * The problem as the service sends it for a request to {@code path}: a new map each
+	 * time.
 	 * @param path the request path, shown as {@code instance}
 	 */
 	public Map<String, Object> body(String path) {

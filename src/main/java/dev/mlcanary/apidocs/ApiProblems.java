@@ -8,9 +8,10 @@ import java.lang.annotation.Target;
 
 /**
  * The problems an endpoint answers, for its API documentation: each becomes an
- * {@code application/problem+json} response with a real example. The 401 and 403 of the admin
- * access rules are added from {@link AdminAccessRules} and need not be listed, nor do those of
- * {@link ChangesDeployment}, nor those of every JSON body (malformed JSON, 413, 415).
+ * {@code application/problem+json} response with a real example. The 401 and 403 of the
+ * admin access rules are added from {@link AdminAccessRules} and need not be listed, nor
+ * do those of {@link ChangesDeployment}, nor those of every JSON body (malformed JSON,
+ * 413, 415).
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

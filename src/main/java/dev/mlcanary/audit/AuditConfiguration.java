@@ -28,7 +28,10 @@ class AuditConfiguration {
 		return new EventLog(properties.stateDir(), limits.maxEvents(), json);
 	}
 
-	/** Outside Spring Security's filters, so that refusals by authentication are recorded too. */
+	/**
+	 * Outside Spring Security's filters, so that refusals by authentication are recorded
+	 * too.
+	 */
 	@Bean
 	FilterRegistrationBean<AuditFilter> auditFilter(EventLog events, DeploymentService deployments, Clock clock) {
 		FilterRegistrationBean<AuditFilter> registration = new FilterRegistrationBean<>(

@@ -7,14 +7,16 @@ import dev.mlcanary.analysis.HealthReport;
 import dev.mlcanary.deployment.Deployment;
 
 /**
- * One line of the audit trail: an admin action, who asked for it, how it ended and what it changed.
+ * One line of the audit trail: an admin action, who asked for it, how it ended and what
+ * it changed.
  *
  * @param time when the call finished
  * @param action the endpoint, e.g. {@code deploy-canary} or {@code check-canary-health}
  * @param method the HTTP method
  * @param outcome {@code success}, {@code refused} (4xx) or {@code error} (5xx)
  * @param status the HTTP status answered
- * @param actor {@code operator-token}, {@code read-token}, or {@code anonymous} for calls without a valid token
+ * @param actor {@code operator-token}, {@code read-token}, or {@code anonymous} for calls
+ * without a valid token
  * @param remoteAddress the TCP peer
  * @param stableBefore stable version before the call
  * @param canaryBefore canary version before the call, or null
@@ -32,8 +34,10 @@ public record AuditEvent(Instant time, String action, String method, String outc
 		Double weight, long generation, Boolean slowdown, String detail, Verdict verdict) {
 
 	/**
-	 * One event of an admin action, with the versions read from the deployment before and after it.
-	 * @param report the health check's answer, for checks and automated decisions, or {@code null}
+	 * One event of an admin action, with the versions read from the deployment before and
+	 * after it.
+	 * @param report the health check's answer, for checks and automated decisions, or
+	 * {@code null}
 	 */
 	public static AuditEvent of(Instant time, String action, String method, String outcome, int status, String actor,
 			String remoteAddress, Deployment before, Deployment after, String detail, HealthReport report) {

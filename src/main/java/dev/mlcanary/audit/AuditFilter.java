@@ -15,9 +15,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Records every admin action in the {@link EventLog}: every POST to {@code /admin/**}, every health
- * check, and every admin request refused for want of a valid token. It runs outside the security
- * filters, so refusals by authentication are recorded as well as refusals by the controllers.
+ * Records every admin action in the {@link EventLog}: every POST to {@code /admin/**},
+ * every health check, and every admin request refused for want of a valid token. It runs
+ * outside the security filters, so refusals by authentication are recorded as well as
+ * refusals by the controllers.
  */
 final class AuditFilter extends OncePerRequestFilter {
 
@@ -63,9 +64,9 @@ final class AuditFilter extends OncePerRequestFilter {
 		Object detail = request.getAttribute(RequestAttributes.PROBLEM_DETAIL);
 		String outcome = status < 400 ? "success" : status < 500 ? "refused" : "error";
 		HealthReport report = request.getAttribute(HealthReport.class.getName()) instanceof HealthReport r ? r : null;
-		return AuditEvent.of(clock.instant(), request.getRequestURI().substring("/admin/".length()), request.getMethod(),
-				outcome, status, actor == null ? "anonymous" : actor.toString(), request.getRemoteAddr(), before, after,
-				detail == null ? null : detail.toString(), report);
+		return AuditEvent.of(clock.instant(), request.getRequestURI().substring("/admin/".length()),
+				request.getMethod(), outcome, status, actor == null ? "anonymous" : actor.toString(),
+				request.getRemoteAddr(), before, after, detail == null ? null : detail.toString(), report);
 	}
 
 }

@@ -18,10 +18,11 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The audit trail: {@code events.jsonl}, one JSON object per line, appended and flushed to disk
- * per event (admin calls are rare, so durability costs nothing that matters). It keeps the newest
- * {@code maxEvents}: once the file holds a tenth more than that, it is rewritten atomically with the
- * newest {@code maxEvents} lines. A torn last line (a crash mid-write) is skipped when reading.
+ * The audit trail: {@code events.jsonl}, one JSON object per line, appended and flushed
+ * to disk per event (admin calls are rare, so durability costs nothing that matters). It
+ * keeps the newest {@code maxEvents}: once the file holds a tenth more than that, it is
+ * rewritten atomically with the newest {@code maxEvents} lines. A torn last line (a crash
+ * mid-write) is skipped when reading.
  */
 public final class EventLog {
 
@@ -51,7 +52,10 @@ public final class EventLog {
 		}
 	}
 
-	/** Appends one event. A failure to write is logged, never thrown: auditing must not fail an admin call. */
+	/**
+	 * Appends one event. A failure to write is logged, never thrown: auditing must not
+	 * fail an admin call.
+	 */
 	public synchronized void append(AuditEvent event) {
 		byte[] line = (json.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -108,7 +112,10 @@ public final class EventLog {
 		lines = kept.size();
 	}
 
-	/** After a crash mid-append the file may end inside a line; end it so the next event starts clean. */
+	/**
+	 * After a crash mid-append the file may end inside a line; end it so the next event
+	 * starts clean.
+	 */
 	private void terminateTornLine() throws IOException {
 		if (!Files.exists(file) || Files.size(file) == 0) {
 			return;

@@ -38,7 +38,8 @@ class EventsController {
 			Every admin call (refused ones too) and every action of the automated rollout: who, what, how it \
 			ended and the versions before and after. Absent fields were not set for that event.""")
 	@ApiProblems(ApiProblem.INVALID_LIMIT)
-	EventsResponse events(@Parameter(description = "How many events, 1 to 10,000.") @RequestParam(defaultValue = "100") int limit) {
+	EventsResponse events(
+			@Parameter(description = "How many events, 1 to 10,000.") @RequestParam(defaultValue = "100") int limit) {
 		if (limit < 1 || limit > maxEvents) {
 			throw BadRequestException.because("limit must be between 1 and " + maxEvents + ", was " + limit + ".");
 		}

@@ -7,9 +7,9 @@ import dev.mlcanary.shared.LatencyWindows;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One immutable snapshot of what is deployed. The service holds exactly one in an atomic reference
- * and every admin action swaps in a new one, so a prediction that read a snapshot finishes on it
- * even if a promote or rollback happens meanwhile.
+ * One immutable snapshot of what is deployed. The service holds exactly one in an atomic
+ * reference and every admin action swaps in a new one, so a prediction that read a
+ * snapshot finishes on it even if a promote or rollback happens meanwhile.
  *
  * @param stable the model that serves all traffic not routed to the canary
  * @param canary the candidate model, or {@code null} when none is deployed
@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param canaryStartTime when the canary was deployed, or {@code null}
  * @param generation incremented by every change; identifies this snapshot
  * @param samples latency windows of the current deployment period
- * @param rollout the automated rollout driving the canary, or {@code null} when operators drive it by hand
+ * @param rollout the automated rollout driving the canary, or {@code null} when operators
+ * drive it by hand
  */
 public record Deployment(LoadedModel stable, @Nullable LoadedModel canary, double weight, boolean slowdown,
 		@Nullable Instant canaryStartTime, long generation, LatencyWindows samples, @Nullable Rollout rollout) {
@@ -55,8 +56,9 @@ public record Deployment(LoadedModel stable, @Nullable LoadedModel canary, doubl
 	}
 
 	/**
-	 * The rollout moved on. A new step changes the canary's weight and starts fresh latency windows, so
-	 * that each step is judged only on traffic served at its own weight; a change of phase alone keeps them.
+	 * The rollout moved on. A new step changes the canary's weight and starts fresh
+	 * latency windows, so that each step is judged only on traffic served at its own
+	 * weight; a change of phase alone keeps them.
 	 */
 	Deployment withRollout(Rollout next, LatencyWindows fresh) {
 		boolean newStep = next.step() != rollout.step();

@@ -6,7 +6,10 @@ import dev.mlcanary.system.ProblemException;
 
 import org.springframework.http.HttpStatus;
 
-/** An admin action that the current deployment does not allow (HTTP 409). Nothing was changed. */
+/**
+ * An admin action that the current deployment does not allow (HTTP 409). Nothing was
+ * changed.
+ */
 public final class DeploymentConflictException extends ProblemException {
 
 	/** The problem type of every refusal by the current deployment. */
@@ -22,7 +25,8 @@ public final class DeploymentConflictException extends ProblemException {
 	}
 
 	static DeploymentConflictException alreadyStable(String version) {
-		return new DeploymentConflictException(version + " is the stable version already; deploy a different version as canary.");
+		return new DeploymentConflictException(
+				version + " is the stable version already; deploy a different version as canary.");
 	}
 
 	static DeploymentConflictException staleGeneration(long current, long expected) {
@@ -31,14 +35,18 @@ public final class DeploymentConflictException extends ProblemException {
 	}
 
 	static DeploymentConflictException noRollout() {
-		return new DeploymentConflictException("No automated rollout is running, so there is no rollout step to change.");
+		return new DeploymentConflictException(
+				"No automated rollout is running, so there is no rollout step to change.");
 	}
 
 	static DeploymentConflictException noCanary(String action) {
 		return new DeploymentConflictException("No canary is deployed, so there is nothing to " + action + ".");
 	}
 
-	/** A request forced onto the canary ({@code X-Canary-Route: canary}) while none is deployed. */
+	/**
+	 * A request forced onto the canary ({@code X-Canary-Route: canary}) while none is
+	 * deployed.
+	 */
 	public static DeploymentConflictException noCanaryToRoute() {
 		return new DeploymentConflictException(
 				"X-Canary-Route: canary was requested, but no canary is deployed; deploy one or drop the header.");

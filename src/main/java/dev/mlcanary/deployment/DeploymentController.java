@@ -26,9 +26,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Operator endpoints that change or show the deployment. Every change accepts the generation it
- * expects ({@code expected_generation} or {@code If-Match}) and every answer that shows a deployment
- * carries its generation as the {@code ETag}, so read-modify-write by an operator is safe.
+ * Operator endpoints that change or show the deployment. Every change accepts the
+ * generation it expects ({@code expected_generation} or {@code If-Match}) and every
+ * answer that shows a deployment carries its generation as the {@code ETag}, so
+ * read-modify-write by an operator is safe.
  */
 @RestController
 @RequestMapping(path = "/admin", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -63,20 +64,24 @@ class DeploymentController {
 	}
 
 	/**
-	 * An automated rollout: {@code {"steps": [10, 25, 50, 100], "interval": "30s", "auto_rollback": true,
-	 * "auto_promote": true}}. {@code interval} is a string ({@code "30s"}, {@code "2m"}, {@code "1h"}) or a
-	 * number of seconds, hence untyped here; the booleans default to true.
+	 * An automated rollout:
+	 * {@code {"steps": [10, 25, 50, 100], "interval": "30s", "auto_rollback": true,
+	 * "auto_promote": true}}. {@code interval} is a string ({@code "30s"}, {@code "2m"},
+	 * {@code "1h"}) or a number of seconds, hence untyped here; the booleans default to
+	 * true.
 	 */
 	@Schema(description = "An automated rollout: the canary moves through the steps, analysed every interval.")
 	record StrategyRequest(
 			@Schema(description = "Traffic percentages, strictly increasing, each in (0, 100], at least one below 100; "
 					+ "a trailing 100 means \"then give it all traffic\".") List<Double> steps,
 			@Schema(description = "Time between two analyses, 1 s to 1 h: \"30s\", \"2m\", \"1h\" or a number of seconds.",
-					types = { "string", "integer" }, example = "30s") Object interval,
+					types = {
+							"string", "integer" },
+					example = "30s") Object interval,
 			@Schema(description = "Whether a FAIL (or INCONCLUSIVE too long) rolls the canary back; otherwise the "
 					+ "rollout halts. Default true.") Boolean autoRollback,
 			@Schema(description = "Whether a PASS at the last analysed step promotes the canary; otherwise it waits, "
-					+ "ready to promote. Default true.") Boolean autoPromote) {
+					+ "ready to promote. Default true.") Boolean autoPromote){
 
 		RolloutStrategy parse() {
 			return RolloutStrategy.parse(steps, interval, autoRollback, autoPromote);
@@ -104,10 +109,10 @@ class DeploymentController {
 	}
 
 	@Schema(description = "The current deployment; canary fields are `null` without a canary.")
-	record StatusResponse(String stableVersion, String stableModelPath, String canaryVersion,
-			String canaryModelPath, Double canaryWeight, Instant canaryStartTime, boolean simulateSlowdown,
-			double slowdownDelayMs, long generation, int stableSampleCount, int canarySampleCount,
-			long stableRequestCount, long canaryRequestCount, RolloutView rollout) {
+	record StatusResponse(String stableVersion, String stableModelPath, String canaryVersion, String canaryModelPath,
+			Double canaryWeight, Instant canaryStartTime, boolean simulateSlowdown, double slowdownDelayMs,
+			long generation, int stableSampleCount, int canarySampleCount, long stableRequestCount,
+			long canaryRequestCount, RolloutView rollout) {
 	}
 
 	@Schema(description = "One version in the model directory; `role` is `stable`, `canary` or `null`.")
@@ -137,10 +142,12 @@ class DeploymentController {
 			.after();
 		String version = after.canary().version();
 		String automated = strategy == null ? "" : " Automated rollout: " + strategy.describe() + ".";
-		return tagged(after, new DeployResponse("success",
-				"Canary " + version + " deployed; it receives " + percent(after.weight()) + " of /predict traffic." + automated,
-				version, after.canary().modelPath(), after.canaryStartTime(), after.weight(), after.generation(),
-				rolloutView(after)));
+		return tagged(after,
+				new DeployResponse("success",
+						"Canary " + version + " deployed; it receives " + percent(after.weight())
+								+ " of /predict traffic." + automated,
+						version, after.canary().modelPath(), after.canaryStartTime(), after.weight(),
+						after.generation(), rolloutView(after)));
 	}
 
 	@PostMapping("/promote-canary")
@@ -151,12 +158,13 @@ class DeploymentController {
 	ResponseEntity<PromoteResponse> promoteCanary(
 			@RequestParam(name = "expected_generation", required = false) Long expectedGeneration,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-		DeploymentService.Transition t = deployments.promoteCanary(ExpectedGeneration.resolve(null, expectedGeneration, ifMatch));
+		DeploymentService.Transition t = deployments
+			.promoteCanary(ExpectedGeneration.resolve(null, expectedGeneration, ifMatch));
 		String previous = t.before().stable().version();
 		String promoted = t.after().stable().version();
-		return tagged(t.after(), new PromoteResponse("success",
-				"Canary " + promoted + " promoted to stable; it now serves all traffic.", previous, promoted,
-				t.after().generation()));
+		return tagged(t.after(),
+				new PromoteResponse("success", "Canary " + promoted + " promoted to stable; it now serves all traffic.",
+						previous, promoted, t.after().generation()));
 	}
 
 	@PostMapping("/rollback-canary")
@@ -167,12 +175,13 @@ class DeploymentController {
 	ResponseEntity<RollbackResponse> rollbackCanary(
 			@RequestParam(name = "expected_generation", required = false) Long expectedGeneration,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-		DeploymentService.Transition t = deployments.rollbackCanary(ExpectedGeneration.resolve(null, expectedGeneration, ifMatch));
+		DeploymentService.Transition t = deployments
+			.rollbackCanary(ExpectedGeneration.resolve(null, expectedGeneration, ifMatch));
 		String canary = t.before().canary().version();
 		String stable = t.after().stable().version();
-		return tagged(t.after(), new RollbackResponse("success",
-				"Canary " + canary + " rolled back; " + stable + " serves all traffic.", canary, stable,
-				t.after().generation()));
+		return tagged(t.after(),
+				new RollbackResponse("success", "Canary " + canary + " rolled back; " + stable + " serves all traffic.",
+						canary, stable, t.after().generation()));
 	}
 
 	@PostMapping("/toggle-slowdown")
@@ -183,10 +192,12 @@ class DeploymentController {
 	ResponseEntity<SlowdownResponse> toggleSlowdown(
 			@RequestParam(name = "expected_generation", required = false) Long expectedGeneration,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-		Deployment after = deployments.toggleSlowdown(ExpectedGeneration.resolve(null, expectedGeneration, ifMatch)).after();
-		return tagged(after, new SlowdownResponse(after.slowdown(),
-				after.slowdown() ? "Slowdown simulation enabled" : "Slowdown simulation disabled", delayMillis(),
-				after.generation()));
+		Deployment after = deployments.toggleSlowdown(ExpectedGeneration.resolve(null, expectedGeneration, ifMatch))
+			.after();
+		return tagged(after,
+				new SlowdownResponse(after.slowdown(),
+						after.slowdown() ? "Slowdown simulation enabled" : "Slowdown simulation disabled",
+						delayMillis(), after.generation()));
 	}
 
 	@GetMapping("/status")
@@ -197,11 +208,12 @@ class DeploymentController {
 	@ShowsDeployment
 	ResponseEntity<StatusResponse> status() {
 		Deployment d = deployments.current();
-		return tagged(d, new StatusResponse(d.stable().version(), d.stable().modelPath(),
-				d.hasCanary() ? d.canary().version() : null, d.hasCanary() ? d.canary().modelPath() : null,
-				d.hasCanary() ? d.weight() : null, d.canaryStartTime(), d.slowdown(), delayMillis(), d.generation(),
-				d.samples().stable().size(), d.samples().canary().size(), d.samples().stable().recordedCount(),
-				d.samples().canary().recordedCount(), rolloutView(d)));
+		return tagged(d,
+				new StatusResponse(d.stable().version(), d.stable().modelPath(),
+						d.hasCanary() ? d.canary().version() : null, d.hasCanary() ? d.canary().modelPath() : null,
+						d.hasCanary() ? d.weight() : null, d.canaryStartTime(), d.slowdown(), delayMillis(),
+						d.generation(), d.samples().stable().size(), d.samples().canary().size(),
+						d.samples().stable().recordedCount(), d.samples().canary().recordedCount(), rolloutView(d)));
 	}
 
 	@GetMapping("/models")
@@ -224,7 +236,9 @@ class DeploymentController {
 		return RolloutView.of(d, monitor == null ? RolloutMonitor.Schedule.NONE : monitor.schedule(d));
 	}
 
-	/** The deployment's generation as ETag: what a client sends back in {@code If-Match}. */
+	/**
+	 * The deployment's generation as ETag: what a client sends back in {@code If-Match}.
+	 */
 	private static <T> ResponseEntity<T> tagged(Deployment deployment, T body) {
 		return ResponseEntity.ok().eTag(ExpectedGeneration.etag(deployment.generation())).body(body);
 	}

@@ -3,13 +3,16 @@ package dev.mlcanary.deployment;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The deployment state and its transitions. Kept behind an interface so that a shared store (for
- * several replicas) can replace the file-backed one without touching the controllers.
+ * The deployment state and its transitions. Kept behind an interface so that a shared
+ * store (for several replicas) can replace the file-backed one without touching the
+ * controllers.
  *
- * <p>Every transition takes an {@code expectedGeneration}: the generation the caller last saw, or
- * {@code null} to change whatever is current. When it is given and the deployment has moved on, the
- * transition is refused with a {@link DeploymentConflictException} and nothing changes, so two
- * operators acting on the same status can never overwrite each other's change unseen.
+ * <p>
+ * Every transition takes an {@code expectedGeneration}: the generation the caller last
+ * saw, or {@code null} to change whatever is current. When it is given and the deployment
+ * has moved on, the transition is refused with a {@link DeploymentConflictException} and
+ * nothing changes, so two operators acting on the same status can never overwrite each
+ * other's change unseen.
  */
 public interface DeploymentService {
 
@@ -17,20 +20,24 @@ public interface DeploymentService {
 	Deployment current();
 
 	/**
-	 * Deploys a canary given by version or by a path inside the model directory (exactly one).
+	 * Deploys a canary given by version or by a path inside the model directory (exactly
+	 * one).
 	 * @param weight share of traffic, or {@code null} for the configured default
-	 * @param expectedGeneration the generation the caller expects to change, or {@code null}
+	 * @param expectedGeneration the generation the caller expects to change, or
+	 * {@code null}
 	 */
 	Transition deployCanary(@Nullable String version, @Nullable String modelPath, @Nullable Double weight,
 			@Nullable Long expectedGeneration);
 
 	/**
-	 * Deploys a canary, optionally driven by an automated rollout. (A default method, like
-	 * {@link #updateRollout}, so that implementations without rollouts, such as test doubles, need not change.)
-	 * @param weight share of traffic, or {@code null} for the configured default; must be {@code null}
-	 * with a strategy, whose first step gives the weight
+	 * Deploys a canary, optionally driven by an automated rollout. (A default method,
+	 * like {@link #updateRollout}, so that implementations without rollouts, such as test
+	 * doubles, need not change.)
+	 * @param weight share of traffic, or {@code null} for the configured default; must be
+	 * {@code null} with a strategy, whose first step gives the weight
 	 * @param strategy the automated rollout, or {@code null} for none
-	 * @param expectedGeneration the generation the caller expects to change, or {@code null}
+	 * @param expectedGeneration the generation the caller expects to change, or
+	 * {@code null}
 	 */
 	default Transition deployCanary(@Nullable String version, @Nullable String modelPath, @Nullable Double weight,
 			@Nullable RolloutStrategy strategy, @Nullable Long expectedGeneration) {
@@ -47,11 +54,12 @@ public interface DeploymentService {
 	Transition toggleSlowdown(@Nullable Long expectedGeneration);
 
 	/**
-	 * Moves the automated rollout of the current canary to another step and/or phase. A new step sets the
-	 * canary's weight to that step's and starts fresh latency windows; a change of phase alone keeps them.
-	 * Only the rollout automation calls this; it always says which generation it analysed.
-	 * @throws DeploymentConflictException if the deployment is no longer at {@code expectedGeneration} or has
-	 * no automated rollout
+	 * Moves the automated rollout of the current canary to another step and/or phase. A
+	 * new step sets the canary's weight to that step's and starts fresh latency windows;
+	 * a change of phase alone keeps them. Only the rollout automation calls this; it
+	 * always says which generation it analysed.
+	 * @throws DeploymentConflictException if the deployment is no longer at
+	 * {@code expectedGeneration} or has no automated rollout
 	 */
 	default Transition updateRollout(int step, RolloutPhase phase, long expectedGeneration) {
 		throw new UnsupportedOperationException(getClass().getSimpleName() + " does not run automated rollouts");

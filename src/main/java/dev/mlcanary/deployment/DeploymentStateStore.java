@@ -23,25 +23,29 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Keeps the deployment in {@code <state-dir>/deployment.json} so that a restart, or a crash at any
- * moment, comes back to the last change an admin call acknowledged. A save never leaves a torn file:
- * the new content goes to a temporary file that is fsynced, renamed atomically over the old one, and
- * the directory is fsynced so that the rename itself survives a power loss. Readers therefore see
- * either the old file or the new one, complete.
+ * Keeps the deployment in {@code <state-dir>/deployment.json} so that a restart, or a
+ * crash at any moment, comes back to the last change an admin call acknowledged. A save
+ * never leaves a torn file: the new content goes to a temporary file that is fsynced,
+ * renamed atomically over the old one, and the directory is fsynced so that the rename
+ * itself survives a power loss. Readers therefore see either the old file or the new one,
+ * complete.
  *
- * <p>One process owns a state directory; saves are serialised here as well as by the caller.
+ * <p>
+ * One process owns a state directory; saves are serialised here as well as by the caller.
  */
 final class DeploymentStateStore {
 
 	static final String FILE_NAME = "deployment.json";
 
 	/**
-	 * One fixed name rather than a fresh one per save: a crash between writing and renaming can then
-	 * leave at most one stray temporary file, and the next save or start-up replaces or removes it.
+	 * One fixed name rather than a fresh one per save: a crash between writing and
+	 * renaming can then leave at most one stray temporary file, and the next save or
+	 * start-up replaces or removes it.
 	 */
 	static final String TEMP_FILE_NAME = FILE_NAME + ".tmp";
 
-	private static final DateTimeFormatter ASIDE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
+	private static final DateTimeFormatter ASIDE_STAMP = DateTimeFormatter
+		.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
 		.withZone(ZoneOffset.UTC);
 
 	private static final boolean WINDOWS = System.getProperty("os.name", "").startsWith("Windows");
@@ -63,7 +67,10 @@ final class DeploymentStateStore {
 		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
 		.build();
 
-	/** @param directory the state directory; created on the first save if it does not exist */
+	/**
+	 * @param directory the state directory; created on the first save if it does not
+	 * exist
+	 */
 	DeploymentStateStore(Path directory, Clock clock) {
 		this.directory = directory.toAbsolutePath().normalize();
 		this.file = this.directory.resolve(FILE_NAME);
@@ -76,8 +83,10 @@ final class DeploymentStateStore {
 	}
 
 	/**
-	 * Makes {@code state} durable; when this returns, a crash at any later moment restores it.
-	 * @throws StateNotSavedException if any step failed; the previous file is then still intact
+	 * Makes {@code state} durable; when this returns, a crash at any later moment
+	 * restores it.
+	 * @throws StateNotSavedException if any step failed; the previous file is then still
+	 * intact
 	 */
 	synchronized void save(SavedDeployment state) {
 		try {
@@ -109,9 +118,10 @@ final class DeploymentStateStore {
 	}
 
 	/**
-	 * The saved deployment, or empty when there is none yet. Removes a temporary file that a crash
-	 * left behind: it was never renamed, so it never was the state.
-	 * @throws UnreadableStateException if the file cannot be read or does not describe a deployment
+	 * The saved deployment, or empty when there is none yet. Removes a temporary file
+	 * that a crash left behind: it was never renamed, so it never was the state.
+	 * @throws UnreadableStateException if the file cannot be read or does not describe a
+	 * deployment
 	 */
 	synchronized Optional<SavedDeployment> load() {
 		try {
@@ -148,9 +158,9 @@ final class DeploymentStateStore {
 	}
 
 	/**
-	 * A format 1 file (written before automated rollouts) is the format 2 layout without {@code rollout}:
-	 * it reads as a deployment without one. Anything else is read as it is, and judged by
-	 * {@link SavedDeployment#problem()}.
+	 * A format 1 file (written before automated rollouts) is the format 2 layout without
+	 * {@code rollout}: it reads as a deployment without one. Anything else is read as it
+	 * is, and judged by {@link SavedDeployment#problem()}.
 	 */
 	private byte[] upgraded(byte[] bytes) {
 		JsonNode tree;
@@ -169,8 +179,9 @@ final class DeploymentStateStore {
 	}
 
 	/**
-	 * Moves a state file that cannot be served aside, as {@code deployment.json.corrupt-<UTC time>},
-	 * so that an operator can inspect it and the next save does not overwrite the evidence.
+	 * Moves a state file that cannot be served aside, as
+	 * {@code deployment.json.corrupt-<UTC time>}, so that an operator can inspect it and
+	 * the next save does not overwrite the evidence.
 	 * @return the file's new place
 	 * @throws IOException if it could not be moved; the caller starts anyway
 	 */
@@ -193,8 +204,10 @@ final class DeploymentStateStore {
 			channel.force(true);
 		}
 		catch (IOException ex) {
-			// Windows cannot open a directory as a channel at all (AccessDeniedException); NTFS journals
-			// the rename itself, so there is nothing more to flush there. Everywhere else a failure means
+			// Windows cannot open a directory as a channel at all
+			// (AccessDeniedException); NTFS journals
+			// the rename itself, so there is nothing more to flush there. Everywhere else
+			// a failure means
 			// the rename may not survive a power loss, so the save has failed.
 			if (!WINDOWS) {
 				throw ex;

@@ -6,10 +6,10 @@ import java.util.regex.Pattern;
 import dev.mlcanary.system.BadRequestException;
 
 /**
- * The generation an admin call expects to change, from {@code expected_generation} or from an
- * {@code If-Match} header. The deployment's ETag is its generation in quotes, so a client can send
- * back the ETag of {@code GET /admin/status} unchanged; a bare number is accepted too, because
- * that is what people type in curl.
+ * The generation an admin call expects to change, from {@code expected_generation} or
+ * from an {@code If-Match} header. The deployment's ETag is its generation in quotes, so
+ * a client can send back the ETag of {@code GET /admin/status} unchanged; a bare number
+ * is accepted too, because that is what people type in curl.
  */
 final class ExpectedGeneration {
 
@@ -26,7 +26,8 @@ final class ExpectedGeneration {
 	/**
 	 * @param fromBody {@code expected_generation} of a JSON body, or {@code null}
 	 * @param fromQuery the {@code expected_generation} query parameter, or {@code null}
-	 * @param ifMatch the {@code If-Match} header, or {@code null}; {@code *} matches any generation
+	 * @param ifMatch the {@code If-Match} header, or {@code null}; {@code *} matches any
+	 * generation
 	 * @return the expected generation, or {@code null} when the caller set no condition
 	 */
 	static Long resolve(Long fromBody, Long fromQuery, String ifMatch) {

@@ -19,15 +19,18 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 /**
- * Deployment state of one replica. Reads are a single atomic load; admin transitions are serialised
- * (they are rare) and each publishes a complete new snapshot. Models are loaded and verified before
- * the lock is taken, so a slow or bad model file never blocks another admin call or a prediction,
- * and a refused transition leaves the deployment exactly as it was.
+ * Deployment state of one replica. Reads are a single atomic load; admin transitions are
+ * serialised (they are rare) and each publishes a complete new snapshot. Models are
+ * loaded and verified before the lock is taken, so a slow or bad model file never blocks
+ * another admin call or a prediction, and a refused transition leaves the deployment
+ * exactly as it was.
  *
- * <p>Every transition is saved to the {@link DeploymentStateStore} before it is published, so an
- * acknowledged change survives a crash, and a change that could not be saved is never served. On
- * construction the saved deployment is restored, its models loaded and verified again; a state file
- * that cannot be served is set aside and the configured stable version serves instead.
+ * <p>
+ * Every transition is saved to the {@link DeploymentStateStore} before it is published,
+ * so an acknowledged change survives a crash, and a change that could not be saved is
+ * never served. On construction the saved deployment is restored, its models loaded and
+ * verified again; a state file that cannot be served is set aside and the configured
+ * stable version serves instead.
  */
 @Service
 class FileBackedDeploymentService implements DeploymentService {
@@ -48,14 +51,15 @@ class FileBackedDeploymentService implements DeploymentService {
 
 	private final ApplicationEventPublisher events;
 
-	FileBackedDeploymentService(ModelStore models, DeploymentProperties properties, Clock clock, DeploymentStateStore state) {
+	FileBackedDeploymentService(ModelStore models, DeploymentProperties properties, Clock clock,
+			DeploymentStateStore state) {
 		this(models, properties, clock, state, event -> {
 		});
 	}
 
 	@Autowired
-	FileBackedDeploymentService(ModelStore models, DeploymentProperties properties, Clock clock, DeploymentStateStore state,
-			ApplicationEventPublisher events) {
+	FileBackedDeploymentService(ModelStore models, DeploymentProperties properties, Clock clock,
+			DeploymentStateStore state, ApplicationEventPublisher events) {
 		this.models = models;
 		this.properties = properties;
 		this.clock = clock;
@@ -79,16 +83,19 @@ class FileBackedDeploymentService implements DeploymentService {
 	public Transition deployCanary(@Nullable String version, @Nullable String modelPath, @Nullable Double weight,
 			@Nullable RolloutStrategy strategy, @Nullable Long expectedGeneration) {
 		if ((version == null) == (modelPath == null)) {
-			throw BadRequestException.because("Give exactly one of \"version\" (e.g. \"v2\") or \"model_path\" (e.g. \"models/model_v2.ser\").");
+			throw BadRequestException.because(
+					"Give exactly one of \"version\" (e.g. \"v2\") or \"model_path\" (e.g. \"models/model_v2.ser\").");
 		}
 		if (strategy != null && weight != null) {
-			throw BadRequestException.because("Give either \"weight\" or \"strategy\", not both: with a strategy the canary "
-					+ "starts at the first step (" + RolloutStrategy.format(strategy.percent(0)) + "%) and the strategy "
-					+ "moves its weight.");
+			throw BadRequestException
+				.because("Give either \"weight\" or \"strategy\", not both: with a strategy the canary "
+						+ "starts at the first step (" + RolloutStrategy.format(strategy.percent(0))
+						+ "%) and the strategy " + "moves its weight.");
 		}
 		double canaryWeight = strategy != null ? strategy.weight(0) : weight == null ? properties.weight() : weight;
 		if (!(canaryWeight > 0 && canaryWeight <= 1)) {
-			throw BadRequestException.because("weight must be a number greater than 0 and at most 1, was " + weight + ".");
+			throw BadRequestException
+				.because("weight must be a number greater than 0 and at most 1, was " + weight + ".");
 		}
 		requireGeneration(current(), expectedGeneration);
 		requireNoCanary(current());
@@ -142,23 +149,29 @@ class FileBackedDeploymentService implements DeploymentService {
 			}
 			Rollout rollout = before.rollout();
 			if (step < 0 || step >= rollout.strategy().stepCount()) {
-				throw new IllegalArgumentException("step " + step + " is not a step of " + rollout.strategy().describe());
+				throw new IllegalArgumentException(
+						"step " + step + " is not a step of " + rollout.strategy().describe());
 			}
 			Rollout next = rollout.moved(step, phase, clock.instant());
 			return publish(before, before.withRollout(next, windows()),
-					"automated rollout of " + before.canary().version() + " " + phase.label() + " at " + next.describeStep()
-							+ ", weight " + next.weight());
+					"automated rollout of " + before.canary().version() + " " + phase.label() + " at "
+							+ next.describeStep() + ", weight " + next.weight());
 		}
 	}
 
-	/** Saves, then publishes: a caller is told of success only once the change survives a crash. */
+	/**
+	 * Saves, then publishes: a caller is told of success only once the change survives a
+	 * crash.
+	 */
 	private Transition publish(Deployment before, Deployment after, String what) {
 		try {
 			state.save(SavedDeployment.of(after));
 		}
 		catch (StateNotSavedException ex) {
-			// The save may have failed after its rename (in the directory fsync), leaving the refused
-			// state visible on disk. Put the served one back, so that a restart does not bring back a
+			// The save may have failed after its rename (in the directory fsync), leaving
+			// the refused
+			// state visible on disk. Put the served one back, so that a restart does not
+			// bring back a
 			// change the caller was told had not been applied.
 			try {
 				state.save(SavedDeployment.of(before));
@@ -166,8 +179,8 @@ class FileBackedDeploymentService implements DeploymentService {
 			catch (StateNotSavedException again) {
 				ex.addSuppressed(again);
 			}
-			log.error("Generation {} not applied ({}): the deployment state could not be saved to {}", after.generation(),
-					what, state.file(), ex);
+			log.error("Generation {} not applied ({}): the deployment state could not be saved to {}",
+					after.generation(), what, state.file(), ex);
 			throw ex;
 		}
 		current.set(after);
@@ -195,9 +208,10 @@ class FileBackedDeploymentService implements DeploymentService {
 	}
 
 	/**
-	 * The saved deployment with its models loaded and verified. Empty when nothing was saved, or when
-	 * the file or a model it names cannot be served: the file is then set aside with one ERROR line,
-	 * because refusing to start would turn a bad file into an outage.
+	 * The saved deployment with its models loaded and verified. Empty when nothing was
+	 * saved, or when the file or a model it names cannot be served: the file is then set
+	 * aside with one ERROR line, because refusing to start would turn a bad file into an
+	 * outage.
 	 */
 	private Optional<Deployment> restore() {
 		try {
@@ -213,8 +227,10 @@ class FileBackedDeploymentService implements DeploymentService {
 			catch (IOException io) {
 				kept = "could not move it aside (" + io + "), the next change overwrites it";
 			}
-			log.error("Cannot restore the deployment from {}: {}; {} and serving the configured stable version {} "
-					+ "(canary.stable-version) at generation 1.", state.file(), reason, kept, properties.stableVersion());
+			log.error(
+					"Cannot restore the deployment from {}: {}; {} and serving the configured stable version {} "
+							+ "(canary.stable-version) at generation 1.",
+					state.file(), reason, kept, properties.stableVersion());
 			return Optional.empty();
 		}
 	}

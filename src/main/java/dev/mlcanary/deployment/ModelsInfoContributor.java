@@ -9,7 +9,9 @@ import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.stereotype.Component;
 
-/** {@code models} in {@code /actuator/info}: the served versions and the ones available. */
+/**
+ * {@code models} in {@code /actuator/info}: the served versions and the ones available.
+ */
 @Component
 class ModelsInfoContributor implements InfoContributor {
 

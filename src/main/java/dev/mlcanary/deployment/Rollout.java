@@ -4,11 +4,13 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * An automated rollout in progress: part of the {@link Deployment} snapshot, so that it changes
- * atomically with the canary's weight and is saved with it (a restart resumes it).
+ * An automated rollout in progress: part of the {@link Deployment} snapshot, so that it
+ * changes atomically with the canary's weight and is saved with it (a restart resumes
+ * it).
  *
  * @param strategy what the operator asked for
- * @param step index into {@code strategy.steps()} of the step the canary is at; its weight is that step's
+ * @param step index into {@code strategy.steps()} of the step the canary is at; its
+ * weight is that step's
  * @param phase progressing, ready to promote, or halted
  * @param stepStartedAt when the canary reached this step (its latency windows start then)
  */
@@ -46,8 +48,8 @@ public record Rollout(RolloutStrategy strategy, int step, RolloutPhase phase, In
 	}
 
 	public String describeStep(int index) {
-		return "step " + (index + 1) + "/" + strategy.stepCount() + " (" + RolloutStrategy.format(strategy.percent(index))
-				+ "%)";
+		return "step " + (index + 1) + "/" + strategy.stepCount() + " ("
+				+ RolloutStrategy.format(strategy.percent(index)) + "%)";
 	}
 
 }

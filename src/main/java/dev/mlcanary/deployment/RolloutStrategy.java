@@ -11,19 +11,22 @@ import java.util.regex.Pattern;
 import dev.mlcanary.system.BadRequestException;
 
 /**
- * How an automated rollout moves a canary: the traffic percentages it goes through, how often it is
- * analysed, and whether a verdict acts on its own.
+ * How an automated rollout moves a canary: the traffic percentages it goes through, how
+ * often it is analysed, and whether a verdict acts on its own.
  *
- * <p>A step of 100% is the end of the road and is never analysed: the canary then serves all traffic
- * and stable none, so nothing is left to compare it with. The last step <em>below</em> 100% is
- * therefore the last one that must pass; a trailing 100 means "then give it all traffic".
+ * <p>
+ * A step of 100% is the end of the road and is never analysed: the canary then serves all
+ * traffic and stable none, so nothing is left to compare it with. The last step
+ * <em>below</em> 100% is therefore the last one that must pass; a trailing 100 means
+ * "then give it all traffic".
  *
- * @param steps traffic percentages, strictly increasing, each in (0, 100], at least one below 100
+ * @param steps traffic percentages, strictly increasing, each in (0, 100], at least one
+ * below 100
  * @param interval time between two analyses, 1 s to 1 h, whole seconds
- * @param autoRollback whether FAIL (or INCONCLUSIVE for too long) rolls the canary back; otherwise the
- * automation halts and leaves the decision to an operator
- * @param autoPromote whether PASS at the last analysed step promotes the canary; otherwise it waits,
- * ready to promote
+ * @param autoRollback whether FAIL (or INCONCLUSIVE for too long) rolls the canary back;
+ * otherwise the automation halts and leaves the decision to an operator
+ * @param autoPromote whether PASS at the last analysed step promotes the canary;
+ * otherwise it waits, ready to promote
  */
 public record RolloutStrategy(List<Double> steps, Duration interval, boolean autoRollback, boolean autoPromote) {
 
@@ -33,7 +36,10 @@ public record RolloutStrategy(List<Double> steps, Duration interval, boolean aut
 
 	static final int MAX_STEPS = 20;
 
-	/** The smallest step: below 0.1% a canary sees too little traffic for any judge to decide. */
+	/**
+	 * The smallest step: below 0.1% a canary sees too little traffic for any judge to
+	 * decide.
+	 */
 	static final double MIN_STEP_PERCENT = 0.1;
 
 	private static final Pattern DURATION = Pattern.compile("(\\d{1,7})\\s*([smh]?)");
@@ -47,13 +53,16 @@ public record RolloutStrategy(List<Double> steps, Duration interval, boolean aut
 	}
 
 	/**
-	 * The strategy of a deploy request, with a 400 that names the field for anything invalid.
+	 * The strategy of a deploy request, with a 400 that names the field for anything
+	 * invalid.
 	 * @param steps the percentages as sent (elements may be null)
-	 * @param interval a JSON string ({@code "30s"}, {@code "2m"}, {@code "1h"}, {@code "45"}) or number of seconds
+	 * @param interval a JSON string ({@code "30s"}, {@code "2m"}, {@code "1h"},
+	 * {@code "45"}) or number of seconds
 	 * @param autoRollback {@code null} means true
 	 * @param autoPromote {@code null} means true
 	 */
-	public static RolloutStrategy parse(List<Double> steps, Object interval, Boolean autoRollback, Boolean autoPromote) {
+	public static RolloutStrategy parse(List<Double> steps, Object interval, Boolean autoRollback,
+			Boolean autoPromote) {
 		if (steps != null) {
 			for (int i = 0; i < steps.size(); i++) {
 				if (steps.get(i) == null) {
@@ -70,7 +79,10 @@ public record RolloutStrategy(List<Double> steps, Duration interval, boolean aut
 				autoPromote == null || autoPromote);
 	}
 
-	/** Why these steps and interval cannot make a strategy, as a sentence; {@code null} when they can. */
+	/**
+	 * Why these steps and interval cannot make a strategy, as a sentence; {@code null}
+	 * when they can.
+	 */
 	static String problem(List<Double> steps, Duration interval) {
 		if (steps == null || steps.isEmpty()) {
 			return "strategy.steps must list the canary's traffic percentages, e.g. [10, 25, 50, 100].";
@@ -96,10 +108,9 @@ public record RolloutStrategy(List<Double> steps, Duration interval, boolean aut
 		if (interval == null) {
 			return "strategy.interval is required: how often the canary is analysed, e.g. \"30s\", \"2m\" or 30 (seconds).";
 		}
-		if (interval.compareTo(MIN_INTERVAL) < 0 || interval.compareTo(MAX_INTERVAL) > 0
-				|| interval.getNano() != 0) {
-			return "strategy.interval must be a whole number of seconds between 1s and 1h, got " + formatDuration(interval)
-					+ ".";
+		if (interval.compareTo(MIN_INTERVAL) < 0 || interval.compareTo(MAX_INTERVAL) > 0 || interval.getNano() != 0) {
+			return "strategy.interval must be a whole number of seconds between 1s and 1h, got "
+					+ formatDuration(interval) + ".";
 		}
 		return null;
 	}
@@ -116,7 +127,8 @@ public record RolloutStrategy(List<Double> steps, Duration interval, boolean aut
 			return Duration.ofSeconds(seconds.longValue());
 		}
 		if (interval instanceof Number number) {
-			if ((number instanceof Double d && !Double.isFinite(d)) || (number instanceof Float f && !Float.isFinite(f))) {
+			if ((number instanceof Double d && !Double.isFinite(d))
+					|| (number instanceof Float f && !Float.isFinite(f))) {
 				throw badInterval(number.toString());
 			}
 			BigDecimal seconds = new BigDecimal(number.toString());
@@ -140,11 +152,13 @@ public record RolloutStrategy(List<Double> steps, Duration interval, boolean aut
 				default -> Duration.ofSeconds(amount);
 			};
 		}
-		throw badInterval("a JSON " + (interval instanceof Boolean ? "boolean" : interval instanceof List ? "array" : "object"));
+		throw badInterval(
+				"a JSON " + (interval instanceof Boolean ? "boolean" : interval instanceof List ? "array" : "object"));
 	}
 
 	private static BadRequestException outOfRange(String got) {
-		return BadRequestException.because("strategy.interval must be a whole number of seconds between 1s and 1h, got " + got + ".");
+		return BadRequestException
+			.because("strategy.interval must be a whole number of seconds between 1s and 1h, got " + got + ".");
 	}
 
 	private static BadRequestException badInterval(String got) {
@@ -166,7 +180,10 @@ public record RolloutStrategy(List<Double> steps, Duration interval, boolean aut
 		return steps.get(index) / 100;
 	}
 
-	/** Whether the last step gives the canary all traffic (and is therefore never analysed). */
+	/**
+	 * Whether the last step gives the canary all traffic (and is therefore never
+	 * analysed).
+	 */
 	public boolean endsAtFullTraffic() {
 		return steps.get(steps.size() - 1) == 100;
 	}
@@ -196,7 +213,9 @@ public record RolloutStrategy(List<Double> steps, Duration interval, boolean aut
 		return BigDecimal.valueOf(percent).stripTrailingZeros().toPlainString();
 	}
 
-	/** {@code 30s}, {@code 2m}, {@code 1h}, {@code 90s}: the largest unit that divides it. */
+	/**
+	 * {@code 30s}, {@code 2m}, {@code 1h}, {@code 90s}: the largest unit that divides it.
+	 */
 	public static String formatDuration(Duration duration) {
 		long seconds = duration.toSeconds();
 		if (seconds != 0 && seconds % 3600 == 0) {

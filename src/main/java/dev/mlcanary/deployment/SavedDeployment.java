@@ -5,12 +5,13 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The durable form of a {@link Deployment}: versions, not model objects, so that a restart loads and
- * verifies the model files again instead of trusting bytes from the state file; no latency samples,
- * because a new process measures afresh.
+ * The durable form of a {@link Deployment}: versions, not model objects, so that a
+ * restart loads and verifies the model files again instead of trusting bytes from the
+ * state file; no latency samples, because a new process measures afresh.
  *
- * @param formatVersion layout of this record in {@code deployment.json}; a file with another value is
- * not guessed at but set aside. Format 1 (before automated rollouts) is read as format 2 without a rollout
+ * @param formatVersion layout of this record in {@code deployment.json}; a file with
+ * another value is not guessed at but set aside. Format 1 (before automated rollouts) is
+ * read as format 2 without a rollout
  * @param stableVersion version of the stable model
  * @param canaryVersion version of the canary model, or {@code null} when none is deployed
  * @param weight share of traffic routed to the canary, in (0, 1]
@@ -19,8 +20,8 @@ import java.util.List;
  * @param generation the deployment's generation, at least 1
  * @param rollout the automated rollout driving the canary, or {@code null}
  */
-record SavedDeployment(int formatVersion, String stableVersion, String canaryVersion, double weight,
-		boolean slowdown, Instant canaryStartTime, long generation, SavedRollout rollout) {
+record SavedDeployment(int formatVersion, String stableVersion, String canaryVersion, double weight, boolean slowdown,
+		Instant canaryStartTime, long generation, SavedRollout rollout) {
 
 	static final int FORMAT_VERSION = 2;
 
@@ -44,13 +45,14 @@ record SavedDeployment(int formatVersion, String stableVersion, String canaryVer
 
 		static SavedRollout of(Rollout rollout) {
 			RolloutStrategy s = rollout.strategy();
-			return new SavedRollout(s.steps(), s.interval().toSeconds(), s.autoRollback(), s.autoPromote(), rollout.step(),
-					rollout.phase(), rollout.stepStartedAt());
+			return new SavedRollout(s.steps(), s.interval().toSeconds(), s.autoRollback(), s.autoPromote(),
+					rollout.step(), rollout.phase(), rollout.stepStartedAt());
 		}
 
 		Rollout toRollout() {
-			return new Rollout(new RolloutStrategy(steps, Duration.ofSeconds(intervalSeconds), autoRollback, autoPromote),
-					step, phase, stepStartedAt);
+			return new Rollout(
+					new RolloutStrategy(steps, Duration.ofSeconds(intervalSeconds), autoRollback, autoPromote), step,
+					phase, stepStartedAt);
 		}
 
 		String problem(double weight) {
@@ -65,7 +67,8 @@ record SavedDeployment(int formatVersion, String stableVersion, String canaryVer
 				return "rollout.phase and rollout.step_started_at are required";
 			}
 			if (Math.abs(steps.get(step) / 100 - weight) > 1e-9) {
-				return "weight " + weight + " is not the weight of rollout step " + step + " (" + steps.get(step) + "%)";
+				return "weight " + weight + " is not the weight of rollout step " + step + " (" + steps.get(step)
+						+ "%)";
 			}
 			return null;
 		}
@@ -109,8 +112,8 @@ record SavedDeployment(int formatVersion, String stableVersion, String canaryVer
 	/** One line for logs and for the crash test's protocol. */
 	String describe() {
 		return "generation " + generation + ": stable " + stableVersion
-				+ (canaryVersion == null ? ", no canary" : ", canary " + canaryVersion + " at weight " + weight
-						+ " since " + canaryStartTime)
+				+ (canaryVersion == null ? ", no canary"
+						: ", canary " + canaryVersion + " at weight " + weight + " since " + canaryStartTime)
 				+ ", slowdown " + (slowdown ? "on" : "off")
 				+ (rollout == null ? "" : ", automated rollout " + rollout.phase().label() + " at "
 						+ rollout.toRollout().describeStep() + " of " + rollout.toRollout().strategy().describe());

@@ -3,7 +3,10 @@ package dev.mlcanary.deployment;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
-/** Turns a missing or bad stable model at startup into two plain sentences instead of a stack trace. */
+/**
+ * Turns a missing or bad stable model at startup into two plain sentences instead of a
+ * stack trace.
+ */
 class StableModelFailureAnalyzer extends AbstractFailureAnalyzer<StableModelUnavailableException> {
 
 	@Override

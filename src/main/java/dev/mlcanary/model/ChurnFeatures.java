@@ -3,8 +3,8 @@ package dev.mlcanary.model;
 import java.util.List;
 
 /**
- * The feature schema every model of this service is trained on and every request must carry, in
- * this order. Values are roughly in [0, 1.5] (normalised customer signals).
+ * The feature schema every model of this service is trained on and every request must
+ * carry, in this order. Values are roughly in [0, 1.5] (normalised customer signals).
  */
 public final class ChurnFeatures {
 

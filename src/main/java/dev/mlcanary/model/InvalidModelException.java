@@ -8,9 +8,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 
 /**
- * A model reference or model file that must not be served: a path outside the model directory, a
- * file that is not a registered model, a checksum mismatch, a forbidden class in the stream, or the
- * wrong number of features (HTTP 400). The message is safe to show to the caller.
+ * A model reference or model file that must not be served: a path outside the model
+ * directory, a file that is not a registered model, a checksum mismatch, a forbidden
+ * class in the stream, or the wrong number of features (HTTP 400). The message is safe to
+ * show to the caller.
  */
 public final class InvalidModelException extends ProblemException {
 

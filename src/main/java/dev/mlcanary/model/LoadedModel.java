@@ -3,8 +3,8 @@ package dev.mlcanary.model;
 import smile.classification.LogisticRegression;
 
 /**
- * A verified model, ready to serve. Immutable and thread-safe: Smile's binomial logistic regression
- * scores without shared scratch state.
+ * A verified model, ready to serve. Immutable and thread-safe: Smile's binomial logistic
+ * regression scores without shared scratch state.
  *
  * @param manifest the model's provenance
  * @param modelPath the model file as clients name it, e.g. {@code models/model_v2.ser}
@@ -16,7 +16,10 @@ public record LoadedModel(ModelManifest manifest, String modelPath, LogisticRegr
 		return manifest.version();
 	}
 
-	/** Probability of churn (class 1) for one feature vector of {@link ChurnFeatures#COUNT} values. */
+	/**
+	 * Probability of churn (class 1) for one feature vector of
+	 * {@link ChurnFeatures#COUNT} values.
+	 */
 	public double churnProbability(double[] features) {
 		return classifier.score(features);
 	}

@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Provenance of one model file, stored beside it as {@code model_<version>.json}: what it is, how
- * and on what it was trained, how well it did on held-out data, and the SHA-256 of the model file
- * so that a tampered or truncated file is refused.
+ * Provenance of one model file, stored beside it as {@code model_<version>.json}: what it
+ * is, how and on what it was trained, how well it did on held-out data, and the SHA-256
+ * of the model file so that a tampered or truncated file is refused.
  *
  * @param version version name, e.g. {@code v2}
  * @param algorithm the learning algorithm and library that produced the model

@@ -21,13 +21,15 @@ public final class ModelNotFoundException extends ProblemException {
 	}
 
 	static ModelNotFoundException forVersion(String version, List<String> available) {
-		return new ModelNotFoundException("Unknown model version '" + version + "'. Available versions: "
-				+ String.join(", ", available) + ".", available);
+		return new ModelNotFoundException(
+				"Unknown model version '" + version + "'. Available versions: " + String.join(", ", available) + ".",
+				available);
 	}
 
 	static ModelNotFoundException forPath(String path, List<String> available) {
-		return new ModelNotFoundException("No model file at '" + path + "'. Available versions: "
-				+ String.join(", ", available) + ".", available);
+		return new ModelNotFoundException(
+				"No model file at '" + path + "'. Available versions: " + String.join(", ", available) + ".",
+				available);
 	}
 
 	public List<String> availableVersions() {

@@ -19,9 +19,10 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The model directory: lists the models it holds and loads one by version or by a path inside it.
- * Every load is verified (checksum against the manifest, allow-listed deserialisation, feature
- * count), so a bad file is refused with a reason and never replaces a good model.
+ * The model directory: lists the models it holds and loads one by version or by a path
+ * inside it. Every load is verified (checksum against the manifest, allow-listed
+ * deserialisation, feature count), so a bad file is refused with a reason and never
+ * replaces a good model.
  */
 public final class ModelStore {
 
@@ -35,11 +36,15 @@ public final class ModelStore {
 
 	private final JsonMapper json = ModelJson.mapper();
 
-	/** @param directory the model directory; relative paths resolve against the working directory */
+	/**
+	 * @param directory the model directory; relative paths resolve against the working
+	 * directory
+	 */
 	public ModelStore(Path directory) {
 		this.directory = directory.toAbsolutePath().normalize();
 		Path name = directory.normalize().getFileName();
-		this.displayPrefix = (name == null || directory.isAbsolute()) ? this.directory + "/" : directory.normalize() + "/";
+		this.displayPrefix = (name == null || directory.isAbsolute()) ? this.directory + "/"
+				: directory.normalize() + "/";
 	}
 
 	/** One entry of the model directory, as {@code GET /admin/models} lists it. */
@@ -56,7 +61,8 @@ public final class ModelStore {
 		List<ModelEntry> entries = new ArrayList<>();
 		try (DirectoryStream<Path> manifests = Files.newDirectoryStream(directory, "model_*.json")) {
 			for (Path file : manifests) {
-				readManifest(file).ifPresent(m -> entries.add(new ModelEntry(m.version(), displayPath(m.modelFile()), m)));
+				readManifest(file)
+					.ifPresent(m -> entries.add(new ModelEntry(m.version(), displayPath(m.modelFile()), m)));
 			}
 		}
 		catch (IOException ex) {
@@ -73,7 +79,8 @@ public final class ModelStore {
 	/** Loads and verifies a model by version name ({@code "v2"}). */
 	public LoadedModel loadVersion(String version) {
 		if (version == null || !VERSION.matcher(version).matches()) {
-			throw InvalidModelException.because("Model version must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+			throw InvalidModelException.because(
+					"Model version must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
 		}
 		ModelManifest manifest = readManifest(directory.resolve(ModelManifest.fileNameFor(version)))
 			.filter(m -> version.equals(m.version()))
@@ -82,9 +89,10 @@ public final class ModelStore {
 	}
 
 	/**
-	 * Loads and verifies the model at a path inside the model directory. Accepts the prototype's form
-	 * ({@code models/model_v2.ser}) and a bare file name; refuses absolute paths, {@code ..}, NUL bytes
-	 * and symbolic links that lead outside the directory.
+	 * Loads and verifies the model at a path inside the model directory. Accepts the
+	 * prototype's form ({@code models/model_v2.ser}) and a bare file name; refuses
+	 * absolute paths, {@code ..}, NUL bytes and symbolic links that lead outside the
+	 * directory.
 	 */
 	public LoadedModel loadPath(String modelPath) {
 		Path file = resolveInside(modelPath);
@@ -97,8 +105,8 @@ public final class ModelStore {
 			.map(ModelEntry::manifest)
 			.filter(m -> fileName.equals(m.modelFile()))
 			.findFirst()
-			.orElseThrow(() -> InvalidModelException.because("'" + modelPath
-					+ "' is not a registered model: no manifest in the model directory names it."));
+			.orElseThrow(() -> InvalidModelException.because(
+					"'" + modelPath + "' is not a registered model: no manifest in the model directory names it."));
 		return load(manifest);
 	}
 
@@ -155,7 +163,8 @@ public final class ModelStore {
 		String name = displayPath(manifest.modelFile());
 		if (manifest.featureNames() == null || manifest.featureNames().size() != ChurnFeatures.COUNT) {
 			throw InvalidModelException.because("'" + name + "' expects " + sizeOf(manifest.featureNames())
-					+ " features; this service serves models with " + ChurnFeatures.COUNT + " (" + String.join(", ", ChurnFeatures.NAMES) + ").");
+					+ " features; this service serves models with " + ChurnFeatures.COUNT + " ("
+					+ String.join(", ", ChurnFeatures.NAMES) + ").");
 		}
 		byte[] bytes = readModelBytes(manifest, name);
 		String actual = ModelFiles.sha256(bytes);
@@ -185,7 +194,8 @@ public final class ModelStore {
 		try {
 			requireRealPathInside(file, name);
 			if (Files.size(file) > SafeModelReader.MAX_MODEL_BYTES) {
-				throw InvalidModelException.because("'" + name + "' is larger than " + SafeModelReader.MAX_MODEL_BYTES + " bytes; not a model of this service.");
+				throw InvalidModelException.because("'" + name + "' is larger than " + SafeModelReader.MAX_MODEL_BYTES
+						+ " bytes; not a model of this service.");
 			}
 			return Files.readAllBytes(file);
 		}

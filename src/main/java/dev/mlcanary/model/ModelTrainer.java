@@ -17,15 +17,17 @@ import smile.validation.metric.LogLoss;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Trains the bundled models on a synthetic churn data set: {@code v1} with Smile's logistic
- * regression, {@code v2} on the same rows plus Gaussian feature noise (sd 0.01, as the prototype
- * does), and {@code v3} on the same rows with their labels shuffled: a model that serves as fast as the
- * others but has learned nothing, so that a canary analysis which looks only at latency passes it.
- * Same seed, same bytes: the model files are reproducible, only {@code created_at} differs. Each
- * version draws from its own random stream ({@code seed + 1} for v2's noise, {@code seed + 2} for
- * v3's shuffle), so adding a version never changes the bytes of an earlier one.
+ * Trains the bundled models on a synthetic churn data set: {@code v1} with Smile's
+ * logistic regression, {@code v2} on the same rows plus Gaussian feature noise (sd 0.01,
+ * as the prototype does), and {@code v3} on the same rows with their labels shuffled: a
+ * model that serves as fast as the others but has learned nothing, so that a canary
+ * analysis which looks only at latency passes it. Same seed, same bytes: the model files
+ * are reproducible, only {@code created_at} differs. Each version draws from its own
+ * random stream ({@code seed + 1} for v2's noise, {@code seed + 2} for v3's shuffle), so
+ * adding a version never changes the bytes of an earlier one.
  *
- * <p>Usage: {@code java -jar ml-canary.jar train [--out models] [--seed 20261126]}
+ * <p>
+ * Usage: {@code java -jar ml-canary.jar train [--out models] [--seed 20261126]}
  */
 public final class ModelTrainer {
 
@@ -54,7 +56,10 @@ public final class ModelTrainer {
 	static final String USAGE = "Usage: java -jar ml-canary.jar train [--out DIR] [--seed N]\n"
 			+ "  Trains v1, v2 and v3 on the synthetic churn data and writes them with their manifests into DIR (default models).";
 
-	/** Command-line entry: 0 on success, 2 for a usage error (the message and the usage are printed). */
+	/**
+	 * Command-line entry: 0 on success, 2 for a usage error (the message and the usage
+	 * are printed).
+	 */
 	public static int run(String[] args) {
 		if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
 			System.out.println(USAGE);
@@ -77,7 +82,8 @@ public final class ModelTrainer {
 			switch (args[i]) {
 				case "--out" -> out = Path.of(requireValue(args, ++i, "--out"));
 				case "--seed" -> seed = parseSeed(requireValue(args, ++i, "--seed"));
-				default -> throw new IllegalArgumentException("Unknown option " + args[i] + " (use --out DIR, --seed N)");
+				default ->
+					throw new IllegalArgumentException("Unknown option " + args[i] + " (use --out DIR, --seed N)");
 			}
 		}
 		for (ModelManifest manifest : new ModelTrainer(seed, Clock.systemUTC()).trainAll(out)) {
@@ -103,7 +109,9 @@ public final class ModelTrainer {
 		return args[i];
 	}
 
-	/** Trains every bundled version and writes model files and manifests into {@code dir}. */
+	/**
+	 * Trains every bundled version and writes model files and manifests into {@code dir}.
+	 */
 	java.util.List<ModelManifest> trainAll(Path dir) {
 		SyntheticChurnData.Rows all = SyntheticChurnData.generate(ROWS, new SplittableRandom(seed));
 		SyntheticChurnData.Rows training = all.slice(0, TRAINING_ROWS);
@@ -120,7 +128,8 @@ public final class ModelTrainer {
 		return java.util.List.of(
 				write(dir, "v1", training, holdout, "Logistic regression on the synthetic churn training rows."),
 				write(dir, "v2", noisy, holdout,
-						"v1's training rows plus Gaussian feature noise (sd " + V2_NOISE_SD + "): a near-identical candidate."),
+						"v1's training rows plus Gaussian feature noise (sd " + V2_NOISE_SD
+								+ "): a near-identical candidate."),
 				write(dir, "v3", shuffled, holdout,
 						"A deliberately bad candidate: v1's training rows with their labels shuffled (seeded), so it has "
 								+ "learned nothing real. It serves as fast as v1 and takes the same 5 features, but its "
@@ -139,10 +148,11 @@ public final class ModelTrainer {
 			predicted[i] = probability[i] >= 0.5 ? 1 : 0;
 		}
 		String modelFile = "model_" + version + ".ser";
-		ModelManifest manifest = new ModelManifest(version, "smile-core 3.1.1 LogisticRegression.Binomial (L-BFGS, lambda 0)",
-				modelFile, ModelFiles.sha256(bytes), ChurnFeatures.NAMES, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), seed, training.size(),
-				holdout.size(), Accuracy.of(holdout.y(), predicted), LogLoss.of(holdout.y(), probability),
-				AUC.of(holdout.y(), probability), description);
+		ModelManifest manifest = new ModelManifest(version,
+				"smile-core 3.1.1 LogisticRegression.Binomial (L-BFGS, lambda 0)", modelFile, ModelFiles.sha256(bytes),
+				ChurnFeatures.NAMES, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), seed,
+				training.size(), holdout.size(), Accuracy.of(holdout.y(), predicted),
+				LogLoss.of(holdout.y(), probability), AUC.of(holdout.y(), probability), description);
 		writeAtomically(dir.resolve(modelFile), bytes);
 		writeAtomically(dir.resolve(ModelManifest.fileNameFor(version)),
 				(json.writeValueAsString(manifest) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -9,20 +9,21 @@ import java.io.ObjectInputStream;
 import smile.classification.LogisticRegression;
 
 /**
- * Deserialises a model with an allow-list: only the classes that make up Smile's binomial logistic
- * regression may appear in the stream, with tight limits on depth, references, arrays and bytes. A
- * stream naming any other class is rejected before that class is loaded or instantiated, which is
- * what makes a model file data rather than code (the prototype unpickled anything it was given).
+ * Deserialises a model with an allow-list: only the classes that make up Smile's binomial
+ * logistic regression may appear in the stream, with tight limits on depth, references,
+ * arrays and bytes. A stream naming any other class is rejected before that class is
+ * loaded or instantiated, which is what makes a model file data rather than code (the
+ * prototype unpickled anything it was given).
  */
 final class SafeModelReader {
 
 	static final long MAX_MODEL_BYTES = 1_048_576;
 
-	static final ObjectInputFilter FILTER = ObjectInputFilter.Config.createFilter(String.join(";",
-			"maxdepth=8", "maxrefs=64", "maxarray=4096", "maxbytes=" + MAX_MODEL_BYTES,
-			"smile.classification.LogisticRegression$Binomial", "smile.classification.LogisticRegression",
-			"smile.classification.AbstractClassifier", "smile.util.IntSet", "java.util.HashMap",
-			"java.util.Map$Entry", "java.lang.Integer", "java.lang.Number", "!*"));
+	static final ObjectInputFilter FILTER = ObjectInputFilter.Config
+		.createFilter(String.join(";", "maxdepth=8", "maxrefs=64", "maxarray=4096", "maxbytes=" + MAX_MODEL_BYTES,
+				"smile.classification.LogisticRegression$Binomial", "smile.classification.LogisticRegression",
+				"smile.classification.AbstractClassifier", "smile.util.IntSet", "java.util.HashMap",
+				"java.util.Map$Entry", "java.lang.Integer", "java.lang.Number", "!*"));
 
 	private SafeModelReader() {
 	}
@@ -40,7 +41,8 @@ final class SafeModelReader {
 			return binomial;
 		}
 		catch (InvalidClassException ex) {
-			throw InvalidModelException.because("'" + name + "' contains a class that is not allowed in a model file.", ex);
+			throw InvalidModelException.because("'" + name + "' contains a class that is not allowed in a model file.",
+					ex);
 		}
 		catch (IOException | ClassNotFoundException | RuntimeException ex) {
 			if (ex instanceof InvalidModelException invalid) {

@@ -3,9 +3,10 @@ package dev.mlcanary.model;
 import java.util.SplittableRandom;
 
 /**
- * A synthetic churn data set with real signal: features drawn uniformly from [0, 1.5], labels drawn
- * from a known logistic ground truth {@code P(churn) = sigmoid(b + w·x)}. Unlike the prototype's random
- * labels, a trained model can be judged against held-out rows.
+ * A synthetic churn data set with real signal: features drawn uniformly from [0, 1.5],
+ * labels drawn from a known logistic ground truth {@code P(churn) = sigmoid(b + w·x)}.
+ * Unlike the prototype's random labels, a trained model can be judged against held-out
+ * rows.
  */
 final class SyntheticChurnData {
 
@@ -36,7 +37,10 @@ final class SyntheticChurnData {
 			return new Rows(xs, ys);
 		}
 
-		/** The same rows with independent Gaussian noise (standard deviation {@code sd}) on every feature. */
+		/**
+		 * The same rows with independent Gaussian noise (standard deviation {@code sd})
+		 * on every feature.
+		 */
 		Rows withFeatureNoise(double sd, SplittableRandom random) {
 			double[][] xs = new double[x.length][];
 			for (int i = 0; i < x.length; i++) {
@@ -49,8 +53,9 @@ final class SyntheticChurnData {
 		}
 
 		/**
-		 * The same feature vectors with their labels permuted (Fisher-Yates, driven by {@code random}):
-		 * the share of churners stays, every link between features and label is gone.
+		 * The same feature vectors with their labels permuted (Fisher-Yates, driven by
+		 * {@code random}): the share of churners stays, every link between features and
+		 * label is gone.
 		 */
 		Rows withShuffledLabels(SplittableRandom random) {
 			int[] ys = y.clone();

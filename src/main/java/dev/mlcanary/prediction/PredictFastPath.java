@@ -26,19 +26,22 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.http.MediaType;
 
 /**
- * Answers the common {@code POST /predict} itself, without Spring MVC: a JSON object holding exactly
- * {@code "features"} with five finite numbers, at most an {@code X-Request-Key}, and an Accept header
- * that takes JSON. It parses and writes with Jackson's streaming API over the application's own
- * {@link JsonMapper} (same parser limits, same number formatting) and calls the same
- * {@link PredictionService}, so the answer is the one {@link PredictionController} would give, byte
- * for byte but for the measured latency. Spring MVC's dispatch (handler lookup, argument resolution,
- * converter selection, content negotiation) was about half of the CPU time of a prediction
- * (README, "Performance").
+ * Answers the common {@code POST /predict} itself, without Spring MVC: a JSON object
+ * holding exactly {@code "features"} with five finite numbers, at most an
+ * {@code X-Request-Key}, and an Accept header that takes JSON. It parses and writes with
+ * Jackson's streaming API over the application's own {@link JsonMapper} (same parser
+ * limits, same number formatting) and calls the same {@link PredictionService}, so the
+ * answer is the one {@link PredictionController} would give, byte for byte but for the
+ * measured latency. Spring MVC's dispatch (handler lookup, argument resolution, converter
+ * selection, content negotiation) was about half of the CPU time of a prediction (README,
+ * "Performance").
  *
- * <p>Anything else is passed on unchanged to the controller, with the body it has read replayed:
- * every refusal (malformed JSON, a wrong count, a string, an unknown field, a bad header, a wrong
- * media type, a body without a declared length) gets the controller's problem+json, from the one
- * place that writes them. A request is answered here only when the controller would answer it 200.
+ * <p>
+ * Anything else is passed on unchanged to the controller, with the body it has read
+ * replayed: every refusal (malformed JSON, a wrong count, a string, an unknown field, a
+ * bad header, a wrong media type, a body without a declared length) gets the controller's
+ * problem+json, from the one place that writes them. A request is answered here only when
+ * the controller would answer it 200.
  */
 class PredictFastPath implements Filter {
 
@@ -68,7 +71,8 @@ class PredictFastPath implements Filter {
 			body = request.getInputStream().readNBytes(length);
 		}
 		catch (IOException ex) {
-			// The client stalled or went away mid-body: the controller answers that as it always has.
+			// The client stalled or went away mid-body: the controller answers that as it
+			// always has.
 			chain.doFilter(new ReplayedBody(request, new byte[0], ex), res);
 			return;
 		}
@@ -90,8 +94,9 @@ class PredictFastPath implements Filter {
 	}
 
 	/**
-	 * A {@code POST /predict} with a declared JSON body of at most {@link #MAX_BODY} bytes, an Accept
-	 * that JSON satisfies, no forced route (it needs the token check) and a valid key if any.
+	 * A {@code POST /predict} with a declared JSON body of at most {@link #MAX_BODY}
+	 * bytes, an Accept that JSON satisfies, no forced route (it needs the token check)
+	 * and a valid key if any.
 	 */
 	static boolean eligible(HttpServletRequest request) {
 		if (!"POST".equals(request.getMethod()) || !PredictionController.PATH.equals(request.getRequestURI())) {
@@ -106,7 +111,10 @@ class PredictFastPath implements Filter {
 				&& isJson(request.getContentType()) && acceptsJson(request.getHeader("Accept"));
 	}
 
-	/** The controller joins repeated headers with commas: only one value reads the same either way. */
+	/**
+	 * The controller joins repeated headers with commas: only one value reads the same
+	 * either way.
+	 */
 	private static boolean single(HttpServletRequest request, String header) {
 		Enumeration<String> values = request.getHeaders(header);
 		values.nextElement();
@@ -114,9 +122,9 @@ class PredictFastPath implements Filter {
 	}
 
 	/**
-	 * {@code application/json}, alone or with {@code charset=UTF-8} (any case), in the spellings
-	 * clients send; anything else (another charset, a parameter, stray spaces that Spring refuses)
-	 * is left to the controller.
+	 * {@code application/json}, alone or with {@code charset=UTF-8} (any case), in the
+	 * spellings clients send; anything else (another charset, a parameter, stray spaces
+	 * that Spring refuses) is left to the controller.
 	 */
 	static boolean isJson(String contentType) {
 		if (contentType == null) {
@@ -143,8 +151,8 @@ class PredictFastPath implements Filter {
 	}
 
 	/**
-	 * The request as it came, its body read again from what this filter has already read; if reading
-	 * failed, the same failure is thrown once that is used up.
+	 * The request as it came, its body read again from what this filter has already read;
+	 * if reading failed, the same failure is thrown once that is used up.
 	 */
 	private static final class ReplayedBody extends HttpServletRequestWrapper {
 

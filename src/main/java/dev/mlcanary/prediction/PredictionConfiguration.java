@@ -10,7 +10,10 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class PredictionConfiguration {
 
-	/** The fast path sees {@code /predict} only, after the body limit, and can be switched off. */
+	/**
+	 * The fast path sees {@code /predict} only, after the body limit, and can be switched
+	 * off.
+	 */
 	@Bean
 	FilterRegistrationBean<PredictFastPath> predictFastPath(PredictionService predictions, JsonMapper json,
 			PredictionProperties properties) {

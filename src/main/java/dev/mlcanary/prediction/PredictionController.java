@@ -36,10 +36,10 @@ class PredictionController {
 
 	/**
 	 * @param requestKey optional sticky-routing key: the same key stays on the same model
-	 * @param route optional {@code canary} or {@code stable}: a tester forcing a role (admin rights)
+	 * @param route optional {@code canary} or {@code stable}: a tester forcing a role
+	 * (admin rights)
 	 */
-	@PostMapping(path = PATH, consumes = MediaType.APPLICATION_JSON_VALUE,
-			produces = MediaType.APPLICATION_JSON_VALUE)
+	@PostMapping(path = PATH, consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
 	@Operation(summary = "Predict churn for one customer", description = """
 			Scores five features with the stable model or the canary. Without routing headers a request goes \
 			to the canary with probability equal to the canary weight. If the canary fails on a request, stable \
@@ -48,13 +48,16 @@ class PredictionController {
 	@ApiProblems({ ApiProblem.INVALID_FEATURES, ApiProblem.UNKNOWN_FIELD, ApiProblem.INVALID_REQUEST_KEY,
 			ApiProblem.INVALID_ROUTE, ApiProblem.ROUTE_NEEDS_TOKEN, ApiProblem.ROUTE_NEEDS_OPERATOR,
 			ApiProblem.ROUTE_LOOPBACK_ONLY, ApiProblem.NO_CANARY_TO_ROUTE_TO })
-	PredictionResponse predict(@RequestBody PredictionRequest request,
-			@Parameter(description = "Sticky routing: the same key (a customer id, say) always gets the same model "
+	PredictionResponse predict(@RequestBody PredictionRequest request, @Parameter(
+			description = "Sticky routing: the same key (a customer id, say) always gets the same model "
 					+ "while this canary lasts, and raising the weight only adds keys. 1 to 256 characters.",
-					example = "customer-42") @RequestHeader(name = RouteHint.REQUEST_KEY, required = false) String requestKey,
-			@Parameter(description = "Forces a role, for testers (case-insensitive). Needs the operator token; "
-					+ "`canary` with none deployed is a 409.", schema = @Schema(allowableValues = { "canary", "stable" }))
-			@RequestHeader(name = RouteHint.FORCED_ROUTE, required = false) String route, HttpServletRequest http) {
+			example = "customer-42") @RequestHeader(name = RouteHint.REQUEST_KEY, required = false) String requestKey,
+			@Parameter(
+					description = "Forces a role, for testers (case-insensitive). Needs the operator token; "
+							+ "`canary` with none deployed is a 409.",
+					schema = @Schema(allowableValues = { "canary", "stable" })) @RequestHeader(
+							name = RouteHint.FORCED_ROUTE, required = false) String route,
+			HttpServletRequest http) {
 		PredictionResponse response = predictions.predict(request.features(), hint(requestKey, route, http));
 		http.setAttribute(RequestTimingFilter.SERVED, response);
 		return response;
@@ -72,7 +75,8 @@ class PredictionController {
 			adminAccess.requireOperator(http, RouteHint.FORCED_ROUTE);
 		}
 		if (requestKey != null && !RouteHint.validKey(requestKey)) {
-			throw BadRequestException.because("X-Request-Key must be 1 to " + RouteHint.MAX_REQUEST_KEY_LENGTH + " characters.");
+			throw BadRequestException
+				.because("X-Request-Key must be 1 to " + RouteHint.MAX_REQUEST_KEY_LENGTH + " characters.");
 		}
 		return new RouteHint(forced, requestKey);
 	}

@@ -10,31 +10,35 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The JSON of {@code POST /predict}, read and written in one place. Spring MVC reads the features
- * through {@link FeatureVectorDeserializer} and writes the answer through
- * {@link PredictionResponseSerializer}; {@link PredictFastPath} reads and writes with the same two
- * methods, so the two paths cannot disagree on what is valid or on the answer's fields.
+ * The JSON of {@code POST /predict}, read and written in one place. Spring MVC reads the
+ * features through {@link FeatureVectorDeserializer} and writes the answer through
+ * {@link PredictionResponseSerializer}; {@link PredictFastPath} reads and writes with the
+ * same two methods, so the two paths cannot disagree on what is valid or on the answer's
+ * fields.
  */
 final class PredictionJson {
 
 	static final String FEATURES = "features";
 
-	/** Beyond this, w·x could overflow to ±Infinity; no real feature of this schema comes close. */
+	/**
+	 * Beyond this, w·x could overflow to ±Infinity; no real feature of this schema comes
+	 * close.
+	 */
 	static final double MAX_ABS = 1e6;
 
 	private PredictionJson() {
 	}
 
 	/**
-	 * Reads {@code features} strictly, from the parser at its {@code START_ARRAY}: exactly
-	 * {@link ChurnFeatures#COUNT} finite numbers within {@link #MAX_ABS}. Anything else is refused with
-	 * a message that names the offending position.
+	 * Reads {@code features} strictly, from the parser at its {@code START_ARRAY}:
+	 * exactly {@link ChurnFeatures#COUNT} finite numbers within {@link #MAX_ABS}.
+	 * Anything else is refused with a message that names the offending position.
 	 * @throws BadRequestException for anything but such an array
 	 */
 	static double[] readFeatures(JsonParser p) {
 		if (p.currentToken() != JsonToken.START_ARRAY) {
-			throw BadRequestException.because("\"features\" must be an array of " + ChurnFeatures.COUNT + " numbers, got "
-					+ describe(p.currentToken()) + ".");
+			throw BadRequestException.because("\"features\" must be an array of " + ChurnFeatures.COUNT
+					+ " numbers, got " + describe(p.currentToken()) + ".");
 		}
 		double[] values = new double[ChurnFeatures.COUNT];
 		int n = 0;
@@ -44,8 +48,8 @@ final class PredictionJson {
 			}
 			double value = p.getDoubleValue();
 			if (!Double.isFinite(value) || Math.abs(value) > MAX_ABS) {
-				throw BadRequestException.because("features[" + n + "] must be a finite number between -1e6 and 1e6, got "
-						+ p.getText() + ".");
+				throw BadRequestException.because(
+						"features[" + n + "] must be a finite number between -1e6 and 1e6, got " + p.getText() + ".");
 			}
 			if (n < values.length) {
 				values[n] = value;
@@ -60,9 +64,9 @@ final class PredictionJson {
 	}
 
 	/**
-	 * The features of a body that is exactly {@code {"features": [n, n, n, n, n]}} and nothing after it,
-	 * read as {@link #readFeatures} reads them; {@code null} for any other body, which is left to the
-	 * controller to refuse with its problem+json.
+	 * The features of a body that is exactly {@code {"features": [n, n, n, n, n]}} and
+	 * nothing after it, read as {@link #readFeatures} reads them; {@code null} for any
+	 * other body, which is left to the controller to refuse with its problem+json.
 	 */
 	static double @Nullable [] readRequest(JsonMapper json, byte[] body) {
 		try (JsonParser parser = json.createParser(body)) {

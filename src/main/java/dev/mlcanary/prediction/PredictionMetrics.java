@@ -32,27 +32,33 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
- * Per version and role: the model-latency timer (with histogram buckets, so percentiles can be
- * aggregated across replicas), and counters of predictions and model failures.
+ * Per version and role: the model-latency timer (with histogram buckets, so percentiles
+ * can be aggregated across replicas), and counters of predictions and model failures.
  *
- * <p>Predictions and their latencies are not recorded on the request thread: a request writes its
- * sample into the period's {@link LatencyWindow} only (the health check needs it there anyway), and
- * {@link #drain()} copies what the windows received since its last call into the timer and the counter,
- * every {@value #DRAIN_MILLIS} ms on its own thread and before every Prometheus scrape. A Micrometer
- * timer with a histogram costs about 180 ns per sample (two clock reads for its decaying maximum, a
- * bucket search, four atomic updates); off the request thread that leaves routing and recording at
- * a few tens of ns (README, "Performance").
+ * <p>
+ * Predictions and their latencies are not recorded on the request thread: a request
+ * writes its sample into the period's {@link LatencyWindow} only (the health check needs
+ * it there anyway), and {@link #drain()} copies what the windows received since its last
+ * call into the timer and the counter, every {@value #DRAIN_MILLIS} ms on its own thread
+ * and before every Prometheus scrape. A Micrometer timer with a histogram costs about 180
+ * ns per sample (two clock reads for its decaying maximum, a bucket search, four atomic
+ * updates); off the request thread that leaves routing and recording at a few tens of ns
+ * (README, "Performance").
  *
- * <p>Every period is tracked from the moment it is published ({@link DeploymentPublished}), so two
- * deploys within one drain interval lose nothing. A replaced period is still drained for requests
- * that read the old deployment and finish late (a slowed canary request can take the whole
- * slowdown delay), until it has been replaced for longer than the grace period (the slowdown delay
- * plus {@value #GRACE_MARGIN_SECONDS} s) and a drain found nothing new in it.
+ * <p>
+ * Every period is tracked from the moment it is published ({@link DeploymentPublished}),
+ * so two deploys within one drain interval lose nothing. A replaced period is still
+ * drained for requests that read the old deployment and finish late (a slowed canary
+ * request can take the whole slowdown delay), until it has been replaced for longer than
+ * the grace period (the slowdown delay plus {@value #GRACE_MARGIN_SECONDS} s) and a drain
+ * found nothing new in it.
  *
- * <p>Accuracy: {@code canary_predictions_total} counts every sample but those of a request that
- * finishes into a period more than the grace period after it was replaced. The timer also misses
- * samples a window overwrote before a drain read them (more than a window's worth of predictions of
- * one version in {@value #DRAIN_MILLIS} ms: over 100,000 per second with the default window).
+ * <p>
+ * Accuracy: {@code canary_predictions_total} counts every sample but those of a request
+ * that finishes into a period more than the grace period after it was replaced. The timer
+ * also misses samples a window overwrote before a drain read them (more than a window's
+ * worth of predictions of one version in {@value #DRAIN_MILLIS} ms: over 100,000 per
+ * second with the default window).
  */
 @Component
 class PredictionMetrics implements SmartLifecycle {
@@ -72,7 +78,9 @@ class PredictionMetrics implements SmartLifecycle {
 	/** Guarded by this. */
 	private Period current;
 
-	/** Guarded by this: replaced periods, drained until they have been quiet for a while. */
+	/**
+	 * Guarded by this: replaced periods, drained until they have been quiet for a while.
+	 */
 	private final List<Period> retired = new ArrayList<>();
 
 	private volatile @Nullable ThreadPoolTaskScheduler drainer;
@@ -86,7 +94,10 @@ class PredictionMetrics implements SmartLifecycle {
 		this(registry, deployments, properties.slowdownDelay().plusSeconds(GRACE_MARGIN_SECONDS), System::nanoTime);
 	}
 
-	/** For tests: {@code grace} is how long a replaced period is still drained, by {@code nanoClock}. */
+	/**
+	 * For tests: {@code grace} is how long a replaced period is still drained, by
+	 * {@code nanoClock}.
+	 */
 	PredictionMetrics(MeterRegistry registry, DeploymentService deployments, Duration grace, LongSupplier nanoClock) {
 		this.registry = registry;
 		this.deployments = deployments;
@@ -104,7 +115,10 @@ class PredictionMetrics implements SmartLifecycle {
 		meters(version, role).errors().increment();
 	}
 
-	/** Starts tracking the new deployment's period (called under the deployment service's lock). */
+	/**
+	 * Starts tracking the new deployment's period (called under the deployment service's
+	 * lock).
+	 */
 	@EventListener
 	void published(DeploymentPublished event) {
 		track(event.after());
@@ -138,17 +152,25 @@ class PredictionMetrics implements SmartLifecycle {
 	private Meters meters(String version, Role role) {
 		Map<String, Meters> byVersion = meters.get(role);
 		Meters found = byVersion.get(version);
-		// computeIfAbsent only on a miss: its lambda captures the role, and would be allocated per call.
-		return found != null ? found : byVersion.computeIfAbsent(version, v -> new Meters(
-				Timer.builder("canary.model.latency")
-					.description("Time to serve the model for one prediction, artificial delay included")
-					.tags("version", v, "role", role.wireName())
-					.publishPercentileHistogram()
-					.register(registry),
-				Counter.builder("canary.predictions").description("Predictions served")
-					.tags("version", v, "role", role.wireName()).register(registry),
-				Counter.builder("canary.prediction.errors").description("Model failures (exceptions, non-finite answers)")
-					.tags("version", v, "role", role.wireName()).register(registry)));
+		// computeIfAbsent only on a miss: its lambda captures the role, and would be
+		// allocated per call.
+		return found != null ? found
+				: byVersion.computeIfAbsent(version,
+						v -> new Meters(
+								Timer.builder("canary.model.latency")
+									.description(
+											"Time to serve the model for one prediction, artificial delay included")
+									.tags("version", v, "role", role.wireName())
+									.publishPercentileHistogram()
+									.register(registry),
+								Counter.builder("canary.predictions")
+									.description("Predictions served")
+									.tags("version", v, "role", role.wireName())
+									.register(registry),
+								Counter.builder("canary.prediction.errors")
+									.description("Model failures (exceptions, non-finite answers)")
+									.tags("version", v, "role", role.wireName())
+									.register(registry)));
 	}
 
 	/** One deployment period's windows, with how far each has been drained. */
@@ -165,8 +187,8 @@ class PredictionMetrics implements SmartLifecycle {
 		Period(Deployment deployment) {
 			this.samples = deployment.samples();
 			this.stable = new Cursor(samples.stable(), deployment.stable().version(), Role.STABLE);
-			this.canary = deployment.hasCanary() ? new Cursor(samples.canary(), deployment.canary().version(), Role.CANARY)
-					: null;
+			this.canary = deployment.hasCanary()
+					? new Cursor(samples.canary(), deployment.canary().version(), Role.CANARY) : null;
 		}
 
 		/** Drains both windows; whether either had something new. */
@@ -215,7 +237,8 @@ class PredictionMetrics implements SmartLifecycle {
 			thread.setDaemon(true);
 			return thread;
 		});
-		// A periodic task that throws would never run again: log, and export again at the next one.
+		// A periodic task that throws would never run again: log, and export again at the
+		// next one.
 		scheduler.setErrorHandler(ex -> log.error("Could not export prediction metrics", ex));
 		scheduler.initialize();
 		scheduler.scheduleWithFixedDelay(this::drain, Instant.now().plusMillis(DRAIN_MILLIS),
@@ -223,19 +246,25 @@ class PredictionMetrics implements SmartLifecycle {
 		drainer = scheduler;
 	}
 
-	/** After the web server has stopped (its graceful shutdown included), so the last drain sees every request. */
+	/**
+	 * After the web server has stopped (its graceful shutdown included), so the last
+	 * drain sees every request.
+	 */
 	@Override
 	public int getPhase() {
 		return DEFAULT_PHASE - 4096;
 	}
 
-	/** Drains once more, so that the predictions of a graceful shutdown are counted too. */
+	/**
+	 * Drains once more, so that the predictions of a graceful shutdown are counted too.
+	 */
 	@Override
 	public void stop() {
 		ThreadPoolTaskScheduler scheduler = drainer;
 		drainer = null;
 		if (scheduler != null) {
-			// Waits for a drain under way, so that the last one below does not run beside it.
+			// Waits for a drain under way, so that the last one below does not run beside
+			// it.
 			scheduler.setWaitForTasksToCompleteOnShutdown(true);
 			scheduler.setAwaitTerminationSeconds(5);
 			scheduler.shutdown();

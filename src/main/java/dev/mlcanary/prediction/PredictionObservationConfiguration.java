@@ -14,9 +14,10 @@ import org.springframework.http.server.observation.ServerRequestObservationConte
 class PredictionObservationConfiguration {
 
 	/**
-	 * {@code POST /predict} is timed by {@link RequestTimingFilter} (with the serving version and role,
-	 * which {@code http.server.requests} cannot know), so Spring's generic request observation skips it:
-	 * per prediction it built tags and looked meters up for a second timer of the same request.
+	 * {@code POST /predict} is timed by {@link RequestTimingFilter} (with the serving
+	 * version and role, which {@code http.server.requests} cannot know), so Spring's
+	 * generic request observation skips it: per prediction it built tags and looked
+	 * meters up for a second timer of the same request.
 	 */
 	@Bean
 	ObservationPredicate predictionsTimedOnce() {
@@ -25,8 +26,9 @@ class PredictionObservationConfiguration {
 	}
 
 	/**
-	 * A Prometheus scrape first drains the samples recorded since the last drain into the timers and
-	 * counters ({@link PredictionMetrics}), so that it sees every prediction answered before it.
+	 * A Prometheus scrape first drains the samples recorded since the last drain into the
+	 * timers and counters ({@link PredictionMetrics}), so that it sees every prediction
+	 * answered before it.
 	 */
 	@Bean
 	FilterRegistrationBean<Filter> drainPredictionMetricsBeforeScrape(PredictionMetrics metrics,

@@ -7,8 +7,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * How {@code POST /predict} is served, under {@code canary.prediction.}.
  *
- * @param fastPath whether {@link PredictFastPath} answers valid predictions before Spring MVC
- * (on by default; off, every prediction goes through the controller, with the same answers)
+ * @param fastPath whether {@link PredictFastPath} answers valid predictions before Spring
+ * MVC (on by default; off, every prediction goes through the controller, with the same
+ * answers)
  */
 @Validated
 @ConfigurationProperties(prefix = "canary.prediction")

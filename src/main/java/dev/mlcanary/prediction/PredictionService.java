@@ -19,21 +19,28 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * The hot path: one snapshot read, one routing decision, one model evaluation, one lock-free
- * sample (which {@link PredictionMetrics} exports to Micrometer off this thread). Everything about the request is decided from the snapshot read at the start, so an admin
- * change in the middle can neither mix two deployments nor put this sample into the next period.
+ * The hot path: one snapshot read, one routing decision, one model evaluation, one
+ * lock-free sample (which {@link PredictionMetrics} exports to Micrometer off this
+ * thread). Everything about the request is decided from the snapshot read at the start,
+ * so an admin change in the middle can neither mix two deployments nor put this sample
+ * into the next period.
  *
- * <p>A canary that fails (throws, or answers a non-finite probability) never fails the caller:
- * stable answers instead and the failure is counted for the errors judge. Stable-routed requests
- * are also scored by the canary (shadow scoring) after the response's answer and latency are
- * fixed, outside the timed region and without the artificial delay, for the agreement judge.
+ * <p>
+ * A canary that fails (throws, or answers a non-finite probability) never fails the
+ * caller: stable answers instead and the failure is counted for the errors judge.
+ * Stable-routed requests are also scored by the canary (shadow scoring) after the
+ * response's answer and latency are fixed, outside the timed region and without the
+ * artificial delay, for the agreement judge.
  */
 @Service
 class PredictionService {
 
 	private static final Logger log = LoggerFactory.getLogger(PredictionService.class);
 
-	/** A model that fails on every request writes one WARN line per interval, not one per request. */
+	/**
+	 * A model that fails on every request writes one WARN line per interval, not one per
+	 * request.
+	 */
 	private final ThrottledWarning failureWarning = new ThrottledWarning(Duration.ofSeconds(10));
 
 	private final DeploymentService deployments;
@@ -107,7 +114,9 @@ class PredictionService {
 		return role == Role.CANARY ? deployment.canary() : deployment.stable();
 	}
 
-	/** The probability, or NaN when the model failed (exception or a non-finite answer). */
+	/**
+	 * The probability, or NaN when the model failed (exception or a non-finite answer).
+	 */
 	private double score(LoadedModel model, double[] features) {
 		try {
 			double p = model.churnProbability(features);
@@ -116,15 +125,18 @@ class PredictionService {
 		catch (RuntimeException ex) {
 			long heldBack = failureWarning.acquire();
 			if (heldBack >= 0) {
-				log.warn("Model {} failed to score: {} ({} similar warnings held back since the last one; "
-						+ "canary_prediction_errors_total counts them all)", model.version(), ex.toString(), heldBack);
+				log.warn(
+						"Model {} failed to score: {} ({} similar warnings held back since the last one; "
+								+ "canary_prediction_errors_total counts them all)",
+						model.version(), ex.toString(), heldBack);
 			}
 			return Double.NaN;
 		}
 	}
 
 	private boolean shouldShadow() {
-		return shadowFraction >= 1.0 || (shadowFraction > 0 && ThreadLocalRandom.current().nextDouble() < shadowFraction);
+		return shadowFraction >= 1.0
+				|| (shadowFraction > 0 && ThreadLocalRandom.current().nextDouble() < shadowFraction);
 	}
 
 	private void shadow(Deployment deployment, double[] features, double stableProbability) {
@@ -139,8 +151,9 @@ class PredictionService {
 	}
 
 	/**
-	 * Parks only this request's thread; stable requests on other threads never wait (the prototype's
-	 * sleep blocked its event loop and slowed everyone). An interrupt (shutdown) ends the pause early.
+	 * Parks only this request's thread; stable requests on other threads never wait (the
+	 * prototype's sleep blocked its event loop and slowed everyone). An interrupt
+	 * (shutdown) ends the pause early.
 	 */
 	private static void pauseUntil(long deadline) {
 		for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {

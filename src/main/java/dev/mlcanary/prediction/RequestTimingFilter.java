@@ -18,20 +18,26 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Whole-request latency of {@code POST /predict} (reading and writing JSON included), per version
- * and role, with histogram buckets. Requests refused before a model served them are tagged
- * {@code role=none}, {@code version=none}.
+ * Whole-request latency of {@code POST /predict} (reading and writing JSON included), per
+ * version and role, with histogram buckets. Requests refused before a model served them
+ * are tagged {@code role=none}, {@code version=none}.
  */
 @Component
 @Order(FilterOrder.REQUEST_TIMING)
 class RequestTimingFilter extends OncePerRequestFilter {
 
-	/** Request attribute: the {@link PredictionResponse} that answered, set by the controller. */
+	/**
+	 * Request attribute: the {@link PredictionResponse} that answered, set by the
+	 * controller.
+	 */
 	static final String SERVED = RequestTimingFilter.class.getName() + ".served";
 
 	private final MeterRegistry registry;
 
-	/** Timers by tags: building and registering a meter per request would cost more than the model. */
+	/**
+	 * Timers by tags: building and registering a meter per request would cost more than
+	 * the model.
+	 */
 	private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
 
 	private record Key(String version, String role, int status) {

@@ -5,10 +5,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Lets one warning through per interval and counts the ones it held back, so a model that fails on
- * every request writes one log line per interval instead of one per request (the failures are still
- * counted, per request, by the errors metric and the errors judge). Lock-free and allocation-free
- * on the path that holds a warning back.
+ * Lets one warning through per interval and counts the ones it held back, so a model that
+ * fails on every request writes one log line per interval instead of one per request (the
+ * failures are still counted, per request, by the errors metric and the errors judge).
+ * Lock-free and allocation-free on the path that holds a warning back.
  */
 final class ThrottledWarning {
 
@@ -31,8 +31,8 @@ final class ThrottledWarning {
 	}
 
 	/**
-	 * Whether to write this warning now: {@code -1} to hold it back, or else how many warnings were
-	 * held back since the last one written.
+	 * Whether to write this warning now: {@code -1} to hold it back, or else how many
+	 * warnings were held back since the last one written.
 	 */
 	long acquire() {
 		long now = nanoTime.getAsLong();

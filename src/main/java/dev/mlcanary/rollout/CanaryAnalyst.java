@@ -8,7 +8,8 @@ import dev.mlcanary.shared.Verdict;
 
 /**
  * Judges a canary for the rollout automation. In production this is the health check
- * ({@link HealthCheckAnalyst}); tests can script verdicts without knowing how the judges reach them.
+ * ({@link HealthCheckAnalyst}); tests can script verdicts without knowing how the judges
+ * reach them.
  */
 interface CanaryAnalyst {
 
@@ -17,7 +18,8 @@ interface CanaryAnalyst {
 	/**
 	 * @param verdict PASS, FAIL or INCONCLUSIVE
 	 * @param reasons plain sentences saying why
-	 * @param report the health check's full answer, or {@code null} when the verdict did not come from it
+	 * @param report the health check's full answer, or {@code null} when the verdict did
+	 * not come from it
 	 */
 	record Result(Verdict verdict, List<String> reasons, HealthReport report) {
 

@@ -8,9 +8,10 @@ import dev.mlcanary.deployment.Deployment;
 import org.springframework.stereotype.Component;
 
 /**
- * The rollout automation judges a canary as {@code GET /admin/check-canary-health?mode=sequential}
- * does: it checks again and again, so the mean-latency judge uses the always-valid sequential
- * test, and repeated looks do not inflate false alarms.
+ * The rollout automation judges a canary as
+ * {@code GET /admin/check-canary-health?mode=sequential} does: it checks again and again,
+ * so the mean-latency judge uses the always-valid sequential test, and repeated looks do
+ * not inflate false alarms.
  */
 @Component
 class HealthCheckAnalyst implements CanaryAnalyst {

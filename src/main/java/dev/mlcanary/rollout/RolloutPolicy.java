@@ -10,16 +10,18 @@ import dev.mlcanary.deployment.RolloutStrategy;
 import dev.mlcanary.shared.Verdict;
 
 /**
- * What a verdict means for an automated rollout: a pure function of the rollout, the verdict and how
- * long the step has waited, without clocks, threads or side effects. {@link RolloutScheduler} decides
- * when to ask, and carries the decision out.
+ * What a verdict means for an automated rollout: a pure function of the rollout, the
+ * verdict and how long the step has waited, without clocks, threads or side effects.
+ * {@link RolloutScheduler} decides when to ask, and carries the decision out.
  *
  * <ul>
  * <li>FAIL: roll back at once ({@code auto_rollback}), otherwise halt.</li>
- * <li>PASS: move to the next step; at the last step below 100% promote ({@code auto_promote}), otherwise
- * become ready to promote (moving to a trailing 100% step first).</li>
- * <li>INCONCLUSIVE: hold the step, until {@code canary.rollout.max-inconclusive} has passed since the step
- * started; then roll back ({@code auto_rollback}), otherwise halt.</li>
+ * <li>PASS: move to the next step; at the last step below 100% promote
+ * ({@code auto_promote}), otherwise become ready to promote (moving to a trailing 100%
+ * step first).</li>
+ * <li>INCONCLUSIVE: hold the step, until {@code canary.rollout.max-inconclusive} has
+ * passed since the step started; then roll back ({@code auto_rollback}), otherwise
+ * halt.</li>
  * </ul>
  */
 final class RolloutPolicy {
@@ -32,9 +34,7 @@ final class RolloutPolicy {
 		/** Move to {@link Decision#step()}, still progressing. */
 		ADVANCE,
 		/** Become ready to promote, at {@link Decision#step()}. */
-		READY,
-		PROMOTE,
-		ROLL_BACK,
+		READY, PROMOTE, ROLL_BACK,
 		/** Stop at the current step until an operator decides. */
 		HALT
 
@@ -69,7 +69,8 @@ final class RolloutPolicy {
 	 * @param canaryVersion its canary's version, for the headline
 	 * @param verdict the analysis's verdict
 	 * @param waited how long the step has waited for a decision
-	 * @param maxInconclusive how long a step may stay inconclusive ({@code canary.rollout.max-inconclusive})
+	 * @param maxInconclusive how long a step may stay inconclusive
+	 * ({@code canary.rollout.max-inconclusive})
 	 */
 	static Decision decide(Rollout rollout, String canaryVersion, Verdict verdict, Duration waited,
 			Duration maxInconclusive) {
@@ -83,9 +84,10 @@ final class RolloutPolicy {
 				if (rollout.phase() != RolloutPhase.PROGRESSING || waited.compareTo(maxInconclusive) < 0) {
 					yield new Decision(Action.HOLD, rollout.step(), step + " inconclusive");
 				}
-				String why = step + " stayed inconclusive for " + RolloutStrategy.formatDuration(
-						Duration.ofSeconds(waited.toSeconds())) + " (canary.rollout.max-inconclusive is "
-						+ RolloutStrategy.formatDuration(maxInconclusive) + ")";
+				String why = step + " stayed inconclusive for "
+						+ RolloutStrategy.formatDuration(Duration.ofSeconds(waited.toSeconds()))
+						+ " (canary.rollout.max-inconclusive is " + RolloutStrategy.formatDuration(maxInconclusive)
+						+ ")";
 				yield s.autoRollback() ? rollBack(rollout, why + ": rolled back " + canaryVersion)
 						: halt(rollout, canaryVersion, why);
 			}
@@ -100,14 +102,14 @@ final class RolloutPolicy {
 		}
 		if (r.step() < s.lastAnalysedStep()) {
 			int next = r.step() + 1;
-			return new Decision(Action.ADVANCE, next, step + " passed: weight " + weight(r.weight()) + " -> "
-					+ weight(s.weight(next)));
+			return new Decision(Action.ADVANCE, next,
+					step + " passed: weight " + weight(r.weight()) + " -> " + weight(s.weight(next)));
 		}
 		String last = step + " passed, the last one analysed";
 		if (s.autoPromote()) {
-			return new Decision(Action.PROMOTE, r.step(), last + ": promoted " + canaryVersion + " to stable"
-					+ (s.endsAtFullTraffic() ? " (a 100% step is never analysed: stable would have no traffic to compare with)"
-							: ""));
+			return new Decision(Action.PROMOTE, r.step(),
+					last + ": promoted " + canaryVersion + " to stable" + (s.endsAtFullTraffic()
+							? " (a 100% step is never analysed: stable would have no traffic to compare with)" : ""));
 		}
 		if (s.endsAtFullTraffic()) {
 			int full = s.stepCount() - 1;
@@ -126,7 +128,10 @@ final class RolloutPolicy {
 				+ " keeps weight " + weight(r.weight()) + " until an operator promotes or rolls it back");
 	}
 
-	/** {@code 0.10}, {@code 0.25}, {@code 1.00}, {@code 0.025}: at least two decimals, more when needed. */
+	/**
+	 * {@code 0.10}, {@code 0.25}, {@code 1.00}, {@code 0.025}: at least two decimals,
+	 * more when needed.
+	 */
 	static String weight(double weight) {
 		BigDecimal exact = BigDecimal.valueOf(weight).stripTrailingZeros();
 		return exact.setScale(Math.max(2, exact.scale()), RoundingMode.UNNECESSARY).toPlainString();

@@ -26,24 +26,30 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
- * Drives automated rollouts. The rollout itself (strategy, step, phase) is part of the deployment
- * snapshot, saved and restored with it; this class decides when to analyse, asks {@link RolloutPolicy}
- * what the verdict means, and acts through the {@link DeploymentService} like an operator would, naming
- * the generation it analysed so that it never acts on a deployment that changed under it. Each action,
- * taken or refused, is recorded in the audit trail.
+ * Drives automated rollouts. The rollout itself (strategy, step, phase) is part of the
+ * deployment snapshot, saved and restored with it; this class decides when to analyse,
+ * asks {@link RolloutPolicy} what the verdict means, and acts through the
+ * {@link DeploymentService} like an operator would, naming the generation it analysed so
+ * that it never acts on a deployment that changed under it. Each action, taken or
+ * refused, is recorded in the audit trail.
  *
- * <p>Spring's task scheduler runs {@link #tick()} on one thread every second ({@link #POLL_PERIOD}); it
- * analyses when the interval has passed since the step started or since the last analysis, so it needs
- * no notification: it notices a new rollout, a restored one, or one that an operator ended (by promoting
- * or rolling back) on its own, and logs that once. Tests call {@link #analyzeNow()} and {@link #tick()}
- * instead of waiting, with an injected {@link Clock}.
+ * <p>
+ * Spring's task scheduler runs {@link #tick()} on one thread every second
+ * ({@link #POLL_PERIOD}); it analyses when the interval has passed since the step started
+ * or since the last analysis, so it needs no notification: it notices a new rollout, a
+ * restored one, or one that an operator ended (by promoting or rolling back) on its own,
+ * and logs that once. Tests call {@link #analyzeNow()} and {@link #tick()} instead of
+ * waiting, with an injected {@link Clock}.
  */
 @Component
 class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(RolloutScheduler.class);
 
-	/** How often the thread looks at the deployment: analyses happen within this of their due time. */
+	/**
+	 * How often the thread looks at the deployment: analyses happen within this of their
+	 * due time.
+	 */
 	static final Duration POLL_PERIOD = Duration.ofSeconds(1);
 
 	/** The audit trail's actor for everything the automation does. */
@@ -58,17 +64,21 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 		NOT_DUE,
 		/** The rollout is halted, or ready to promote at 100%: nothing is analysed. */
 		NOT_ANALYSED,
-		/** The step holds (INCONCLUSIVE within the deadline, or ready to promote and not failing). */
+		/**
+		 * The step holds (INCONCLUSIVE within the deadline, or ready to promote and not
+		 * failing).
+		 */
 		HELD,
 		/** PASS: the canary moved to the next step. */
 		ADVANCED,
 		/** PASS at the last analysed step without auto_promote. */
-		READY,
-		PROMOTED,
-		ROLLED_BACK,
+		READY, PROMOTED, ROLLED_BACK,
 		/** FAIL or too long INCONCLUSIVE without auto_rollback. */
 		HALTED,
-		/** The deployment changed between the analysis and the action, which was therefore not taken. */
+		/**
+		 * The deployment changed between the analysis and the action, which was therefore
+		 * not taken.
+		 */
 		CONFLICT,
 		/** The action could not be saved and was not applied. */
 		NOT_SAVED
@@ -84,7 +94,10 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 
 	}
 
-	/** What this process knows of the rollout it follows, beyond the snapshot. Immutable; replaced whole. */
+	/**
+	 * What this process knows of the rollout it follows, beyond the snapshot. Immutable;
+	 * replaced whole.
+	 */
 	private record Tracking(Key key, int step, Instant lastAnalysisAt, Verdict lastVerdict, List<String> lastReasons) {
 
 		boolean follows(Deployment d) {
@@ -104,8 +117,9 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 	private final Duration maxInconclusive;
 
 	/**
-	 * When this process started following rollouts. After a restart the windows are empty, so the wait for
-	 * the first analysis and the inconclusive deadline count from here, not from before the restart.
+	 * When this process started following rollouts. After a restart the windows are
+	 * empty, so the wait for the first analysis and the inconclusive deadline count from
+	 * here, not from before the restart.
 	 */
 	private final Instant startedAt;
 
@@ -123,7 +137,8 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 		this.startedAt = clock.instant();
 	}
 
-	// --- the schedule -------------------------------------------------------------------------------
+	// --- the schedule
+	// -------------------------------------------------------------------------------
 
 	@Override
 	public Schedule schedule(Deployment d) {
@@ -158,14 +173,21 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 		return stepBase(r).plus(maxInconclusive);
 	}
 
-	/** Halted rollouts are not analysed, nor a canary ready to promote at 100%: stable has no traffic to compare. */
+	/**
+	 * Halted rollouts are not analysed, nor a canary ready to promote at 100%: stable has
+	 * no traffic to compare.
+	 */
 	private static boolean analysed(Rollout r) {
 		return r.phase() == RolloutPhase.PROGRESSING || (r.phase() == RolloutPhase.READY_TO_PROMOTE && r.weight() < 1);
 	}
 
-	// --- driving ------------------------------------------------------------------------------------
+	// --- driving
+	// ------------------------------------------------------------------------------------
 
-	/** Follows the current deployment and analyses it if an analysis is due. What the thread runs every second. */
+	/**
+	 * Follows the current deployment and analyses it if an analysis is due. What the
+	 * thread runs every second.
+	 */
 	synchronized Outcome tick() {
 		Deployment d = deployments.current();
 		follow(d);
@@ -176,19 +198,25 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 		return analyse(d);
 	}
 
-	/** Analyses the current rollout now, whether or not it is due, and acts on the verdict. */
+	/**
+	 * Analyses the current rollout now, whether or not it is due, and acts on the
+	 * verdict.
+	 */
 	synchronized Outcome analyzeNow() {
 		Deployment d = deployments.current();
 		follow(d);
 		return analyse(d);
 	}
 
-	/** Notices a rollout that started, was restored, or ended without us; logs each once. */
+	/**
+	 * Notices a rollout that started, was restored, or ended without us; logs each once.
+	 */
 	private void follow(Deployment d) {
 		Key key = Key.of(d);
 		Tracking t = tracking;
 		if (t != null && !t.key().equals(key)) {
-			log.info("The automated rollout of {} ended: {}. The automation stops.", t.key().canaryVersion(), why(d, t.key()));
+			log.info("The automated rollout of {} ended: {}. The automation stops.", t.key().canaryVersion(),
+					why(d, t.key()));
 			t = null;
 		}
 		if (key != null && (t == null || t.step() != d.rollout().step())) {
@@ -207,12 +235,13 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 
 	private static String why(Deployment d, Key ended) {
 		if (d.hasCanary()) {
-			return "the deployment now has canary " + d.canary().version() + (d.hasRollout() ? " with another rollout"
-					: " without one") + " (generation " + d.generation() + ")";
+			return "the deployment now has canary " + d.canary().version()
+					+ (d.hasRollout() ? " with another rollout" : " without one") + " (generation " + d.generation()
+					+ ")";
 		}
 		boolean promoted = d.stable().version().equals(ended.canaryVersion());
-		return ended.canaryVersion() + " was " + (promoted ? "promoted" : "rolled back") + " outside the automation (generation "
-				+ d.generation() + ")";
+		return ended.canaryVersion() + " was " + (promoted ? "promoted" : "rolled back")
+				+ " outside the automation (generation " + d.generation() + ")";
 	}
 
 	private Outcome analyse(Deployment d) {
@@ -224,7 +253,8 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 			return Outcome.NOT_ANALYSED;
 		}
 		Key key = Key.of(d);
-		// Counted as an analysis before it runs: a check that throws is retried an interval later, not every second.
+		// Counted as an analysis before it runs: a check that throws is retried an
+		// interval later, not every second.
 		tracking = new Tracking(key, r.step(), clock.instant(), null, List.of());
 		CanaryAnalyst.Result result = analyst.analyse(d);
 		Instant now = clock.instant();
@@ -244,14 +274,18 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 					() -> deployments.updateRollout(decision.step(), RolloutPhase.READY_TO_PROMOTE, d.generation()),
 					Outcome.READY);
 			case PROMOTE -> act(decision, d, result, () -> deployments.promoteCanary(d.generation()), Outcome.PROMOTED);
-			case ROLL_BACK -> act(decision, d, result, () -> deployments.rollbackCanary(d.generation()),
-					Outcome.ROLLED_BACK);
+			case ROLL_BACK ->
+				act(decision, d, result, () -> deployments.rollbackCanary(d.generation()), Outcome.ROLLED_BACK);
 			case HALT -> act(decision, d, result,
-					() -> deployments.updateRollout(decision.step(), RolloutPhase.HALTED, d.generation()), Outcome.HALTED);
+					() -> deployments.updateRollout(decision.step(), RolloutPhase.HALTED, d.generation()),
+					Outcome.HALTED);
 		};
 	}
 
-	/** Takes one action through the deployment service and records it, whatever its outcome. */
+	/**
+	 * Takes one action through the deployment service and records it, whatever its
+	 * outcome.
+	 */
 	private Outcome act(RolloutPolicy.Decision decision, Deployment analysed, CanaryAnalyst.Result result,
 			Supplier<Transition> change, Outcome done) {
 		String action = decision.auditAction();
@@ -271,10 +305,12 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 			return done;
 		}
 		catch (DeploymentConflictException ex) {
-			record(action, "refused", 409, analysed, deployments.current(), headline + " not applied: " + ex.getMessage(),
-					result);
-			log.info("Automated rollout of {}: {} not applied, the deployment changed meanwhile ({}); the next analysis "
-					+ "looks again.", version, headline, ex.getMessage());
+			record(action, "refused", 409, analysed, deployments.current(),
+					headline + " not applied: " + ex.getMessage(), result);
+			log.info(
+					"Automated rollout of {}: {} not applied, the deployment changed meanwhile ({}); the next analysis "
+							+ "looks again.",
+					version, headline, ex.getMessage());
 			return Outcome.CONFLICT;
 		}
 		catch (StateNotSavedException ex) {
@@ -290,7 +326,8 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 				result.report()));
 	}
 
-	// --- lifecycle ----------------------------------------------------------------------------------
+	// --- lifecycle
+	// ----------------------------------------------------------------------------------
 
 	@Override
 	public synchronized void start() {
@@ -303,10 +340,12 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 			thread.setDaemon(true);
 			return thread;
 		});
-		// A periodic task that throws would never run again: log, and analyse again at the next interval.
+		// A periodic task that throws would never run again: log, and analyse again at
+		// the next interval.
 		scheduler.setErrorHandler(
 				ex -> log.error("The automated rollout analysis failed; it is retried at the next interval", ex));
-		// An analysis under way finishes (and records what it did) before the context closes.
+		// An analysis under way finishes (and records what it did) before the context
+		// closes.
 		scheduler.setWaitForTasksToCompleteOnShutdown(true);
 		scheduler.setAwaitTerminationSeconds(10);
 		scheduler.initialize();

@@ -8,9 +8,9 @@ import dev.mlcanary.shared.Role;
 import org.springframework.stereotype.Component;
 
 /**
- * Sends a request to the canary with probability equal to the canary weight. The random source is
- * injected so that tests can fix it; in production every thread draws from its own
- * {@link ThreadLocalRandom}, so routing shares no lock or state between requests.
+ * Sends a request to the canary with probability equal to the canary weight. The random
+ * source is injected so that tests can fix it; in production every thread draws from its
+ * own {@link ThreadLocalRandom}, so routing shares no lock or state between requests.
  */
 @Component
 public class CanaryRouter {
@@ -21,7 +21,9 @@ public class CanaryRouter {
 		this(() -> ThreadLocalRandom.current().nextDouble());
 	}
 
-	/** @param uniform a source of uniform numbers in [0, 1) */
+	/**
+	 * @param uniform a source of uniform numbers in [0, 1)
+	 */
 	public CanaryRouter(DoubleSupplier uniform) {
 		this.uniform = uniform;
 	}
@@ -38,11 +40,11 @@ public class CanaryRouter {
 	}
 
 	/**
-	 * Sticky routing: the same key always lands on the same side for a given canary, and the canary
-	 * side only grows with the weight (a key on the canary at 10% stays there at 25% or 50%), because
-	 * the key maps to one fixed point in [0, 1) that is compared against the weight. The canary's
-	 * version salts the hash, so each new canary samples a different cohort of keys.
-	 *
+	 * Sticky routing: the same key always lands on the same side for a given canary, and
+	 * the canary side only grows with the weight (a key on the canary at 10% stays there
+	 * at 25% or 50%), because the key maps to one fixed point in [0, 1) that is compared
+	 * against the weight. The canary's version salts the hash, so each new canary samples
+	 * a different cohort of keys.
 	 * @param requestKey the caller's key, e.g. a customer id
 	 * @param salt the canary version
 	 */
@@ -55,9 +57,9 @@ public class CanaryRouter {
 
 	/**
 	 * FNV-1a over the UTF-16 units of salt and key, finished with the SplitMix64 mixer
-	 * (Steele, Lea and Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014) so
-	 * that similar keys spread evenly; the top 53 bits become a double in [0, 1). Stable across JVMs
-	 * and releases, allocation-free.
+	 * (Steele, Lea and Flood, "Fast splittable pseudorandom number generators", OOPSLA
+	 * 2014) so that similar keys spread evenly; the top 53 bits become a double in [0,
+	 * 1). Stable across JVMs and releases, allocation-free.
 	 */
 	static double unitPoint(String key, String salt) {
 		long h = 0xcbf29ce484222325L;

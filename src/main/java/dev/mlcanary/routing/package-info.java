@@ -1,5 +1,6 @@
 /**
- * Which version serves a request: the canary router, random by weight or sticky by request key.
+ * Which version serves a request: the canary router, random by weight or sticky by
+ * request key.
  */
 @NullMarked
 package dev.mlcanary.routing;

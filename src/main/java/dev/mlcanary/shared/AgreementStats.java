@@ -4,10 +4,10 @@ import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * How often the canary model agrees with stable on the same requests: for stable-routed requests
- * the canary is scored too (shadow scoring), and the pair of answers is counted here. Class
- * agreement uses the 0.5 threshold; the discordant counts feed McNemar's paired test. Lock-free
- * adders, so the hot path never waits.
+ * How often the canary model agrees with stable on the same requests: for stable-routed
+ * requests the canary is scored too (shadow scoring), and the pair of answers is counted
+ * here. Class agreement uses the 0.5 threshold; the discordant counts feed McNemar's
+ * paired test. Lock-free adders, so the hot path never waits.
  */
 public final class AgreementStats {
 
@@ -45,7 +45,8 @@ public final class AgreementStats {
 	 * @param canaryOnlyPositive canary said churn, stable did not (McNemar's c)
 	 * @param meanAbsoluteDifference mean |p_stable - p_canary|
 	 */
-	public record Snapshot(long pairs, long stableOnlyPositive, long canaryOnlyPositive, double meanAbsoluteDifference) {
+	public record Snapshot(long pairs, long stableOnlyPositive, long canaryOnlyPositive,
+			double meanAbsoluteDifference) {
 
 		public double agreement() {
 			return pairs == 0 ? Double.NaN : (pairs - stableOnlyPositive - canaryOnlyPositive) / (double) pairs;

@@ -5,25 +5,33 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongConsumer;
 
 /**
- * The most recent latency samples of one model version, in a fixed-size ring: memory does not grow
- * with traffic (the prototype kept every latency forever). Recording is lock-free, one atomic
- * increment and one ordered store, so the hot path never waits for a reader or another writer.
+ * The most recent latency samples of one model version, in a fixed-size ring: memory does
+ * not grow with traffic (the prototype kept every latency forever). Recording is
+ * lock-free, one atomic increment and one ordered store, so the hot path never waits for
+ * a reader or another writer.
  *
- * <p>Each slot holds the sample and the lap of the ring it was written in (sample {@code n} is in
- * slot {@code n % capacity}, lap {@code n / capacity}), so that a reader following the samples in
- * order ({@link #drain}) can tell a slot whose writer has claimed it but not stored yet (an older
- * lap) from one already overwritten (a newer lap).
+ * <p>
+ * Each slot holds the sample and the lap of the ring it was written in (sample {@code n}
+ * is in slot {@code n % capacity}, lap {@code n / capacity}), so that a reader following
+ * the samples in order ({@link #drain}) can tell a slot whose writer has claimed it but
+ * not stored yet (an older lap) from one already overwritten (a newer lap).
  */
 public final class LatencyWindow {
 
 	private static final long EMPTY = -1;
 
-	/** Samples are kept to this many bits of nanoseconds: up to 549 s, longer ones are clamped. */
+	/**
+	 * Samples are kept to this many bits of nanoseconds: up to 549 s, longer ones are
+	 * clamped.
+	 */
 	private static final int NANOS_BITS = 39;
 
 	private static final long NANOS_MASK = (1L << NANOS_BITS) - 1;
 
-	/** The lap, modulo 2^24, above the sample; the sign bit stays clear, so no slot equals EMPTY. */
+	/**
+	 * The lap, modulo 2^24, above the sample; the sign bit stays clear, so no slot equals
+	 * EMPTY.
+	 */
 	private static final long LAP_MASK = (1L << 24) - 1;
 
 	private final AtomicLongArray nanos;
@@ -49,10 +57,11 @@ public final class LatencyWindow {
 	}
 
 	/**
-	 * Passes each sample recorded since {@code cursor} to {@code sink} in nanoseconds, oldest first,
-	 * and returns the cursor to pass next time (start with 0). Samples overwritten before this call
-	 * are skipped: the cursor moves past them without a call to the sink. It stops before the first
-	 * sample whose writer has not stored it yet, which the next call then passes on.
+	 * Passes each sample recorded since {@code cursor} to {@code sink} in nanoseconds,
+	 * oldest first, and returns the cursor to pass next time (start with 0). Samples
+	 * overwritten before this call are skipped: the cursor moves past them without a call
+	 * to the sink. It stops before the first sample whose writer has not stored it yet,
+	 * which the next call then passes on.
 	 */
 	public long drain(long cursor, LongConsumer sink) {
 		long end = recorded.get();
@@ -65,14 +74,18 @@ public final class LatencyWindow {
 				sink.accept(value & NANOS_MASK);
 			}
 			else if (behind < LAP_MASK / 2) {
-				break; // claimed, not stored yet: an older lap (or nothing) is still there
+				break; // claimed, not stored yet: an older lap (or nothing) is still
+						// there
 			}
 			// else a newer lap has overwritten it: skipped
 		}
 		return next;
 	}
 
-	/** Samples recorded since this window was created, including those that have been overwritten. */
+	/**
+	 * Samples recorded since this window was created, including those that have been
+	 * overwritten.
+	 */
 	public long recordedCount() {
 		return recorded.get();
 	}
@@ -87,8 +100,8 @@ public final class LatencyWindow {
 	}
 
 	/**
-	 * A copy of the held samples in milliseconds. A slot claimed by a writer that has not stored its
-	 * value yet is skipped, so the copy never contains a made-up value.
+	 * A copy of the held samples in milliseconds. A slot claimed by a writer that has not
+	 * stored its value yet is skipped, so the copy never contains a made-up value.
 	 */
 	public double[] samplesMillis() {
 		int size = size();

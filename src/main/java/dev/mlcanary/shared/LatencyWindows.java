@@ -4,12 +4,12 @@ import java.util.concurrent.atomic.LongAdder;
 
 import dev.mlcanary.statistics.SequentialLatencyTest;
 
-
 /**
- * What one deployment period observed: the two latency windows, model failures per version and
- * the shadow-scoring agreement. A new pair starts whenever a canary is
- * deployed, promoted or rolled back, so stable and canary are always compared over the same period
- * and a request that began before the change records into the old pair, never the new one.
+ * What one deployment period observed: the two latency windows, model failures per
+ * version and the shadow-scoring agreement. A new pair starts whenever a canary is
+ * deployed, promoted or rolled back, so stable and canary are always compared over the
+ * same period and a request that began before the change records into the old pair, never
+ * the new one.
  */
 public final class LatencyWindows {
 
@@ -30,7 +30,9 @@ public final class LatencyWindows {
 		this.canary = new LatencyWindow(capacity);
 	}
 
-	/** A model failure (an exception or a non-finite answer) of the version in this role. */
+	/**
+	 * A model failure (an exception or a non-finite answer) of the version in this role.
+	 */
 	public void recordError(Role role) {
 		(role == Role.CANARY ? canaryErrors : stableErrors).increment();
 	}
@@ -40,8 +42,8 @@ public final class LatencyWindows {
 	}
 
 	/**
-	 * The sequential latency test of this period, created on first use: its state (the looks so
-	 * far) belongs to this canary period and ends with it.
+	 * The sequential latency test of this period, created on first use: its state (the
+	 * looks so far) belongs to this canary period and ends with it.
 	 */
 	public synchronized SequentialLatencyTest sequential(java.util.function.Supplier<SequentialLatencyTest> create) {
 		if (sequential == null) {
@@ -55,7 +57,10 @@ public final class LatencyWindows {
 		return stable.recordedCount() > stable.capacity() || canary.recordedCount() > canary.capacity();
 	}
 
-	/** Shadow-scoring results of this period: canary and stable answers on the same requests. */
+	/**
+	 * Shadow-scoring results of this period: canary and stable answers on the same
+	 * requests.
+	 */
 	public AgreementStats agreement() {
 		return agreement;
 	}

@@ -11,11 +11,12 @@ import dev.mlcanary.simulator.ServiceClient.ServiceException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The prototype's canary lifecycle, the simulator's default scenario: deploy a canary, send traffic,
- * check (no alert), switch the slowdown on, send traffic, check (alert), roll back, confirm that stable
- * serves, and ask for a power analysis. The service is reset first (a leftover canary rolled back, a
- * leftover slowdown switched off) and left clean afterwards, so the demo can be repeated against a
- * long-running service. Exit codes as {@link TrafficSimulator}'s.
+ * The prototype's canary lifecycle, the simulator's default scenario: deploy a canary,
+ * send traffic, check (no alert), switch the slowdown on, send traffic, check (alert),
+ * roll back, confirm that stable serves, and ask for a power analysis. The service is
+ * reset first (a leftover canary rolled back, a leftover slowdown switched off) and left
+ * clean afterwards, so the demo can be repeated against a long-running service. Exit
+ * codes as {@link TrafficSimulator}'s.
  */
 final class ClassicScenario {
 
@@ -62,7 +63,8 @@ final class ClassicScenario {
 
 	int run() {
 		long start = System.nanoTime();
-		out.printf(Locale.ROOT, "ml-canary traffic simulator -> %s (canary %s, %d requests per phase, seed %d, admin token %s)%n",
+		out.printf(Locale.ROOT,
+				"ml-canary traffic simulator -> %s (canary %s, %d requests per phase, seed %d, admin token %s)%n",
 				options.baseUrl(), options.canaryVersion(), options.requests(), options.seed(),
 				options.token() == null ? "none" : "set");
 		try {
@@ -83,7 +85,8 @@ final class ClassicScenario {
 			err.println();
 			err.println("ERROR: " + e.getMessage());
 			cleanUpAfterFailure();
-			out.println("Result: the service was unreachable or answered unexpectedly (exit " + TrafficSimulator.SERVICE_PROBLEM + ")");
+			out.println("Result: the service was unreachable or answered unexpectedly (exit "
+					+ TrafficSimulator.SERVICE_PROBLEM + ")");
 			return TrafficSimulator.SERVICE_PROBLEM;
 		}
 		catch (PhaseAborted e) {
@@ -97,7 +100,8 @@ final class ClassicScenario {
 			return TrafficSimulator.SERVICE_PROBLEM;
 		}
 		catch (RuntimeException e) {
-			// Not a verdict (exit 1) and not a usage error: most likely an answer this simulator cannot read.
+			// Not a verdict (exit 1) and not a usage error: most likely an answer this
+			// simulator cannot read.
 			err.println();
 			err.println("ERROR: unexpected failure: " + e);
 			e.printStackTrace(err);
@@ -116,7 +120,10 @@ final class ClassicScenario {
 		out.println(Reports.INDENT + line);
 	}
 
-	/** Step 0: wait until ready, then undo whatever an earlier run or another client left behind. */
+	/**
+	 * Step 0: wait until ready, then undo whatever an earlier run or another client left
+	 * behind.
+	 */
 	private void prepare() throws ServiceException, InterruptedException {
 		step(0, "Prepare the service");
 		long began = System.nanoTime();
@@ -134,7 +141,8 @@ final class ClassicScenario {
 		if (status.path("simulate_slowdown").asBoolean(false)) {
 			JsonNode r = client.post("/admin/toggle-slowdown", null);
 			if (r.path("simulate_slowdown").asBoolean(true)) {
-				throw new ServiceException("POST /admin/toggle-slowdown left the slowdown on; is another client toggling it?", 200);
+				throw new ServiceException(
+						"POST /admin/toggle-slowdown left the slowdown on; is another client toggling it?", 200);
 			}
 			say("the slowdown was on: switched it off");
 			reset = true;
@@ -156,7 +164,10 @@ final class ClassicScenario {
 		say("the health check needs at least " + minSamples + " samples per version");
 	}
 
-	/** A traffic phase: see {@link TrafficDriver#phase}. Gives up, exit code 1, at the safety bound. */
+	/**
+	 * A traffic phase: see {@link TrafficDriver#phase}. Gives up, exit code 1, at the
+	 * safety bound.
+	 */
 	private void traffic(int number, String title) throws ServiceException, InterruptedException, PhaseAborted {
 		step(number, title + " (" + options.requests() + " requests, " + TrafficDriver.IN_FLIGHT + " in flight)");
 		TrafficDriver.Phase p = driver.phase(options.requests(), minSamples, weight, this::say);
@@ -164,11 +175,13 @@ final class ClassicScenario {
 		if (!p.reached()) {
 			checks.add(Expectations.samplesNotReached("step " + number + " sample count", p.newStable(), p.newCanary(),
 					minSamples, p.sent()));
-			throw new PhaseAborted("step " + number + ": after " + p.sent() + " requests (the safety bound) this phase added "
-					+ p.newStable() + " stable and " + p.newCanary() + " canary samples, but the health check needs "
-					+ minSamples + " of each. Is the canary receiving traffic (weight " + weight + ")?");
+			throw new PhaseAborted("step " + number + ": after " + p.sent()
+					+ " requests (the safety bound) this phase added " + p.newStable() + " stable and " + p.newCanary()
+					+ " canary samples, but the health check needs " + minSamples
+					+ " of each. Is the canary receiving traffic (weight " + weight + ")?");
 		}
-		say(String.format(Locale.ROOT, "served stable %d, canary %d in %s (%.0f requests/s); samples held: stable %d, canary %d (%d needed each)",
+		say(String.format(Locale.ROOT,
+				"served stable %d, canary %d in %s (%.0f requests/s); samples held: stable %d, canary %d (%d needed each)",
 				p.tally().stable(), p.tally().canary(), Reports.seconds(p.nanos()), p.sent() / (p.nanos() / 1e9),
 				p.heldStable(), p.heldCanary(), minSamples));
 	}
@@ -179,10 +192,14 @@ final class ClassicScenario {
 		Reports.health(r).forEach(out::println);
 		Check check = Expectations.health(name, r, expectAlert);
 		checks.add(check);
-		say("expected " + check.expected() + ", got " + check.actual() + ": " + (check.held() ? "OK" : "NOT AS EXPECTED"));
+		say("expected " + check.expected() + ", got " + check.actual() + ": "
+				+ (check.held() ? "OK" : "NOT AS EXPECTED"));
 	}
 
-	/** Switches the canary slowdown on or off; number -1 means it is part of the current step. */
+	/**
+	 * Switches the canary slowdown on or off; number -1 means it is part of the current
+	 * step.
+	 */
 	private void slowdown(int number, boolean on) throws ServiceException, InterruptedException {
 		if (number >= 0) {
 			step(number, "Slow the canary down");
@@ -198,8 +215,8 @@ final class ClassicScenario {
 			throw new ServiceException("POST /admin/toggle-slowdown answered simulate_slowdown="
 					+ r.path("simulate_slowdown") + ", expected " + on + "; is another client toggling it?", 200);
 		}
-		say(r.path("message").asString("toggled") + (on ? " (+" + Reports.number(r.path("delay_ms"), "%s")
-				+ " ms on each canary request)" : ""));
+		say(r.path("message").asString("toggled")
+				+ (on ? " (+" + Reports.number(r.path("delay_ms"), "%s") + " ms on each canary request)" : ""));
 	}
 
 	private void rollback() throws ServiceException, InterruptedException {
@@ -217,7 +234,8 @@ final class ClassicScenario {
 				r.path("model_version").asString("?"), Reports.number(r.path("latency_ms"), "%.4f")));
 		Check check = Expectations.servedBy("confirming prediction", r, "stable");
 		checks.add(check);
-		say("expected " + check.expected() + ", got " + check.actual() + ": " + (check.held() ? "OK" : "NOT AS EXPECTED"));
+		say("expected " + check.expected() + ", got " + check.actual() + ": "
+				+ (check.held() ? "OK" : "NOT AS EXPECTED"));
 	}
 
 	private void powerAnalysis() throws ServiceException, InterruptedException {
@@ -232,7 +250,10 @@ final class ClassicScenario {
 				+ " samples per group recommended");
 	}
 
-	/** After a failure: roll back the canary and switch off the slowdown if this run set them up. */
+	/**
+	 * After a failure: roll back the canary and switch off the slowdown if this run set
+	 * them up.
+	 */
 	private void cleanUpAfterFailure() {
 		if (!touchedCanary && !touchedSlowdown) {
 			return;
@@ -276,8 +297,9 @@ final class ClassicScenario {
 			out.println("Result: every expectation held (exit 0)");
 		}
 		else {
-			out.println("Result: NOT AS EXPECTED: " + String.join("; ",
-					checks.stream().filter(c -> !c.held()).map(c -> c.name() + " got " + c.actual()).toList())
+			out.println("Result: NOT AS EXPECTED: "
+					+ String.join("; ",
+							checks.stream().filter(c -> !c.held()).map(c -> c.name() + " got " + c.actual()).toList())
 					+ " (exit " + code + ")");
 		}
 		return code;

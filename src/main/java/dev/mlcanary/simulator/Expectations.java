@@ -5,19 +5,28 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /**
- * What the simulator expects the service to answer, as pure functions of the answers: the verdicts
- * it checks, how many more requests it takes to reach the health check's minimum sample count, and
- * the exit code that follows from the checks.
+ * What the simulator expects the service to answer, as pure functions of the answers: the
+ * verdicts it checks, how many more requests it takes to reach the health check's minimum
+ * sample count, and the exit code that follows from the checks.
  */
 final class Expectations {
 
-	/** The health check's documented default, used when an answer does not carry {@code min_samples}. */
+	/**
+	 * The health check's documented default, used when an answer does not carry
+	 * {@code min_samples}.
+	 */
 	static final int DEFAULT_MIN_SAMPLES = 20;
 
-	/** Canary weight assumed when the deploy answer does not carry one (the service's default). */
+	/**
+	 * Canary weight assumed when the deploy answer does not carry one (the service's
+	 * default).
+	 */
 	static final double DEFAULT_WEIGHT = 0.1;
 
-	/** At least this many requests per phase before giving up on reaching the minimum sample count. */
+	/**
+	 * At least this many requests per phase before giving up on reaching the minimum
+	 * sample count.
+	 */
 	static final int MIN_SAFETY_LIMIT = 2_000;
 
 	private Expectations() {
@@ -34,8 +43,9 @@ final class Expectations {
 	}
 
 	/**
-	 * A health-check verdict. It holds only on enough data: "insufficient data" also carries
-	 * {@code alert_triggered: false}, but it is no evidence that the canary is healthy.
+	 * A health-check verdict. It holds only on enough data: "insufficient data" also
+	 * carries {@code alert_triggered: false}, but it is no evidence that the canary is
+	 * healthy.
 	 */
 	static Check health(String name, JsonNode report, boolean expectAlert) {
 		int min = minSamples(report);
@@ -43,8 +53,8 @@ final class Expectations {
 		int canary = report.path("canary_sample_count").asInt(0);
 		String expected = expectAlert ? "alert" : "no alert";
 		if (stable < min || canary < min) {
-			return new Check(name, expected, "insufficient data (" + stable + " stable, " + canary + " canary, "
-					+ min + " needed each)", false);
+			return new Check(name, expected,
+					"insufficient data (" + stable + " stable, " + canary + " canary, " + min + " needed each)", false);
 		}
 		boolean alert = report.path("alert_triggered").asBoolean(false);
 		return new Check(name, expected, alert ? "alert" : "no alert", alert == expectAlert);
@@ -58,8 +68,8 @@ final class Expectations {
 
 	/** A traffic phase that gave up before both roles had enough samples. */
 	static Check samplesNotReached(String name, int stable, int canary, int min, int sent) {
-		return new Check(name, min + " samples each", stable + " stable/" + canary + " canary after " + sent + " requests",
-				false);
+		return new Check(name, min + " samples each",
+				stable + " stable/" + canary + " canary after " + sent + " requests", false);
 	}
 
 	static int minSamples(JsonNode healthReport) {
@@ -67,15 +77,18 @@ final class Expectations {
 		return min > 0 ? min : DEFAULT_MIN_SAMPLES;
 	}
 
-	/** Most requests one phase may send: 20 times the planned count, and at least {@value #MIN_SAFETY_LIMIT}. */
+	/**
+	 * Most requests one phase may send: 20 times the planned count, and at least
+	 * {@value #MIN_SAFETY_LIMIT}.
+	 */
 	static int safetyLimit(int requests) {
 		return (int) Math.min(Integer.MAX_VALUE, Math.max(20L * requests, MIN_SAFETY_LIMIT));
 	}
 
 	/**
-	 * How many more requests to send so that both roles probably reach {@code min} samples: the
-	 * expected count for the scarcer role, with half again as margin, at least 10, and never past
-	 * {@code limit}. Zero when both already have enough.
+	 * How many more requests to send so that both roles probably reach {@code min}
+	 * samples: the expected count for the scarcer role, with half again as margin, at
+	 * least 10, and never past {@code limit}. Zero when both already have enough.
 	 */
 	static int extraRequests(int stable, int canary, int min, double weight, int sent, int limit) {
 		int missingStable = Math.max(0, min - stable);
@@ -89,7 +102,8 @@ final class Expectations {
 			expected = weight > 0 ? missingCanary / Math.min(1.0, weight) : Double.POSITIVE_INFINITY;
 		}
 		if (missingStable > 0) {
-			expected = Math.max(expected, weight < 1 ? missingStable / (1 - Math.max(0.0, weight)) : Double.POSITIVE_INFINITY);
+			expected = Math.max(expected,
+					weight < 1 ? missingStable / (1 - Math.max(0.0, weight)) : Double.POSITIVE_INFINITY);
 		}
 		double wanted = Math.max(10, Math.ceil(expected * 1.5 - 1e-9));
 		return (int) Math.min(left, wanted);

@@ -5,9 +5,10 @@ import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
- * Shows how far a traffic batch has got. On a terminal it redraws one line with a carriage return
- * (at most every {@value #REDRAW_MILLIS} ms); elsewhere (CI logs, pipes) it prints a plain line at
- * each quarter, so a log holds five readable lines per batch instead of hundreds of redraws.
+ * Shows how far a traffic batch has got. On a terminal it redraws one line with a
+ * carriage return (at most every {@value #REDRAW_MILLIS} ms); elsewhere (CI logs, pipes)
+ * it prints a plain line at each quarter, so a log holds five readable lines per batch
+ * instead of hundreds of redraws.
  */
 final class ProgressBar {
 
@@ -42,9 +43,9 @@ final class ProgressBar {
 	}
 
 	/**
-	 * {@code [##########--------------------]  100/300  33%  stable 91  canary 9}: the bar, the
-	 * count, the share done and which role served the answers so far. More than {@code total}
-	 * shows a full bar; a total of zero counts as done.
+	 * {@code [##########--------------------]  100/300  33%  stable 91  canary 9}: the
+	 * bar, the count, the share done and which role served the answers so far. More than
+	 * {@code total} shows a full bar; a total of zero counts as done.
 	 */
 	static String render(int done, int total, int stable, int canary, int width) {
 		double fraction = total <= 0 ? 1.0 : Math.min(1.0, Math.max(0, done) / (double) total);

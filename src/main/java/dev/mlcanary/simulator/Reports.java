@@ -26,7 +26,8 @@ final class Reports {
 		if (!explanation.isBlank()) {
 			lines.add(INDENT + "why       " + explanation);
 		}
-		lines.add(INDENT + String.format(Locale.ROOT, "test      p-value %s, t %s, alpha %s; an alert needs an increase of at least %s ms",
+		lines.add(INDENT + String.format(Locale.ROOT,
+				"test      p-value %s, t %s, alpha %s; an alert needs an increase of at least %s ms",
 				number(r.path("p_value"), "%.3g"), number(r.path("t_statistic"), "%.3f"), number(r.path("alpha"), "%s"),
 				number(r.path("min_latency_increase_ms"), "%s")));
 		lines.add(INDENT + String.format(Locale.ROOT, "%-16s %6s %10s %10s %10s %10s %10s", "latency (ms)", "n", "mean",
@@ -64,8 +65,9 @@ final class Reports {
 	/** A power-analysis answer. */
 	static List<String> power(JsonNode r) {
 		List<String> lines = new ArrayList<>();
-		lines.add(INDENT + "recommended sample size per group: " + r.path("recommended_sample_size_per_group").asString("?")
-				+ " (exact " + number(r.path("exact_sample_size_per_group"), "%.2f") + ") for effect size "
+		lines.add(INDENT + "recommended sample size per group: "
+				+ r.path("recommended_sample_size_per_group").asString("?") + " (exact "
+				+ number(r.path("exact_sample_size_per_group"), "%.2f") + ") for effect size "
 				+ number(r.path("effect_size"), "%s") + ", alpha " + number(r.path("alpha"), "%s") + ", power "
 				+ number(r.path("power"), "%s"));
 		String message = r.path("message").asString("");
@@ -77,9 +79,8 @@ final class Reports {
 
 	/** The deployment as {@code GET /admin/status} shows it, in one line. */
 	static String status(JsonNode s) {
-		String canary = s.path("canary_version").isString()
-				? "canary " + s.path("canary_version").stringValue() + " at weight " + number(s.path("canary_weight"), "%s")
-				: "no canary";
+		String canary = s.path("canary_version").isString() ? "canary " + s.path("canary_version").stringValue()
+				+ " at weight " + number(s.path("canary_weight"), "%s") : "no canary";
 		return "stable " + s.path("stable_version").asString("?") + ", " + canary + ", slowdown "
 				+ (s.path("simulate_slowdown").asBoolean(false) ? "ON" : "off") + ", generation "
 				+ s.path("generation").asString("?");
@@ -93,7 +94,10 @@ final class Reports {
 		return node.isNumber() ? String.format(Locale.ROOT, "%+.4f", node.doubleValue()) : "n/a";
 	}
 
-	/** A number in the given format, or {@code n/a} for null or missing (undefined statistics). */
+	/**
+	 * A number in the given format, or {@code n/a} for null or missing (undefined
+	 * statistics).
+	 */
 	static String number(JsonNode node, String format) {
 		if (!node.isNumber()) {
 			return "n/a";

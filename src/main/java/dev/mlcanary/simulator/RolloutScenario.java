@@ -11,11 +11,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The automated scenarios: deploy a canary with a progressive strategy, send traffic until the
- * rollout has promoted or rolled it back on its own, and check that it ended the expected way and
- * for the expected reason. {@code progressive}: v2 promoted step by step; {@code slow}: v2 with
- * the slowdown on, rolled back on latency; {@code bad-model}: v3, fast but wrong, rolled back by the
- * agreement judge. The service is left as it was found.
+ * The automated scenarios: deploy a canary with a progressive strategy, send traffic
+ * until the rollout has promoted or rolled it back on its own, and check that it ended
+ * the expected way and for the expected reason. {@code progressive}: v2 promoted step by
+ * step; {@code slow}: v2 with the slowdown on, rolled back on latency; {@code bad-model}:
+ * v3, fast but wrong, rolled back by the agreement judge. The service is left as it was
+ * found.
  */
 final class RolloutScenario {
 
@@ -27,7 +28,9 @@ final class RolloutScenario {
 
 	static final long MAX_SECONDS = 240;
 
-	/** Where one judge's sentence ends and the next begins in a rollout event's detail. */
+	/**
+	 * Where one judge's sentence ends and the next begins in a rollout event's detail.
+	 */
 	private static final java.util.regex.Pattern JUDGE_SENTENCE = java.util.regex.Pattern
 		.compile("(?<=\\.) (?=Mean latency|Latency distribution|Tail latency|Errors|Prediction agreement)");
 
@@ -50,20 +53,22 @@ final class RolloutScenario {
 	}
 
 	/**
-	 * What the scenario expects the rollout to do, and the failing judge's words that must explain
-	 * a rollback.
+	 * What the scenario expects the rollout to do, and the failing judge's words that
+	 * must explain a rollback.
 	 */
 	record Expectation(boolean promoted, String judge, java.util.regex.Pattern failingReason) {
 
 		static Expectation of(SimulatorOptions.Scenario scenario) {
 			return switch (scenario) {
 				case PROGRESSIVE -> new Expectation(true, null, null);
-				// Any latency judge may be the first to catch a slow canary: under heavy load on the
-				// machine stable's latencies get noisy and the rank test can be surer than the mean test.
-				case SLOW -> new Expectation(false, "mean, distribution or tail latency",
-						java.util.regex.Pattern.compile("Mean latency[^:]*: canary above stable by [0-9.]+ ms \\([^)]*\\), significant"
-								+ "|Latency distribution: canary median above stable's by [0-9.]+ ms \\([^)]*\\), significant"
-								+ "|Tail latency: .*: significantly more canary requests above"));
+				// Any latency judge may be the first to catch a slow canary: under heavy
+				// load on the
+				// machine stable's latencies get noisy and the rank test can be surer
+				// than the mean test.
+				case SLOW -> new Expectation(false, "mean, distribution or tail latency", java.util.regex.Pattern
+					.compile("Mean latency[^:]*: canary above stable by [0-9.]+ ms \\([^)]*\\), significant"
+							+ "|Latency distribution: canary median above stable's by [0-9.]+ ms \\([^)]*\\), significant"
+							+ "|Tail latency: .*: significantly more canary requests above"));
 				case BAD_MODEL -> new Expectation(false, "prediction agreement",
 						java.util.regex.Pattern.compile("agree on ([0-8]?\\d|9[0-4])\\.\\d% of"));
 				case CLASSIC -> throw new IllegalArgumentException("classic is not an automated scenario");
@@ -100,8 +105,8 @@ final class RolloutScenario {
 			boolean held = expected.heldBy(promoted, lastDetail(automatic));
 			step("Verdict");
 			say("expected " + (expected.promoted() ? "promoted" : "rolled back")
-					+ (expected.judge() == null ? "" : " by the " + expected.judge() + " judge")
-					+ ", got " + (promoted ? "promoted" : "rolled back") + ": " + (held ? "OK" : "NOT AS EXPECTED"));
+					+ (expected.judge() == null ? "" : " by the " + expected.judge() + " judge") + ", got "
+					+ (promoted ? "promoted" : "rolled back") + ": " + (held ? "OK" : "NOT AS EXPECTED"));
 			if (!held) {
 				say("the rollout said: " + reasons);
 			}
@@ -112,7 +117,8 @@ final class RolloutScenario {
 		}
 		catch (ServiceException e) {
 			err.println("ERROR: " + e.getMessage());
-			out.println("Result: the service was unreachable or answered unexpectedly (exit " + TrafficSimulator.SERVICE_PROBLEM + ")");
+			out.println("Result: the service was unreachable or answered unexpectedly (exit "
+					+ TrafficSimulator.SERVICE_PROBLEM + ")");
 			return TrafficSimulator.SERVICE_PROBLEM;
 		}
 		catch (IllegalStateException e) {
@@ -132,7 +138,10 @@ final class RolloutScenario {
 		}
 	}
 
-	/** Rolls back a canary and switches the slowdown off if a previous run left them; returns the stable version. */
+	/**
+	 * Rolls back a canary and switches the slowdown off if a previous run left them;
+	 * returns the stable version.
+	 */
 	private String prepare() throws ServiceException, InterruptedException {
 		step("Prepare the service");
 		JsonNode status = client.get("/admin/status");
@@ -166,7 +175,10 @@ final class RolloutScenario {
 		return before;
 	}
 
-	/** Sends traffic until the canary is gone (promoted or rolled back); prints each change of step. */
+	/**
+	 * Sends traffic until the canary is gone (promoted or rolled back); prints each
+	 * change of step.
+	 */
 	private JsonNode traffic(String canary) throws ServiceException, InterruptedException {
 		step("Traffic until the rollout decides (" + BATCH + " requests at a time)");
 		long deadline = System.nanoTime() + MAX_SECONDS * 1_000_000_000L;
@@ -177,25 +189,28 @@ final class RolloutScenario {
 			sent += BATCH;
 			JsonNode status = client.get("/admin/status");
 			if (!canary.equals(status.path("canary_version").asString(null))) {
-				say("after " + sent + " requests the canary is gone: stable is " + status.path("stable_version").asString());
+				say("after " + sent + " requests the canary is gone: stable is "
+						+ status.path("stable_version").asString());
 				return status;
 			}
 			JsonNode rollout = status.path("rollout");
-			String now = rollout.path("phase").asString("?") + " at " + rollout.path("step_percent").asString("?") + "%, last verdict "
-					+ rollout.path("last_verdict").asString("none");
+			String now = rollout.path("phase").asString("?") + " at " + rollout.path("step_percent").asString("?")
+					+ "%, last verdict " + rollout.path("last_verdict").asString("none");
 			if (!now.equals(lastStep)) {
 				say("after " + sent + " requests: " + now);
 				lastStep = now;
 			}
 		}
-		throw new IllegalStateException("the rollout had not decided after " + MAX_SECONDS + " s (" + sent + " requests)");
+		throw new IllegalStateException(
+				"the rollout had not decided after " + MAX_SECONDS + " s (" + sent + " requests)");
 	}
 
 	private List<JsonNode> automaticEvents(Instant since) throws ServiceException, InterruptedException {
 		step("What the rollout did (audit trail, actor 'rollout')");
 		List<JsonNode> events = new ArrayList<>();
 		for (JsonNode e : client.get("/admin/events?limit=100").path("events")) {
-			if ("rollout".equals(e.path("actor").asString("")) && !Instant.parse(e.path("time").asString()).isBefore(since)) {
+			if ("rollout".equals(e.path("actor").asString(""))
+					&& !Instant.parse(e.path("time").asString()).isBefore(since)) {
 				events.add(0, e);
 			}
 		}
@@ -213,9 +228,12 @@ final class RolloutScenario {
 		return events.isEmpty() ? "" : events.get(events.size() - 1).path("detail").asString("");
 	}
 
-
-	/** Leaves the service as it was: slowdown off, and the original stable back if the canary was promoted. */
-	private void cleanUp(String original, boolean promoted, boolean slowed) throws ServiceException, InterruptedException {
+	/**
+	 * Leaves the service as it was: slowdown off, and the original stable back if the
+	 * canary was promoted.
+	 */
+	private void cleanUp(String original, boolean promoted, boolean slowed)
+			throws ServiceException, InterruptedException {
 		step("Leave the service as it was");
 		JsonNode status = client.get("/admin/status");
 		if (!status.path("canary_version").isNull() && !status.path("canary_version").isMissingNode()) {
@@ -225,7 +243,8 @@ final class RolloutScenario {
 			client.post("/admin/toggle-slowdown", null);
 			say("slowdown off");
 		}
-		if (promoted && original != null && !original.equals(client.get("/admin/status").path("stable_version").asString())) {
+		if (promoted && original != null
+				&& !original.equals(client.get("/admin/status").path("stable_version").asString())) {
 			ObjectNode body = client.object();
 			body.put("version", original);
 			client.post("/admin/deploy-canary", body);

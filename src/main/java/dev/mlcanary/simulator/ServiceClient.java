@@ -16,8 +16,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The service's HTTP API as the simulator needs it: JSON in and out, the bearer token on
- * {@code /admin/*} calls, and every failure turned into a {@link ServiceException} that says
- * which call failed and what the service answered (the {@code detail} of its problem+json).
+ * {@code /admin/*} calls, and every failure turned into a {@link ServiceException} that
+ * says which call failed and what the service answered (the {@code detail} of its
+ * problem+json).
  */
 final class ServiceClient {
 
@@ -49,7 +50,9 @@ final class ServiceClient {
 		return baseUrl;
 	}
 
-	/** A failed call: {@code status} is the HTTP status, or 0 when no answer came at all. */
+	/**
+	 * A failed call: {@code status} is the HTTP status, or 0 when no answer came at all.
+	 */
 	static final class ServiceException extends Exception {
 
 		private final int status;
@@ -63,7 +66,10 @@ final class ServiceClient {
 			return status;
 		}
 
-		/** Refuses to start when the version to deploy as canary is the stable one (after an earlier promotion). */
+		/**
+		 * Refuses to start when the version to deploy as canary is the stable one (after
+		 * an earlier promotion).
+		 */
 		static void requireCanaryIsNotStable(String stable, String canary) throws ServiceException {
 			if (canary.equals(stable)) {
 				throw new ServiceException("The service already serves " + stable + " as stable (a canary was promoted "
@@ -74,7 +80,9 @@ final class ServiceClient {
 
 	}
 
-	/** A parsed answer with its status, for calls where more than one status is expected. */
+	/**
+	 * A parsed answer with its status, for calls where more than one status is expected.
+	 */
 	record Answer(int status, JsonNode body) {
 
 		String detail() {
@@ -97,8 +105,9 @@ final class ServiceClient {
 	}
 
 	/**
-	 * Polls the readiness probe until it answers {@code UP}; {@code onWaiting} runs once if the first
-	 * poll does not. Throws when the service is not ready within the timeout.
+	 * Polls the readiness probe until it answers {@code UP}; {@code onWaiting} runs once
+	 * if the first poll does not. Throws when the service is not ready within the
+	 * timeout.
 	 */
 	void awaitReady(long timeoutMillis, Runnable onWaiting) throws ServiceException, InterruptedException {
 		long deadline = System.currentTimeMillis() + timeoutMillis;
@@ -128,23 +137,25 @@ final class ServiceClient {
 				+ " s; last answer: " + last, lastStatus);
 	}
 
-	/** POST without waiting: the future fails with a {@link ServiceException} as its cause. */
+	/**
+	 * POST without waiting: the future fails with a {@link ServiceException} as its
+	 * cause.
+	 */
 	CompletableFuture<JsonNode> postAsync(String path, JsonNode body) {
 		HttpRequest request = postRequest(path, body).build();
-		return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-			.handle((response, failure) -> {
-				if (failure != null) {
-					Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-							? failure.getCause() : failure;
-					throw new CompletionException(unreachable("POST", path, cause));
-				}
-				try {
-					return expectOk("POST", path, answer(response));
-				}
-				catch (ServiceException e) {
-					throw new CompletionException(e);
-				}
-			});
+		return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
+			if (failure != null) {
+				Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+						? failure.getCause() : failure;
+				throw new CompletionException(unreachable("POST", path, cause));
+			}
+			try {
+				return expectOk("POST", path, answer(response));
+			}
+			catch (ServiceException e) {
+				throw new CompletionException(e);
+			}
+		});
 	}
 
 	ObjectNode object() {
@@ -182,7 +193,8 @@ final class ServiceClient {
 	private Answer answer(HttpResponse<String> response) {
 		JsonNode body;
 		try {
-			body = response.body() == null || response.body().isBlank() ? json.createObjectNode() : json.readTree(response.body());
+			body = response.body() == null || response.body().isBlank() ? json.createObjectNode()
+					: json.readTree(response.body());
 		}
 		catch (JacksonException e) {
 			String text = response.body().strip();
@@ -194,8 +206,9 @@ final class ServiceClient {
 	private JsonNode expectOk(String method, String path, Answer answer) throws ServiceException {
 		if (answer.status() / 100 != 2) {
 			String detail = answer.detail();
-			throw new ServiceException(method + " " + path + " answered HTTP " + answer.status()
-					+ (detail == null ? "" : ": " + detail), answer.status());
+			throw new ServiceException(
+					method + " " + path + " answered HTTP " + answer.status() + (detail == null ? "" : ": " + detail),
+					answer.status());
 		}
 		return answer.body();
 	}
@@ -204,7 +217,8 @@ final class ServiceClient {
 		String why = cause.getMessage() == null || cause.getMessage().isBlank()
 				? (cause instanceof java.net.ConnectException ? "connection refused" : cause.getClass().getSimpleName())
 				: cause.getClass().getSimpleName() + ": " + cause.getMessage();
-		return new ServiceException(method + " " + path + " could not reach the service at " + baseUrl + " (" + why + ")", 0);
+		return new ServiceException(
+				method + " " + path + " could not reach the service at " + baseUrl + " (" + why + ")", 0);
 	}
 
 	/** The problem+json {@code detail}, else {@code title}, else {@code null}. */

@@ -8,8 +8,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The command line of {@code simulate}, parsed strictly: an unknown option, a missing value, a
- * repeated option or a bad number is a usage error (exit code 2), never silently ignored.
+ * The command line of {@code simulate}, parsed strictly: an unknown option, a missing
+ * value, a repeated option or a bad number is a usage error (exit code 2), never silently
+ * ignored.
  *
  * @param baseUrl service base URL without a trailing slash
  * @param requests predictions planned per traffic phase
@@ -28,7 +29,10 @@ record SimulatorOptions(String baseUrl, int requests, long seed, String canaryVe
 	/** What the simulator plays. */
 	enum Scenario {
 
-		/** The prototype's flow: manual deploy, checks before and after a slowdown, rollback. */
+		/**
+		 * The prototype's flow: manual deploy, checks before and after a slowdown,
+		 * rollback.
+		 */
 		CLASSIC("classic", "v2"),
 		/** A good canary promoted step by step by the automated rollout. */
 		PROGRESSIVE("progressive", "v2"),
@@ -52,7 +56,8 @@ record SimulatorOptions(String baseUrl, int requests, long seed, String canaryVe
 					return s;
 				}
 			}
-			throw new UsageException("--scenario must be one of classic, progressive, slow, bad-model; got '" + value + "'");
+			throw new UsageException(
+					"--scenario must be one of classic, progressive, slow, bad-model; got '" + value + "'");
 		}
 
 	}
@@ -207,7 +212,8 @@ record SimulatorOptions(String baseUrl, int requests, long seed, String canaryVe
 					+ ", got '" + value + "'");
 		}
 		if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-			throw new UsageException("--url must be a base URL without user info, query or fragment, got '" + value + "'");
+			throw new UsageException(
+					"--url must be a base URL without user info, query or fragment, got '" + value + "'");
 		}
 		String text = uri.toString();
 		while (text.endsWith("/")) {
@@ -218,20 +224,25 @@ record SimulatorOptions(String baseUrl, int requests, long seed, String canaryVe
 
 	private static String version(String value) throws UsageException {
 		if (!VERSION.matcher(value).matches()) {
-			throw new UsageException("--canary-version must be a model version such as v2 (letters, digits, '.', '_', '-'), got '"
-					+ value + "'");
+			throw new UsageException(
+					"--canary-version must be a model version such as v2 (letters, digits, '.', '_', '-'), got '"
+							+ value + "'");
 		}
 		return value;
 	}
 
-	/** A blank token means none, so {@code --token ''} switches off a token from the environment. */
+	/**
+	 * A blank token means none, so {@code --token ''} switches off a token from the
+	 * environment.
+	 */
 	private static String token(String value, String source) throws UsageException {
 		if (value == null || value.isBlank()) {
 			return null;
 		}
 		String token = value.strip();
 		if (!TOKEN.matcher(token).matches()) {
-			throw new UsageException(source + " is not a valid bearer token (letters, digits and -._~+/ with optional trailing =)");
+			throw new UsageException(
+					source + " is not a valid bearer token (letters, digits and -._~+/ with optional trailing =)");
 		}
 		return token;
 	}

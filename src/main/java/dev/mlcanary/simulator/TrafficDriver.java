@@ -14,10 +14,10 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Sends predictions with a few requests in flight: enough that the canary's artificial delay does
- * not make a phase slow, few enough that a 2-core machine running the service stays responsive.
- * The feature vectors come from one seeded generator, drawn on the calling thread, so a seed always
- * gives the same sequence of requests.
+ * Sends predictions with a few requests in flight: enough that the canary's artificial
+ * delay does not make a phase slow, few enough that a 2-core machine running the service
+ * stays responsive. The feature vectors come from one seeded generator, drawn on the
+ * calling thread, so a seed always gives the same sequence of requests.
  */
 final class TrafficDriver {
 
@@ -56,19 +56,20 @@ final class TrafficDriver {
 	}
 
 	/**
-	 * One traffic phase: what was sent and served, the samples the phase added per role, the samples
-	 * the service holds, and whether both roles reached the minimum before the safety bound.
+	 * One traffic phase: what was sent and served, the samples the phase added per role,
+	 * the samples the service holds, and whether both roles reached the minimum before
+	 * the safety bound.
 	 */
 	record Phase(Tally tally, int sent, int newStable, int newCanary, int heldStable, int heldCanary, long nanos,
 			boolean reached) {
 	}
 
 	/**
-	 * Sends {@code requests} predictions, then more until this phase has added {@code minSamples}
-	 * samples for both roles (so a check after it sees enough requests of this phase, not only of
-	 * earlier ones), at most {@link Expectations#safetyLimit} in all. New samples are the growth of
-	 * the request counts in {@code /admin/status}; the held sample counts are what the health check
-	 * uses.
+	 * Sends {@code requests} predictions, then more until this phase has added
+	 * {@code minSamples} samples for both roles (so a check after it sees enough requests
+	 * of this phase, not only of earlier ones), at most {@link Expectations#safetyLimit}
+	 * in all. New samples are the growth of the request counts in {@code /admin/status};
+	 * the held sample counts are what the health check uses.
 	 */
 	Phase phase(int requests, int minSamples, double weight, Consumer<String> say)
 			throws ServiceException, InterruptedException {
@@ -95,12 +96,13 @@ final class TrafficDriver {
 	}
 
 	private static int grown(JsonNode before, JsonNode after, String field) {
-		return (int) Math.max(0, Math.min(Integer.MAX_VALUE, after.path(field).asLong(0) - before.path(field).asLong(0)));
+		return (int) Math.max(0,
+				Math.min(Integer.MAX_VALUE, after.path(field).asLong(0) - before.path(field).asLong(0)));
 	}
 
 	/**
-	 * Sends {@code count} predictions and waits for all answers. The first failed request stops
-	 * further sending and is thrown once the requests in flight have finished.
+	 * Sends {@code count} predictions and waits for all answers. The first failed request
+	 * stops further sending and is thrown once the requests in flight have finished.
 	 */
 	Tally send(int count, String label) throws ServiceException, InterruptedException {
 		Semaphore slots = new Semaphore(IN_FLIGHT);

@@ -6,12 +6,14 @@ import java.util.Map;
 import dev.mlcanary.simulator.SimulatorOptions.UsageException;
 
 /**
- * {@code java -jar ml-canary.jar simulate}: the command line of the traffic simulator. It reads the
- * options and plays the chosen scenario ({@link ClassicScenario}, the prototype's lifecycle, or a
- * {@link RolloutScenario}) against a running service over plain HTTP, without a Spring context.
+ * {@code java -jar ml-canary.jar simulate}: the command line of the traffic simulator. It
+ * reads the options and plays the chosen scenario ({@link ClassicScenario}, the
+ * prototype's lifecycle, or a {@link RolloutScenario}) against a running service over
+ * plain HTTP, without a Spring context.
  *
- * <p>Exit codes: 0 every expectation held; 1 a verdict was not the expected one; 2 usage error;
- * 3 the service was unreachable or answered an unexpected HTTP status.
+ * <p>
+ * Exit codes: 0 every expectation held; 1 a verdict was not the expected one; 2 usage
+ * error; 3 the service was unreachable or answered an unexpected HTTP status.
  */
 public final class TrafficSimulator {
 
@@ -24,7 +26,10 @@ public final class TrafficSimulator {
 	private TrafficSimulator() {
 	}
 
-	/** Runs the simulator with the process's environment and streams; returns the exit code. */
+	/**
+	 * Runs the simulator with the process's environment and streams; returns the exit
+	 * code.
+	 */
 	public static int run(String[] args) {
 		return run(args, System.getenv(), System.out, System.err, System.console() != null);
 	}

@@ -5,10 +5,11 @@ import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile.EstimationType;
 
 /**
- * Descriptive statistics of one latency sample (milliseconds). Percentiles use the R-7 / numpy
- * "linear" definition so they match what an operator computes in a notebook.
+ * Descriptive statistics of one latency sample (milliseconds). Percentiles use the R-7 /
+ * numpy "linear" definition so they match what an operator computes in a notebook.
  */
-public record LatencySummary(int count, double mean, double stddev, double variance, double p50, double p95, double p99) {
+public record LatencySummary(int count, double mean, double stddev, double variance, double p50, double p95,
+		double p99) {
 
 	public static LatencySummary of(double[] samples) {
 		if (samples.length == 0) {

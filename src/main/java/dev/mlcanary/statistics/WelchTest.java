@@ -4,12 +4,13 @@ import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.commons.math3.stat.inference.TTest;
 
 /**
- * Welch's unequal-variance t-test of {@code a} against {@code b}, two-sided, from commons-math3,
- * with the degenerate cases that commons-math3 answers with NaN resolved the way a statistician
- * would: identical constant samples show no difference (t = 0, p = 1); constant samples with
- * different values differ with certainty (t = ±∞, p = 0).
+ * Welch's unequal-variance t-test of {@code a} against {@code b}, two-sided, from
+ * commons-math3, with the degenerate cases that commons-math3 answers with NaN resolved
+ * the way a statistician would: identical constant samples show no difference (t = 0, p =
+ * 1); constant samples with different values differ with certainty (t = ±∞, p = 0).
  *
- * @param t the t statistic, positive when mean(a) &gt; mean(b); may be infinite, never NaN
+ * @param t the t statistic, positive when mean(a) &gt; mean(b); may be infinite, never
+ * NaN
  * @param degreesOfFreedom Welch–Satterthwaite degrees of freedom, or NaN when undefined
  * @param pValue two-sided p-value in [0, 1], never NaN
  */

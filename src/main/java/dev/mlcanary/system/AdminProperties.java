@@ -4,13 +4,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Admin authentication, under {@code canary.admin.}. With no operator token, {@code /admin/**}
- * answers loopback clients only.
+ * Admin authentication, under {@code canary.admin.}. With no operator token,
+ * {@code /admin/**} answers loopback clients only.
  *
- * @param token operator token ({@code CANARY_ADMIN_TOKEN}): every admin call, including deploy,
- * promote, rollback and toggle
- * @param readToken optional read-only token ({@code CANARY_ADMIN_READ_TOKEN}): status, health
- * check, models, events and power analysis
+ * @param token operator token ({@code CANARY_ADMIN_TOKEN}): every admin call, including
+ * deploy, promote, rollback and toggle
+ * @param readToken optional read-only token ({@code CANARY_ADMIN_READ_TOKEN}): status,
+ * health check, models, events and power analysis
  */
 @Validated
 @ConfigurationProperties(prefix = "canary.admin")
@@ -24,7 +24,8 @@ public record AdminProperties(String token, String readToken) {
 		requireStrong("canary.admin.token", token);
 		requireStrong("canary.admin.read-token", readToken);
 		if (readToken != null && token == null) {
-			throw new IllegalArgumentException("canary.admin.read-token needs canary.admin.token (the operator token) too");
+			throw new IllegalArgumentException(
+					"canary.admin.read-token needs canary.admin.token (the operator token) too");
 		}
 		if (readToken != null && readToken.equals(token)) {
 			throw new IllegalArgumentException("canary.admin.read-token must differ from canary.admin.token");

@@ -15,17 +15,20 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Reads {@code Authorization: Bearer <token>} and, when it matches a configured admin token,
- * authenticates the request as {@code operator} or {@code reader} ({@link AdminTokens} compares the
- * tokens). A missing, malformed or wrong token leaves the request anonymous; the authorization rules
- * then answer 401 and nothing runs.
+ * Reads {@code Authorization: Bearer <token>} and, when it matches a configured admin
+ * token, authenticates the request as {@code operator} or {@code reader}
+ * ({@link AdminTokens} compares the tokens). A missing, malformed or wrong token leaves
+ * the request anonymous; the authorization rules then answer 401 and nothing runs.
  */
 final class AdminTokenFilter extends OncePerRequestFilter {
 
 	/** Request attribute naming who made an admin call, for the audit trail. */
 	static final String ACTOR = RequestAttributes.ACTOR;
 
-	/** Request attribute set when a credential was sent but refused (for WWW-Authenticate). */
+	/**
+	 * Request attribute set when a credential was sent but refused (for
+	 * WWW-Authenticate).
+	 */
 	static final String INVALID_TOKEN = AdminTokenFilter.class.getName() + ".invalid";
 
 	static final String OPERATOR = AdminTokens.OPERATOR;

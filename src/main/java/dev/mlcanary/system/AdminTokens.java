@@ -5,10 +5,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * The configured admin tokens, as SHA-256 digests, and which role an {@code Authorization} header
- * carries. Digests are compared with {@link MessageDigest#isEqual}, in constant time and without
- * leaking the tokens' length. Used by the security filter chain for {@code /admin/**} and actuator,
- * and by {@link AdminAccessPolicy} for {@code /predict}, which runs outside that chain.
+ * The configured admin tokens, as SHA-256 digests, and which role an
+ * {@code Authorization} header carries. Digests are compared with
+ * {@link MessageDigest#isEqual}, in constant time and without leaking the tokens' length.
+ * Used by the security filter chain for {@code /admin/**} and actuator, and by
+ * {@link AdminAccessPolicy} for {@code /predict}, which runs outside that chain.
  */
 final class AdminTokens {
 
@@ -29,7 +30,8 @@ final class AdminTokens {
 
 	/**
 	 * @param header the {@code Authorization} header, or {@code null}
-	 * @return {@link #OPERATOR}, {@link #READER}, or {@code null} for a missing, malformed or wrong token
+	 * @return {@link #OPERATOR}, {@link #READER}, or {@code null} for a missing,
+	 * malformed or wrong token
 	 */
 	String roleFor(String header) {
 		if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -40,7 +42,8 @@ final class AdminTokens {
 			return null;
 		}
 		byte[] digest = sha256(token);
-		// Both comparisons always run, so timing does not tell which token (if any) matched.
+		// Both comparisons always run, so timing does not tell which token (if any)
+		// matched.
 		boolean operator = operatorDigest != null && MessageDigest.isEqual(digest, operatorDigest);
 		boolean reader = readerDigest != null && MessageDigest.isEqual(digest, readerDigest);
 		return operator ? OPERATOR : reader ? READER : null;

@@ -21,7 +21,10 @@ class ApplicationConfiguration {
 		return Clock.systemUTC();
 	}
 
-	/** Tomcat's own error pages (for requests it refuses before Spring sees them) are problem+json too. */
+	/**
+	 * Tomcat's own error pages (for requests it refuses before Spring sees them) are
+	 * problem+json too.
+	 */
 	@Bean
 	TomcatContextCustomizer problemErrorPages() {
 		return context -> {
@@ -32,17 +35,18 @@ class ApplicationConfiguration {
 	}
 
 	/**
-	 * Strict request bodies: a number where a string belongs ({@code {"model_path": 123}}) or a string
-	 * where a number belongs ({@code {"weight": "abc"}}, also via {@code spring.jackson.mapper.*}) is a
-	 * 400, not silently converted; so is a key given twice ({@code {"features": [...], "features": [...]}}).
+	 * Strict request bodies: a number where a string belongs ({@code {"model_path":
+	 * 123}}) or a string where a number belongs ({@code {"weight": "abc"}}, also via
+	 * {@code spring.jackson.mapper.*}) is a 400, not silently converted; so is a key
+	 * given twice ({@code {"features": [...], "features": [...]}}).
 	 */
 	@Bean
 	JsonMapperBuilderCustomizer strictScalars() {
 		return builder -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-			.withCoercionConfig(LogicalType.Textual, config -> config
-				.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-				.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-				.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+			.withCoercionConfig(LogicalType.Textual,
+					config -> config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+						.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+						.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
 	}
 
 }

@@ -9,7 +9,9 @@ public final class BadRequestException extends ProblemException {
 		super(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request", detail, null);
 	}
 
-	/** @param detail a sentence for the caller saying what is wrong and what is allowed */
+	/**
+	 * @param detail a sentence for the caller saying what is wrong and what is allowed
+	 */
 	public static BadRequestException because(String detail) {
 		return new BadRequestException(detail);
 	}

@@ -10,7 +10,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Limits of the HTTP edge, under the {@code canary.} prefix.
  *
- * @param maxRequestSize largest request body accepted; larger bodies are answered with 413
+ * @param maxRequestSize largest request body accepted; larger bodies are answered with
+ * 413
  */
 @Validated
 @ConfigurationProperties(prefix = "canary")

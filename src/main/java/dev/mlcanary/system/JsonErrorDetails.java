@@ -13,8 +13,9 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 
 /**
- * The words for a request body Jackson could not read: which field, what it must be, where the JSON
- * broke, without Jackson's internals (source descriptions, feature names, class names).
+ * The words for a request body Jackson could not read: which field, what it must be,
+ * where the JSON broke, without Jackson's internals (source descriptions, feature names,
+ * class names).
  */
 final class JsonErrorDetails {
 
@@ -35,7 +36,10 @@ final class JsonErrorDetails {
 		}
 		if (cause instanceof UnrecognizedPropertyException unknown) {
 			String known = unknown.getKnownPropertyIds() == null ? ""
-					: " Known fields: " + unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+					: " Known fields: " + unknown.getKnownPropertyIds()
+						.stream()
+						.map(String::valueOf)
+						.sorted()
 						.collect(Collectors.joining(", ")) + ".";
 			return new Described(ProblemTypes.INVALID_REQUEST, "Invalid request",
 					"Unknown field \"" + unknown.getPropertyName() + "\"." + known);
@@ -47,13 +51,13 @@ final class JsonErrorDetails {
 			return new Described(ProblemTypes.INVALID_REQUEST, "Invalid request", detail);
 		}
 		if (cause instanceof StreamReadException parse) {
-			String where = parse.getLocation() == null ? ""
-					: String.format(Locale.ROOT, " at line %d, column %d", parse.getLocation().getLineNr(),
-							parse.getLocation().getColumnNr());
-			return new Described(ProblemTypes.MALFORMED_JSON, "Malformed JSON",
-					"The request body is not valid JSON" + where + ": " + describeParseError(parse.getOriginalMessage()));
+			String where = parse.getLocation() == null ? "" : String.format(Locale.ROOT, " at line %d, column %d",
+					parse.getLocation().getLineNr(), parse.getLocation().getColumnNr());
+			return new Described(ProblemTypes.MALFORMED_JSON, "Malformed JSON", "The request body is not valid JSON"
+					+ where + ": " + describeParseError(parse.getOriginalMessage()));
 		}
-		String reason = cause instanceof JacksonException jackson ? ": " + describeParseError(jackson.getOriginalMessage()) : ".";
+		String reason = cause instanceof JacksonException jackson
+				? ": " + describeParseError(jackson.getOriginalMessage()) : ".";
 		return new Described(ProblemTypes.MALFORMED_JSON, "Malformed request body",
 				"The request body could not be read as JSON" + reason);
 	}
@@ -90,7 +94,9 @@ final class JsonErrorDetails {
 		return "a JSON object";
 	}
 
-	/** Jackson's parse message without its internals (source descriptions, feature names). */
+	/**
+	 * Jackson's parse message without its internals (source descriptions, feature names).
+	 */
 	static String describeParseError(@Nullable String message) {
 		if (message == null) {
 			return "unexpected input.";

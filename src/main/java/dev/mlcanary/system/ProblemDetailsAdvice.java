@@ -26,9 +26,10 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
- * The one place where failures become answers: every error is RFC 9457 problem+json with a fixed
- * {@code type} and a {@code detail} that tells the caller what to fix. Spring MVC's own errors (415,
- * 405, 404 ...) come from the base class in the same format. A 500 never shows an exception message.
+ * The one place where failures become answers: every error is RFC 9457 problem+json with
+ * a fixed {@code type} and a {@code detail} that tells the caller what to fix. Spring
+ * MVC's own errors (415, 405, 404 ...) come from the base class in the same format. A 500
+ * never shows an exception message.
  */
 @RestControllerAdvice
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
@@ -36,8 +37,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
 
 	/**
-	 * Every feature's refusal. A 4xx with a cause (a model file that failed its checks) logs the cause
-	 * once at WARN; a 5xx's cause was logged where it happened.
+	 * Every feature's refusal. A 4xx with a cause (a model file that failed its checks)
+	 * logs the cause once at WARN; a 5xx's cause was logged where it happened.
 	 */
 	@ExceptionHandler(ProblemException.class)
 	ProblemDetail refused(ProblemException ex) {
@@ -78,8 +79,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
 		PayloadTooLargeException tooLarge = find(ex, PayloadTooLargeException.class);
 		if (tooLarge != null) {
-			ProblemDetail body = problem(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.PAYLOAD_TOO_LARGE, "Content Too Large",
-					tooLarge.getMessage());
+			ProblemDetail body = problem(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.PAYLOAD_TOO_LARGE,
+					"Content Too Large", tooLarge.getMessage());
 			return handleExceptionInternal(ex, body, headers, HttpStatus.CONTENT_TOO_LARGE, request);
 		}
 		ProblemException refusal = find(ex, ProblemException.class);
@@ -91,7 +92,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	protected @Nullable ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
 			HttpStatusCode status, WebRequest request) {
 		String name = ex instanceof MethodArgumentTypeMismatchException m ? m.getName() : ex.getPropertyName();
-		String expected = ex.getRequiredType() == null ? "a value of another type" : JsonErrorDetails.expected(ex.getRequiredType());
+		String expected = ex.getRequiredType() == null ? "a value of another type"
+				: JsonErrorDetails.expected(ex.getRequiredType());
 		ProblemDetail body = problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request",
 				"Parameter '" + name + "' must be " + expected + ", got '" + ex.getValue() + "'.");
 		return handleExceptionInternal(ex, body, headers, HttpStatus.BAD_REQUEST, request);
@@ -102,8 +104,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
 		String path = request instanceof ServletWebRequest servlet ? servlet.getRequest().getRequestURI()
 				: "/" + ex.getResourcePath();
-		ProblemDetail body = problem(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "Not Found", "No endpoint "
-				+ ex.getHttpMethod() + " " + path + ". " + ProblemTypes.API_SUMMARY);
+		ProblemDetail body = problem(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "Not Found",
+				"No endpoint " + ex.getHttpMethod() + " " + path + ". " + ProblemTypes.API_SUMMARY);
 		return handleExceptionInternal(ex, body, headers, HttpStatus.NOT_FOUND, request);
 	}
 
@@ -112,7 +114,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
 		String sent = ex.getContentType() == null ? "no Content-Type" : "Content-Type '" + ex.getContentType() + "'";
 		ProblemDetail body = problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ProblemTypes.UNSUPPORTED_MEDIA_TYPE,
-				"Unsupported Media Type", "The request has " + sent + "; send a JSON body with 'Content-Type: application/json'.");
+				"Unsupported Media Type",
+				"The request has " + sent + "; send a JSON body with 'Content-Type: application/json'.");
 		return handleExceptionInternal(ex, body, headers, HttpStatus.UNSUPPORTED_MEDIA_TYPE, request);
 	}
 
@@ -120,13 +123,19 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	protected @Nullable ResponseEntity<Object> handleHttpRequestMethodNotSupported(
 			HttpRequestMethodNotSupportedException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
 		String allowed = ex.getSupportedHttpMethods() == null ? "another method"
-				: ex.getSupportedHttpMethods().stream().map(Object::toString).sorted().collect(Collectors.joining(" or "));
-		ProblemDetail body = problem(HttpStatus.METHOD_NOT_ALLOWED, ProblemTypes.METHOD_NOT_ALLOWED, "Method Not Allowed",
-				"Method " + ex.getMethod() + " is not supported here; use " + allowed + ".");
+				: ex.getSupportedHttpMethods()
+					.stream()
+					.map(Object::toString)
+					.sorted()
+					.collect(Collectors.joining(" or "));
+		ProblemDetail body = problem(HttpStatus.METHOD_NOT_ALLOWED, ProblemTypes.METHOD_NOT_ALLOWED,
+				"Method Not Allowed", "Method " + ex.getMethod() + " is not supported here; use " + allowed + ".");
 		return handleExceptionInternal(ex, body, headers, HttpStatus.METHOD_NOT_ALLOWED, request);
 	}
 
-	/** Spring's own problems (406, 400 for a missing parameter, ...) get a fixed type too. */
+	/**
+	 * Spring's own problems (406, 400 for a missing parameter, ...) get a fixed type too.
+	 */
 	@Override
 	protected ResponseEntity<Object> createResponseEntity(@Nullable Object body, HttpHeaders headers,
 			HttpStatusCode statusCode, WebRequest request) {
@@ -139,7 +148,10 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		return super.createResponseEntity(body, headers, statusCode, request);
 	}
 
-	/** A body Jackson could not read, in words the caller can act on ({@link JsonErrorDetails}). */
+	/**
+	 * A body Jackson could not read, in words the caller can act on
+	 * ({@link JsonErrorDetails}).
+	 */
 	private static ProblemDetail unreadable(HttpMessageNotReadableException ex) {
 		JsonErrorDetails.Described d = JsonErrorDetails.describe(ex);
 		return problem(HttpStatus.BAD_REQUEST, d.type(), d.title(), d.detail());

@@ -12,9 +12,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Errors the servlet container raises outside Spring MVC (a request body that arrives too slowly,
- * for example) reach {@code /error}; answer them in the same problem+json form as everything else,
- * never with a stack trace or an exception message.
+ * Errors the servlet container raises outside Spring MVC (a request body that arrives too
+ * slowly, for example) reach {@code /error}; answer them in the same problem+json form as
+ * everything else, never with a stack trace or an exception message.
  */
 @RestController
 class ProblemErrorController implements ErrorController {
@@ -22,8 +22,8 @@ class ProblemErrorController implements ErrorController {
 	@RequestMapping("${server.error.path:/error}")
 	ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
 		Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-		HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null ? HttpStatus.valueOf(value)
-				: HttpStatus.INTERNAL_SERVER_ERROR;
+		HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null
+				? HttpStatus.valueOf(value) : HttpStatus.INTERNAL_SERVER_ERROR;
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detailFor(status));
 		problem.setType(ProblemTypes.forStatus(status.value()));
 		problem.setTitle(status.getReasonPhrase());

@@ -10,9 +10,10 @@ import org.apache.catalina.valves.ErrorReportValve;
 import org.springframework.http.HttpStatus;
 
 /**
- * Tomcat answers some malformed requests itself, before any servlet runs (request headers over
- * {@code server.max-http-request-header-size}, for example), with an HTML page. This valve writes
- * the same problem+json shape as the rest of the API instead, and never an exception message.
+ * Tomcat answers some malformed requests itself, before any servlet runs (request headers
+ * over {@code server.max-http-request-header-size}, for example), with an HTML page. This
+ * valve writes the same problem+json shape as the rest of the API instead, and never an
+ * exception message.
  */
 public class ProblemErrorReportValve extends ErrorReportValve {
 
@@ -27,8 +28,8 @@ public class ProblemErrorReportValve extends ErrorReportValve {
 			response.setCharacterEncoding("UTF-8");
 			Writer writer = response.getReporter();
 			if (writer != null) {
-				writer.write("{\"type\":\"" + ProblemTypes.forStatus(status) + "\",\"title\":\"" + title(status) + "\",\"status\":"
-						+ status + ",\"detail\":\"" + detailFor(status) + "\"}");
+				writer.write("{\"type\":\"" + ProblemTypes.forStatus(status) + "\",\"title\":\"" + title(status)
+						+ "\",\"status\":" + status + ",\"detail\":\"" + detailFor(status) + "\"}");
 			}
 		}
 		catch (IOException | IllegalStateException ex) {

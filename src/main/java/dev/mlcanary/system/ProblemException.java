@@ -8,10 +8,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 
 /**
- * A refusal that carries its own answer: status, a fixed problem {@code type}, a {@code title}, and a
- * message that is the {@code detail}, a sentence safe to show to the caller. Each feature defines
- * its exceptions on this base, so that {@link ProblemDetailsAdvice} answers them all in one way
- * without knowing them.
+ * A refusal that carries its own answer: status, a fixed problem {@code type}, a
+ * {@code title}, and a message that is the {@code detail}, a sentence safe to show to the
+ * caller. Each feature defines its exceptions on this base, so that
+ * {@link ProblemDetailsAdvice} answers them all in one way without knowing them.
  */
 public abstract class ProblemException extends RuntimeException {
 
@@ -40,7 +40,10 @@ public abstract class ProblemException extends RuntimeException {
 		return title;
 	}
 
-	/** Members of the problem body beside the standard ones, such as {@code available_versions}. */
+	/**
+	 * Members of the problem body beside the standard ones, such as
+	 * {@code available_versions}.
+	 */
 	public Map<String, Object> properties() {
 		return Map.of();
 	}

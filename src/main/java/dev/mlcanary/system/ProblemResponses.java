@@ -13,12 +13,18 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 
-/** Writes a problem+json answer from a servlet filter, where the MVC advice does not reach. */
+/**
+ * Writes a problem+json answer from a servlet filter, where the MVC advice does not
+ * reach.
+ */
 public final class ProblemResponses {
 
 	private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
 
-	/** Request attribute holding the {@code detail} of a refused request, for the audit trail. */
+	/**
+	 * Request attribute holding the {@code detail} of a refused request, for the audit
+	 * trail.
+	 */
 	static final String DETAIL = RequestAttributes.PROBLEM_DETAIL;
 
 	private ProblemResponses() {
@@ -29,7 +35,10 @@ public final class ProblemResponses {
 		write(json, request, response, problem(status, type, status.getReasonPhrase(), detail));
 	}
 
-	/** The 500 of an unexpected failure, as {@link ProblemDetailsAdvice} answers it; the cause is logged. */
+	/**
+	 * The 500 of an unexpected failure, as {@link ProblemDetailsAdvice} answers it; the
+	 * cause is logged.
+	 */
 	public static void internalError(JsonMapper json, HttpServletRequest request, HttpServletResponse response,
 			RuntimeException ex) throws IOException {
 		log.error("Unexpected error", ex);

@@ -3,8 +3,9 @@ package dev.mlcanary.system;
 import java.net.URI;
 
 /**
- * Fixed RFC 9457 problem types of the errors any endpoint can answer, stable for clients to match
- * on. A feature's own refusals ({@link ProblemException}) carry their types themselves.
+ * Fixed RFC 9457 problem types of the errors any endpoint can answer, stable for clients
+ * to match on. A feature's own refusals ({@link ProblemException}) carry their types
+ * themselves.
  */
 public final class ProblemTypes {
 
@@ -30,7 +31,10 @@ public final class ProblemTypes {
 	static final String API_SUMMARY = "The API is POST /predict, /admin/* and /actuator/health, /actuator/info, /actuator/prometheus; "
 			+ "the dashboard is at / and the API docs at /docs; see README.md.";
 
-	/** A stable type for any status without a more specific one, e.g. {@code urn:ml-canary:problem:http-406}. */
+	/**
+	 * A stable type for any status without a more specific one, e.g.
+	 * {@code urn:ml-canary:problem:http-406}.
+	 */
 	public static URI forStatus(int status) {
 		return switch (status) {
 			case 400 -> INVALID_REQUEST;

@@ -1,9 +1,15 @@
 package dev.mlcanary.system;
 
-/** Names of request attributes that the security and error layers leave for the audit trail. */
+/**
+ * Names of request attributes that the security and error layers leave for the audit
+ * trail.
+ */
 public final class RequestAttributes {
 
-	/** Who made an admin call: {@code operator-token} or {@code read-token}; absent when anonymous. */
+	/**
+	 * Who made an admin call: {@code operator-token} or {@code read-token}; absent when
+	 * anonymous.
+	 */
 	public static final String ACTOR = "dev.mlcanary.actor";
 
 	/** The {@code detail} of the problem a refused request was answered with. */

@@ -17,9 +17,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Caps request bodies at {@code canary.max-request-size}. A declared Content-Length over the limit
- * is answered with 413 before the body is read; a chunked body is cut off as soon as it passes the
- * limit, and the error advice turns that into the same 413. Either way memory stays bounded.
+ * Caps request bodies at {@code canary.max-request-size}. A declared Content-Length over
+ * the limit is answered with 413 before the body is read; a chunked body is cut off as
+ * soon as it passes the limit, and the error advice turns that into the same 413. Either
+ * way memory stays bounded.
  */
 @Component
 @Order(FilterOrder.REQUEST_SIZE_LIMIT)
@@ -38,10 +39,11 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		if (request.getContentLengthLong() > limit) {
-			// The body is not read: closing the connection keeps the client from sending it anyway.
+			// The body is not read: closing the connection keeps the client from sending
+			// it anyway.
 			response.setHeader("Connection", "close");
-			ProblemResponses.write(json, request, response, HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.PAYLOAD_TOO_LARGE,
-					new PayloadTooLargeException(limit).getMessage());
+			ProblemResponses.write(json, request, response, HttpStatus.CONTENT_TOO_LARGE,
+					ProblemTypes.PAYLOAD_TOO_LARGE, new PayloadTooLargeException(limit).getMessage());
 			return;
 		}
 		chain.doFilter(new LimitedRequest(request, limit), response);

@@ -35,27 +35,31 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Who may call what. {@code /predict}, {@code /actuator/health} (with its probes) and
- * {@code /actuator/info} are open. Every {@code /admin/**} call and every other actuator endpoint
- * needs {@code Authorization: Bearer <token>}: the operator token for everything, the optional
- * read token for the read-only admin endpoints. With no token configured, admin endpoints answer
- * loopback clients only (and startup says so in one WARN line). The dashboard ({@code /}, its static
- * files and {@code /webjars/**}) is open: it holds no data, and calls the admin API with the token
- * the operator types into it. The API docs ({@code /docs}, {@code /v3/api-docs}) are open. Every
- * answer that passes through this chain carries a Content-Security-Policy.
+ * {@code /actuator/info} are open. Every {@code /admin/**} call and every other actuator
+ * endpoint needs {@code Authorization: Bearer <token>}: the operator token for
+ * everything, the optional read token for the read-only admin endpoints. With no token
+ * configured, admin endpoints answer loopback clients only (and startup says so in one
+ * WARN line). The dashboard ({@code /}, its static files and {@code /webjars/**}) is
+ * open: it holds no data, and calls the admin API with the token the operator types into
+ * it. The API docs ({@code /docs}, {@code /v3/api-docs}) are open. Every answer that
+ * passes through this chain carries a Content-Security-Policy.
  *
- * <p>{@code POST /predict} does not pass through this filter chain: it is open, and valid predictions
- * are answered before Spring Security's filter by {@code prediction.PredictFastPath}, so the requests
- * it passes on to the controller skip the chain too and answer with the same headers. Its one
- * privileged option, {@code X-Canary-Route}, is checked by {@link AdminAccessPolicy}, which reads the
- * token itself.
+ * <p>
+ * {@code POST /predict} does not pass through this filter chain: it is open, and valid
+ * predictions are answered before Spring Security's filter by
+ * {@code prediction.PredictFastPath}, so the requests it passes on to the controller skip
+ * the chain too and answer with the same headers. Its one privileged option,
+ * {@code X-Canary-Route}, is checked by {@link AdminAccessPolicy}, which reads the token
+ * itself.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
 	/**
-	 * The OpenAPI description and Swagger UI (springdoc). Public and read-only: they describe the API
-	 * (no data, no secrets), and a client needs them before it has a token. Swagger UI's "Try it out"
-	 * sends the token the user enters, and /admin/** checks it as for any other client.
+	 * The OpenAPI description and Swagger UI (springdoc). Public and read-only: they
+	 * describe the API (no data, no secrets), and a client needs them before it has a
+	 * token. Swagger UI's "Try it out" sends the token the user enters, and /admin/**
+	 * checks it as for any other client.
 	 */
 	static final String[] API_DOCS = { "/docs", "/docs/**", "/swagger-ui/**", "/v3/api-docs", "/v3/api-docs/**" };
 
@@ -63,27 +67,32 @@ class SecurityConfiguration {
 
 	private static final String CONTENT_SECURITY_POLICY_HEADER = "Content-Security-Policy";
 
-	/** The one path outside the chain: exactly this raw URI, so any other spelling still meets it. */
+	/**
+	 * The one path outside the chain: exactly this raw URI, so any other spelling still
+	 * meets it.
+	 */
 	private static final String PREDICT = "/predict";
 
 	/**
-	 * The dashboard at {@code /} loads only its own files and the WebJars served here, with no inline
-	 * script or style, so the browser can be told to run nothing else.
+	 * The dashboard at {@code /} loads only its own files and the WebJars served here,
+	 * with no inline script or style, so the browser can be told to run nothing else.
 	 */
 	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
 			+ "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; "
 			+ "frame-ancestors 'none'";
 
 	/**
-	 * Swagger UI's bundle injects {@code <style>} elements, so the API docs alone may apply inline
-	 * styles; scripts stay limited to this origin's files as everywhere else.
+	 * Swagger UI's bundle injects {@code <style>} elements, so the API docs alone may
+	 * apply inline styles; scripts stay limited to this origin's files as everywhere
+	 * else.
 	 */
 	static final String API_DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self';",
 			"style-src 'self' 'unsafe-inline';");
 
 	/**
-	 * No observation of each security filter: per request, it registered meters and events that
-	 * nobody reads, and cost about as much as the rest of the request (README, "Performance").
+	 * No observation of each security filter: per request, it registered meters and
+	 * events that nobody reads, and cost about as much as the rest of the request
+	 * (README, "Performance").
 	 */
 	@Bean
 	SecurityObservationSettings securityObservationSettings() {
@@ -111,15 +120,23 @@ class SecurityConfiguration {
 			.exceptionHandling(handling -> handling.authenticationEntryPoint(unauthenticated(admin, json))
 				.accessDeniedHandler(forbidden(json)))
 			.authorizeHttpRequests(requests -> requests
-				.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/error").permitAll()
-				.requestMatchers(HttpMethod.GET, API_DOCS).permitAll()
-				.requestMatchers(HttpMethod.GET, AdminAccessRules.READ_ONLY).access(reader)
-				.requestMatchers("/admin", "/admin/**", "/actuator", "/actuator/**").access(operator)
-				.anyRequest().permitAll());
+				.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/error")
+				.permitAll()
+				.requestMatchers(HttpMethod.GET, API_DOCS)
+				.permitAll()
+				.requestMatchers(HttpMethod.GET, AdminAccessRules.READ_ONLY)
+				.access(reader)
+				.requestMatchers("/admin", "/admin/**", "/actuator", "/actuator/**")
+				.access(operator)
+				.anyRequest()
+				.permitAll());
 		return http.build();
 	}
 
-	/** The strict policy everywhere but on the API docs, which get {@link #API_DOCS_CONTENT_SECURITY_POLICY}. */
+	/**
+	 * The strict policy everywhere but on the API docs, which get
+	 * {@link #API_DOCS_CONTENT_SECURITY_POLICY}.
+	 */
 	private static HeaderWriter contentSecurityPolicy() {
 		RequestMatcher apiDocs = new OrRequestMatcher(Arrays.stream(API_DOCS)
 			.map(PathPatternRequestMatcher.withDefaults()::matcher)
@@ -132,7 +149,10 @@ class SecurityConfiguration {
 		};
 	}
 
-	/** 401 with {@code WWW-Authenticate: Bearer}, or 403 for a remote client when only loopback may administer. */
+	/**
+	 * 401 with {@code WWW-Authenticate: Bearer}, or 403 for a remote client when only
+	 * loopback may administer.
+	 */
 	private static AuthenticationEntryPoint unauthenticated(AdminProperties admin, JsonMapper json) {
 		return (request, response, ex) -> {
 			if (!admin.tokenConfigured()) {
@@ -144,9 +164,9 @@ class SecurityConfiguration {
 			boolean invalid = request.getAttribute(AdminTokenFilter.INVALID_TOKEN) != null;
 			response.setHeader(HttpHeaders.WWW_AUTHENTICATE,
 					invalid ? "Bearer realm=\"ml-canary\", error=\"invalid_token\"" : "Bearer realm=\"ml-canary\"");
-			ProblemResponses.write(json, request, response, HttpStatus.UNAUTHORIZED, ProblemTypes.UNAUTHORIZED,
-					invalid ? "The admin token is not valid: send 'Authorization: Bearer <token>' with the service's admin token."
-							: "This endpoint needs an admin token: send 'Authorization: Bearer <token>'.");
+			ProblemResponses.write(json, request, response, HttpStatus.UNAUTHORIZED, ProblemTypes.UNAUTHORIZED, invalid
+					? "The admin token is not valid: send 'Authorization: Bearer <token>' with the service's admin token."
+					: "This endpoint needs an admin token: send 'Authorization: Bearer <token>'.");
 		};
 	}
 
@@ -155,9 +175,12 @@ class SecurityConfiguration {
 				ProblemTypes.FORBIDDEN, AdminAccessRules.READ_TOKEN_REFUSED);
 	}
 
-	/** Operator (or reader, for read-only endpoints) when a token is configured; loopback otherwise. */
-	private record AdminAccess(AdminProperties admin, boolean operatorOnly)
-			implements AuthorizationManager<RequestAuthorizationContext> {
+	/**
+	 * Operator (or reader, for read-only endpoints) when a token is configured; loopback
+	 * otherwise.
+	 */
+	private record AdminAccess(AdminProperties admin,
+			boolean operatorOnly) implements AuthorizationManager<RequestAuthorizationContext> {
 
 		@Override
 		public AuthorizationResult authorize(Supplier<? extends Authentication> authentication,
@@ -168,11 +191,14 @@ class SecurityConfiguration {
 			Collection<? extends GrantedAuthority> authorities = authentication.get().getAuthorities();
 			boolean granted = authorities.stream()
 				.map(GrantedAuthority::getAuthority)
-				.anyMatch(a -> a.equals(AdminTokenFilter.OPERATOR) || (!operatorOnly && a.equals(AdminTokenFilter.READER)));
+				.anyMatch(a -> a.equals(AdminTokenFilter.OPERATOR)
+						|| (!operatorOnly && a.equals(AdminTokenFilter.READER)));
 			return new AuthorizationDecision(granted);
 		}
 
-		/** The TCP peer only: X-Forwarded-For is client-controlled and never trusted here. */
+		/**
+		 * The TCP peer only: X-Forwarded-For is client-controlled and never trusted here.
+		 */
 		private static boolean isLoopback(HttpServletRequest request) {
 			return AdminAccessPolicy.isLoopback(request.getRemoteAddr());
 		}

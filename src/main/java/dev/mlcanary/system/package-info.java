@@ -1,6 +1,7 @@
 /**
- * Plumbing that knows no feature: configuration of the HTTP edge, problem+json answers for every
- * error, and admin authentication. Features build on it; it imports none of them.
+ * Plumbing that knows no feature: configuration of the HTTP edge, problem+json answers
+ * for every error, and admin authentication. Features build on it; it imports none of
+ * them.
  */
 @NullMarked
 package dev.mlcanary.system;

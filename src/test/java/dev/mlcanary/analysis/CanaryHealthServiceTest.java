@@ -21,7 +21,8 @@ class CanaryHealthServiceTest {
 
 	private static final LoadedModel v2 = BundledModels.V2;
 
-	private final CanaryHealthService health = new CanaryHealthService(properties(0.05, 1.0), AnalysisProperties.defaults());
+	private final CanaryHealthService health = new CanaryHealthService(properties(0.05, 1.0),
+			AnalysisProperties.defaults());
 
 	@Test
 	void withoutACanaryThereIsNothingToMonitor() {
@@ -279,7 +280,8 @@ class CanaryHealthServiceTest {
 		record(next.samples().stable(), 300, 0.15, 0.03, 28);
 		record(next.samples().canary(), 30, 0.15, 0.03, 29);
 
-		assertThat(health.check(next, AnalysisMode.SEQUENTIAL).judges().get("welch").statistics()).containsEntry("look", 1);
+		assertThat(health.check(next, AnalysisMode.SEQUENTIAL).judges().get("welch").statistics()).containsEntry("look",
+				1);
 	}
 
 	@Test
@@ -287,7 +289,8 @@ class CanaryHealthServiceTest {
 		Deployment d = deployment(true);
 		record(d.samples().stable(), 1200, 0.005, 0.001, 30);
 		record(d.samples().canary(), 125, 0.005, 0.001, 31);
-		// A garbage-collection pause hits two canary requests: the canary's p99 jumps to ~2.8 ms.
+		// A garbage-collection pause hits two canary requests: the canary's p99 jumps to
+		// ~2.8 ms.
 		d.samples().canary().record(2_800_000);
 		d.samples().canary().record(2_900_000);
 
@@ -298,7 +301,9 @@ class CanaryHealthServiceTest {
 	}
 
 	private static String json(HealthReport report) {
-		return JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build()
+		return JsonMapper.builder()
+			.propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+			.build()
 			.writeValueAsString(report);
 	}
 

@@ -17,12 +17,12 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a dashboard polls besides {@code /admin/status}: the latency windows as they are and the
- * latest health check. Neither runs a check, so polling them leaves the audit trail alone.
+ * What a dashboard polls besides {@code /admin/status}: the latency windows as they are
+ * and the latest health check. Neither runs a check, so polling them leaves the audit
+ * trail alone.
  */
 @WithAdminTokens
 class DashboardEndpointsTest {
-
 
 	@Autowired
 	MockMvcTester mvc;
@@ -47,7 +47,10 @@ class DashboardEndpointsTest {
 		assertThat(result).bodyJson().extractingPath("$.stable.sample_count").isEqualTo(0);
 		assertThat(result).bodyJson().extractingPath("$.stable.p99_ms").isNull();
 		assertThat(result).bodyJson().extractingPath("$.canary").isNull();
-		assertThat(result).bodyJson().extractingPath("$.generation").asNumber().isEqualTo((int) deployments.current().generation());
+		assertThat(result).bodyJson()
+			.extractingPath("$.generation")
+			.asNumber()
+			.isEqualTo((int) deployments.current().generation());
 	}
 
 	@Test
@@ -90,27 +93,39 @@ class DashboardEndpointsTest {
 		assertThat(latest).bodyJson().extractingPath("$.checked_at").isNotNull();
 		String checked = check.getResponse().getContentAsString();
 		assertThat(latest).bodyJson().extractingPath("$.report.verdict").isEqualTo(JsonPath.read(checked, "$.verdict"));
-		assertThat(latest).bodyJson().extractingPath("$.report.canary_sample_count")
+		assertThat(latest).bodyJson()
+			.extractingPath("$.report.canary_sample_count")
 			.isEqualTo(JsonPath.read(checked, "$.canary_sample_count"));
-		assertThat(latest).bodyJson().extractingPath("$.report.judges").asMap()
+		assertThat(latest).bodyJson()
+			.extractingPath("$.report.judges")
+			.asMap()
 			.containsOnlyKeys("welch", "mann_whitney", "tail_latency", "errors", "agreement");
 		assertThat(events.newest(10_000)).as("reading the latest check is not a check").hasSize(recorded);
 
 		deployments.rollbackCanary(null);
 
 		assertThat(get("/admin/check-canary-health/latest")).as("a new period has not been checked")
-			.bodyJson().extractingPath("$.report").isNull();
+			.bodyJson()
+			.extractingPath("$.report")
+			.isNull();
 	}
 
 	private void deploy() {
-		assertThat(mvc.post().uri("/admin/deploy-canary").header("Authorization", "Bearer " + TestTokens.OPERATOR)
-			.contentType(MediaType.APPLICATION_JSON).content("{\"version\": \"v2\", \"weight\": 0.3}").exchange()).hasStatusOk();
+		assertThat(mvc.post()
+			.uri("/admin/deploy-canary")
+			.header("Authorization", "Bearer " + TestTokens.OPERATOR)
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"version\": \"v2\", \"weight\": 0.3}")
+			.exchange()).hasStatusOk();
 	}
 
 	private void predict(int requests) {
 		for (int i = 0; i < requests; i++) {
-			assertThat(mvc.post().uri("/predict").contentType(MediaType.APPLICATION_JSON)
-				.content(TestRequests.PREDICT_BODY).exchange()).hasStatusOk();
+			assertThat(mvc.post()
+				.uri("/predict")
+				.contentType(MediaType.APPLICATION_JSON)
+				.content(TestRequests.PREDICT_BODY)
+				.exchange()).hasStatusOk();
 		}
 	}
 

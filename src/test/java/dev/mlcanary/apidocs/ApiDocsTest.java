@@ -42,11 +42,12 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The OpenAPI description at {@code /v3/api-docs} matches the service: every endpoint with its
- * methods, snake_case schemas with the names real answers use, examples of the right shape, the
- * problems each endpoint answers (and that each documented problem is what the service says), and
- * the admin access rules. Swagger UI at {@code /docs} is open; the admin endpoints stay closed.
- * Runs on the same cached context as {@link AdminSecurityTest} (operator and read tokens).
+ * The OpenAPI description at {@code /v3/api-docs} matches the service: every endpoint
+ * with its methods, snake_case schemas with the names real answers use, examples of the
+ * right shape, the problems each endpoint answers (and that each documented problem is
+ * what the service says), and the admin access rules. Swagger UI at {@code /docs} is
+ * open; the admin endpoints stay closed. Runs on the same cached context as
+ * {@link AdminSecurityTest} (operator and read tokens).
  */
 @WithAdminTokens
 public class ApiDocsTest {
@@ -82,14 +83,20 @@ public class ApiDocsTest {
 
 	@Test
 	void everyPredictAndAdminEndpointIsDocumentedWithItsMethods() {
-		Set<String> served = mappings.getHandlerMethods().keySet().stream()
-			.flatMap(info -> info.getPatternValues().stream()
+		Set<String> served = mappings.getHandlerMethods()
+			.keySet()
+			.stream()
+			.flatMap(info -> info.getPatternValues()
+				.stream()
 				.flatMap(path -> info.getMethodsCondition().getMethods().stream().map(method -> method + " " + path)))
 			.filter(endpoint -> endpoint.contains(" /predict") || endpoint.contains(" /admin"))
 			.collect(Collectors.toCollection(TreeSet::new));
 		Set<String> documented = new TreeSet<>();
-		apiDocs().get("paths").properties().forEach(path -> path.getValue().propertyNames()
-			.forEach(method -> documented.add(method.toUpperCase(java.util.Locale.ROOT) + " " + path.getKey())));
+		apiDocs().get("paths")
+			.properties()
+			.forEach(path -> path.getValue()
+				.propertyNames()
+				.forEach(method -> documented.add(method.toUpperCase(java.util.Locale.ROOT) + " " + path.getKey())));
 
 		assertThat(served).hasSizeGreaterThanOrEqualTo(10);
 		assertThat(documented).as("documented endpoints, and only those: no /error, no actuator").isEqualTo(served);
@@ -101,7 +108,9 @@ public class ApiDocsTest {
 			String name = parameter.path("name").asString();
 			if (name.equals("expected_generation") || name.equals("If-Match")) {
 				assertThat(parameter.has("example") || parameter.path("schema").has("example")
-						|| parameter.path("schema").has("default")).as(method + " " + path + " " + name).isFalse();
+						|| parameter.path("schema").has("default"))
+					.as(method + " " + path + " " + name)
+					.isFalse();
 			}
 		}));
 	}
@@ -115,13 +124,17 @@ public class ApiDocsTest {
 			assertThat(operation.path("description").asString()).as(name).isNotBlank();
 			assertThat(operation.at("/responses/200/content/application~1json/examples").size()).as(name).isPositive();
 			if (operation.has("requestBody")) {
-				assertThat(operation.at("/requestBody/content/application~1json/examples").size()).as(name).isPositive();
+				assertThat(operation.at("/requestBody/content/application~1json/examples").size()).as(name)
+					.isPositive();
 				assertThat(operation.get("responses").propertyNames()).as(name).contains("400", "413", "415");
 			}
 			if (path.startsWith("/admin/")) {
 				assertThat(operation.get("responses").propertyNames()).as(name).contains("401", "403");
 			}
-			Set<String> errors = operation.get("responses").propertyNames().stream().filter(code -> code.compareTo("400") >= 0)
+			Set<String> errors = operation.get("responses")
+				.propertyNames()
+				.stream()
+				.filter(code -> code.compareTo("400") >= 0)
 				.collect(Collectors.toSet());
 			assertThat(errors).as(name).isNotEmpty();
 			for (String code : errors) {
@@ -141,14 +154,17 @@ public class ApiDocsTest {
 			}
 		});
 		JsonNode problem = apiDocs().at("/components/schemas/ProblemDetail");
-		assertThat(problem.get("properties").propertyNames()).containsExactly("type", "title", "status", "detail", "instance");
+		assertThat(problem.get("properties").propertyNames()).containsExactly("type", "title", "status", "detail",
+				"instance");
 		assertThat(problem.get("additionalProperties").asBoolean()).as("e.g. available_versions").isTrue();
 	}
 
 	@Test
 	void schemaPropertyNamesAreSnakeCase() {
-		apiDocs().at("/components/schemas").properties().forEach(schema -> assertThat(
-				schema.getValue().path("properties").propertyNames()).as(schema.getKey()).allMatch(name -> name.matches("[a-z][a-z0-9_]*")));
+		apiDocs().at("/components/schemas")
+			.properties()
+			.forEach(schema -> assertThat(schema.getValue().path("properties").propertyNames()).as(schema.getKey())
+				.allMatch(name -> name.matches("[a-z][a-z0-9_]*")));
 	}
 
 	@Test
@@ -187,16 +203,26 @@ public class ApiDocsTest {
 
 		JsonNode events = get("/admin/events?limit=50");
 		assertProperties("EventsResponse", events);
-		Set<String> eventFields = schema("AuditEvent").get("properties").propertyNames().stream().collect(Collectors.toSet());
+		Set<String> eventFields = schema("AuditEvent").get("properties")
+			.propertyNames()
+			.stream()
+			.collect(Collectors.toSet());
 		events.get("events").values().forEach(event -> assertThat(eventFields).containsAll(event.propertyNames()));
-		events.get("events").values().stream().map(event -> event.get("verdict")).filter(verdict -> verdict != null)
-			.forEach(verdict -> assertThat(schema("Verdict").get("properties").propertyNames()).containsAll(verdict.propertyNames()));
+		events.get("events")
+			.values()
+			.stream()
+			.map(event -> event.get("verdict"))
+			.filter(verdict -> verdict != null)
+			.forEach(verdict -> assertThat(schema("Verdict").get("properties").propertyNames())
+				.containsAll(verdict.propertyNames()));
 	}
 
 	@Test
 	void requestSchemasHaveTheFieldsTheServiceKnows() {
-		assertThat(properties("PredictionRequest")).isEqualTo(knownFields("/predict", "{\"features\": [1, 2, 3, 4, 5], \"x\": 1}"));
-		assertThat(properties("DeployRequest")).isEqualTo(knownFields("/admin/deploy-canary", "{\"version\": \"v2\", \"x\": 1}"));
+		assertThat(properties("PredictionRequest"))
+			.isEqualTo(knownFields("/predict", "{\"features\": [1, 2, 3, 4, 5], \"x\": 1}"));
+		assertThat(properties("DeployRequest"))
+			.isEqualTo(knownFields("/admin/deploy-canary", "{\"version\": \"v2\", \"x\": 1}"));
 		assertThat(properties("StrategyRequest"))
 			.isEqualTo(knownFields("/admin/deploy-canary", "{\"version\": \"v2\", \"strategy\": {\"x\": 1}}"));
 	}
@@ -216,18 +242,25 @@ public class ApiDocsTest {
 			names = { "LOOPBACK_ONLY", "ROUTE_LOOPBACK_ONLY", "STATE_NOT_SAVED" })
 	void everyDocumentedProblemIsWhatTheServiceAnswers(ApiProblem problem) {
 		MvcTestResult result = switch (problem) {
-			case INVALID_FEATURES -> exchange(HttpMethod.POST, "/predict", null, "{\"features\": [0.5, 1.2, 0.8, 0.3]}");
-			case UNKNOWN_FIELD -> exchange(HttpMethod.POST, "/predict", null, "{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1], \"extra\": 1}");
+			case INVALID_FEATURES ->
+				exchange(HttpMethod.POST, "/predict", null, "{\"features\": [0.5, 1.2, 0.8, 0.3]}");
+			case UNKNOWN_FIELD ->
+				exchange(HttpMethod.POST, "/predict", null, "{\"features\": [0.5, 1.2, 0.8, 0.3, 1.1], \"extra\": 1}");
 			case UNKNOWN_DEPLOY_FIELD -> deploy("{\"version\": \"v2\", \"colour\": \"red\"}");
-			case MALFORMED_JSON -> exchange(HttpMethod.POST, "/predict", null, "{\"features\": [0.5, NaN, 0.8, 0.3, 1.1]}");
+			case MALFORMED_JSON ->
+				exchange(HttpMethod.POST, "/predict", null, "{\"features\": [0.5, NaN, 0.8, 0.3, 1.1]}");
 			case INVALID_ROUTE -> predict("X-Canary-Route", "sideways", OPERATOR);
 			case INVALID_REQUEST_KEY -> predict("X-Request-Key", "k".repeat(300), null);
 			case INVALID_DEPLOY -> deploy("{}");
 			case INVALID_WEIGHT -> deploy("{\"version\": \"v2\", \"weight\": 1.5}");
-			case INVALID_STRATEGY -> deploy("{\"version\": \"v2\", \"strategy\": {\"steps\": [10, 25, 50, 100], \"interval\": \"2h\"}}");
+			case INVALID_STRATEGY ->
+				deploy("{\"version\": \"v2\", \"strategy\": {\"steps\": [10, 25, 50, 100], \"interval\": \"2h\"}}");
 			case INVALID_MODEL -> deploy("{\"model_path\": \"../../etc/passwd\"}");
-			case INVALID_IF_MATCH -> mvc.post().uri("/admin/toggle-slowdown").header("Authorization", OPERATOR)
-				.header(HttpHeaders.IF_MATCH, "abc").exchange();
+			case INVALID_IF_MATCH -> mvc.post()
+				.uri("/admin/toggle-slowdown")
+				.header("Authorization", OPERATOR)
+				.header(HttpHeaders.IF_MATCH, "abc")
+				.exchange();
 			case INVALID_MODE -> exchange(HttpMethod.GET, "/admin/check-canary-health?mode=bayesian", READER, null);
 			case INVALID_POWER_ANALYSIS -> exchange(HttpMethod.GET, "/admin/power-analysis?alpha=1.5", READER, null);
 			case INVALID_LIMIT -> exchange(HttpMethod.GET, "/admin/events?limit=0", READER, null);
@@ -241,12 +274,15 @@ public class ApiDocsTest {
 				yield deploy("{\"version\": \"v2\"}");
 			}
 			case ALREADY_STABLE -> deploy("{\"version\": \"v1\"}");
-			case GENERATION_CHANGED -> exchange(HttpMethod.POST, "/admin/toggle-slowdown?expected_generation=999999", OPERATOR, null);
+			case GENERATION_CHANGED ->
+				exchange(HttpMethod.POST, "/admin/toggle-slowdown?expected_generation=999999", OPERATOR, null);
 			case NO_CANARY_TO_PROMOTE -> exchange(HttpMethod.POST, "/admin/promote-canary", OPERATOR, null);
 			case NO_CANARY_TO_ROLL_BACK -> exchange(HttpMethod.POST, "/admin/rollback-canary", OPERATOR, null);
 			case NO_CANARY_TO_ROUTE_TO -> predict("X-Canary-Route", "canary", OPERATOR);
-			case PAYLOAD_TOO_LARGE -> exchange(HttpMethod.POST, "/predict", null, "{\"features\": [" + "1,".repeat(40_000) + "1]}");
-			case UNSUPPORTED_MEDIA_TYPE -> mvc.post().uri("/predict").contentType(MediaType.TEXT_PLAIN).content(FEATURES).exchange();
+			case PAYLOAD_TOO_LARGE ->
+				exchange(HttpMethod.POST, "/predict", null, "{\"features\": [" + "1,".repeat(40_000) + "1]}");
+			case UNSUPPORTED_MEDIA_TYPE ->
+				mvc.post().uri("/predict").contentType(MediaType.TEXT_PLAIN).content(FEATURES).exchange();
 			default -> throw new IllegalArgumentException("Not provoked here: " + problem);
 		};
 
@@ -254,16 +290,19 @@ public class ApiDocsTest {
 	}
 
 	/**
-	 * The service answered {@code problem} as documented: same status, type and title, and the same
-	 * detail up to the numbers in it (generations, counts).
+	 * The service answered {@code problem} as documented: same status, type and title,
+	 * and the same detail up to the numbers in it (generations, counts).
 	 */
 	public static void assertAnswers(ApiProblem problem, MvcTestResult result) {
 		assertThat(result).hasStatus(problem.status().value());
 		assertThat(result).contentType().isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
 		assertThat(result).bodyJson().extractingPath("$.type").isEqualTo(problem.type().toString());
 		assertThat(result).bodyJson().extractingPath("$.title").isEqualTo(problem.title());
-		assertThat(result).bodyJson().extractingPath("$.detail").asString()
-			.satisfies(detail -> assertThat(detail.replaceAll("\\d+", "N")).isEqualTo(problem.detail().replaceAll("\\d+", "N")));
+		assertThat(result).bodyJson()
+			.extractingPath("$.detail")
+			.asString()
+			.satisfies(detail -> assertThat(detail.replaceAll("\\d+", "N"))
+				.isEqualTo(problem.detail().replaceAll("\\d+", "N")));
 	}
 
 	@Test
@@ -310,7 +349,9 @@ public class ApiDocsTest {
 		MvcTestResult ui = mvc.get().uri(docs.getResponse().getRedirectedUrl()).exchange();
 		assertThat(ui).hasStatusOk().contentType().isCompatibleWith(MediaType.TEXT_HTML);
 		assertThat(ui).bodyText().contains("swagger-ui");
-		assertThat(mvc.get().uri("/swagger-ui/swagger-initializer.js").exchange()).hasStatusOk().bodyText().contains("/v3/api-docs");
+		assertThat(mvc.get().uri("/swagger-ui/swagger-initializer.js").exchange()).hasStatusOk()
+			.bodyText()
+			.contains("/v3/api-docs");
 		assertThat(mvc.get().uri("/v3/api-docs/swagger-config").exchange()).hasStatusOk();
 		assertThat(mvc.get().uri("/v3/api-docs").exchange()).hasStatusOk();
 
@@ -327,14 +368,21 @@ public class ApiDocsTest {
 	}
 
 	private void operations(OperationCheck check) {
-		apiDocs().get("paths").properties().forEach(path -> path.getValue().properties()
-			.forEach(operation -> check.check(path.getKey(), operation.getKey(), operation.getValue())));
+		apiDocs().get("paths")
+			.properties()
+			.forEach(path -> path.getValue()
+				.properties()
+				.forEach(operation -> check.check(path.getKey(), operation.getKey(), operation.getValue())));
 	}
 
 	private void examplesMatch(String name, JsonNode media) {
-		Set<String> properties = resolved(media.get("schema")).get("properties").propertyNames().stream().collect(Collectors.toSet());
-		media.get("examples").values().forEach(example -> assertThat(properties).as(name)
-			.containsAll(example.get("value").propertyNames()));
+		Set<String> properties = resolved(media.get("schema")).get("properties")
+			.propertyNames()
+			.stream()
+			.collect(Collectors.toSet());
+		media.get("examples")
+			.values()
+			.forEach(example -> assertThat(properties).as(name).containsAll(example.get("value").propertyNames()));
 	}
 
 	private JsonNode resolved(JsonNode schema) {
@@ -342,7 +390,8 @@ public class ApiDocsTest {
 	}
 
 	private void assertProperties(String schema, JsonNode answer) {
-		assertThat(answer.propertyNames()).as(schema).containsExactlyElementsOf(schema(schema).get("properties").propertyNames());
+		assertThat(answer.propertyNames()).as(schema)
+			.containsExactlyElementsOf(schema(schema).get("properties").propertyNames());
 	}
 
 	private Set<String> properties(String schema) {
@@ -353,7 +402,8 @@ public class ApiDocsTest {
 	private Set<String> knownFields(String path, String body) {
 		MvcTestResult result = exchange(HttpMethod.POST, path, OPERATOR, body);
 		assertThat(result).hasStatus(400);
-		Matcher known = KNOWN_FIELDS.matcher(json.readTree(result.getResponse().getContentAsByteArray()).get("detail").asString());
+		Matcher known = KNOWN_FIELDS
+			.matcher(json.readTree(result.getResponse().getContentAsByteArray()).get("detail").asString());
 		assertThat(known.find()).isTrue();
 		return new TreeSet<>(Arrays.asList(known.group(1).split(", ")));
 	}
@@ -376,8 +426,10 @@ public class ApiDocsTest {
 			.filter(field -> Modifier.isStatic(field.getModifiers()) && field.getType() == URI.class)
 			.map(ApiDocsTest::value)
 			.collect(Collectors.toSet());
-		Stream.of(DeploymentConflictException.TYPE, StateNotSavedException.TYPE, ModelNotFoundException.TYPE,
-				InvalidModelException.TYPE).forEach(type -> types.add(type.toString()));
+		Stream
+			.of(DeploymentConflictException.TYPE, StateNotSavedException.TYPE, ModelNotFoundException.TYPE,
+					InvalidModelException.TYPE)
+			.forEach(type -> types.add(type.toString()));
 		return types;
 	}
 
@@ -407,7 +459,11 @@ public class ApiDocsTest {
 	}
 
 	private MvcTestResult predict(String header, String value, String authorization) {
-		var request = mvc.post().uri("/predict").header(header, value).contentType(MediaType.APPLICATION_JSON).content(FEATURES);
+		var request = mvc.post()
+			.uri("/predict")
+			.header(header, value)
+			.contentType(MediaType.APPLICATION_JSON)
+			.content(FEATURES);
 		return (authorization == null ? request : request.header("Authorization", authorization)).exchange();
 	}
 

@@ -14,10 +14,12 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every admin action, refused ones included, lands in the audit trail with who, what and how it ended. */
+/**
+ * Every admin action, refused ones included, lands in the audit trail with who, what and
+ * how it ended.
+ */
 @WithAdminTokens
 class AuditTrailTest {
-
 
 	@Autowired
 	MockMvcTester mvc;
@@ -35,7 +37,8 @@ class AuditTrailTest {
 
 	@Test
 	void aSuccessfulDeployIsRecordedWithActorAndVersions() {
-		assertThat(post("/admin/deploy-canary", "{\"version\": \"v2\", \"weight\": 0.25}", TestTokens.OPERATOR)).hasStatusOk();
+		assertThat(post("/admin/deploy-canary", "{\"version\": \"v2\", \"weight\": 0.25}", TestTokens.OPERATOR))
+			.hasStatusOk();
 
 		AuditEvent event = events.newest(1).get(0);
 		assertThat(event.action()).isEqualTo("deploy-canary");
@@ -64,8 +67,10 @@ class AuditTrailTest {
 
 	@Test
 	void healthChecksAreRecordedWithTheirVerdict() {
-		assertThat(mvc.get().uri("/admin/check-canary-health").header("Authorization", "Bearer " + TestTokens.OPERATOR).exchange())
-			.hasStatusOk();
+		assertThat(mvc.get()
+			.uri("/admin/check-canary-health")
+			.header("Authorization", "Bearer " + TestTokens.OPERATOR)
+			.exchange()).hasStatusOk();
 
 		AuditEvent event = events.newest(1).get(0);
 		assertThat(event.action()).isEqualTo("check-canary-health");
@@ -89,14 +94,19 @@ class AuditTrailTest {
 		post("/admin/deploy-canary", "{\"version\": \"v2\"}", TestTokens.OPERATOR);
 		post("/admin/rollback-canary", null, TestTokens.OPERATOR);
 
-		MvcTestResult result = mvc.get().uri("/admin/events?limit=2").header("Authorization", "Bearer " + TestTokens.OPERATOR).exchange();
+		MvcTestResult result = mvc.get()
+			.uri("/admin/events?limit=2")
+			.header("Authorization", "Bearer " + TestTokens.OPERATOR)
+			.exchange();
 
 		assertThat(result).hasStatusOk();
 		assertThat(result).bodyJson().extractingPath("$.count").isEqualTo(2);
 		assertThat(result).bodyJson().extractingPath("$.events[0].action").isEqualTo("rollback-canary");
 		assertThat(result).bodyJson().extractingPath("$.events[1].action").isEqualTo("deploy-canary");
-		assertThat(mvc.get().uri("/admin/events?limit=0").header("Authorization", "Bearer " + TestTokens.OPERATOR).exchange())
-			.hasStatus(400);
+		assertThat(mvc.get()
+			.uri("/admin/events?limit=0")
+			.header("Authorization", "Bearer " + TestTokens.OPERATOR)
+			.exchange()).hasStatus(400);
 		assertThat(mvc.get().uri("/admin/events").exchange()).as("reading the trail needs a token").hasStatus(401);
 	}
 

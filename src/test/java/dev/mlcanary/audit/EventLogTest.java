@@ -16,7 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class EventLogTest {
 
-	private final JsonMapper json = JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
+	private final JsonMapper json = JsonMapper.builder()
+		.propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+		.build();
 
 	@TempDir
 	Path dir;
@@ -42,8 +44,8 @@ class EventLogTest {
 		}
 
 		assertThat(Files.readAllLines(dir.resolve(EventLog.FILE_NAME))).hasSizeLessThanOrEqualTo(11);
-		assertThat(log.newest(10)).extracting(AuditEvent::generation).containsExactly(100L, 99L, 98L, 97L, 96L, 95L, 94L,
-				93L, 92L, 91L);
+		assertThat(log.newest(10)).extracting(AuditEvent::generation)
+			.containsExactly(100L, 99L, 98L, 97L, 96L, 95L, 94L, 93L, 92L, 91L);
 		assertThat(dir.resolve(EventLog.FILE_NAME + ".tmp")).doesNotExist();
 	}
 
@@ -67,12 +69,16 @@ class EventLogTest {
 		new EventLog(dir, 100, json).append(event(7));
 
 		String line = Files.readAllLines(dir.resolve(EventLog.FILE_NAME)).get(0);
-		assertThat(line).startsWith("{").contains("\"stable_before\":\"v1\"").contains("\"generation\":7").doesNotContain("\n");
+		assertThat(line).startsWith("{")
+			.contains("\"stable_before\":\"v1\"")
+			.contains("\"generation\":7")
+			.doesNotContain("\n");
 	}
 
 	private static AuditEvent event(long generation) {
 		return new AuditEvent(Instant.parse("2026-11-26T10:00:00Z").plusSeconds(generation), "deploy-canary", "POST",
-				"success", 200, "operator-token", "127.0.0.1", "v1", null, "v1", "v2", 0.1, generation, false, null, null);
+				"success", 200, "operator-token", "127.0.0.1", "v1", null, "v1", "v2", 0.1, generation, false, null,
+				null);
 	}
 
 }

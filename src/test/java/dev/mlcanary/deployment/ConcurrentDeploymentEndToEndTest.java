@@ -25,9 +25,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Eight clients predict over real HTTP while an operator thread deploys, promotes and rolls back
- * 100 times. No request may fail, and every answer must name a role and version pair that some
- * deployment snapshot held while that request was in flight.
+ * Eight clients predict over real HTTP while an operator thread deploys, promotes and
+ * rolls back 100 times. No request may fail, and every answer must name a role and
+ * version pair that some deployment snapshot held while that request was in flight.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ConcurrentDeploymentEndToEndTest {
@@ -43,7 +43,10 @@ class ConcurrentDeploymentEndToEndTest {
 	@LocalServerPort
 	int port;
 
-	/** What the deployment was after one admin call; the call itself ran between start and end. */
+	/**
+	 * What the deployment was after one admin call; the call itself ran between start and
+	 * end.
+	 */
 	record Snapshot(long start, long end, String stable, String canary) {
 	}
 
@@ -73,7 +76,8 @@ class ConcurrentDeploymentEndToEndTest {
 		for (int i = 0; i < CYCLES; i++) {
 			String stable = history.get(history.size() - 1).stable();
 			String other = stable.equals("v1") ? "v2" : "v1";
-			history.add(admin("/admin/deploy-canary", "{\"version\": \"" + other + "\", \"weight\": 0.5}", stable, other));
+			history
+				.add(admin("/admin/deploy-canary", "{\"version\": \"" + other + "\", \"weight\": 0.5}", stable, other));
 			if (i % 2 == 0) {
 				history.add(admin("/admin/promote-canary", null, other, null));
 			}
@@ -96,8 +100,9 @@ class ConcurrentDeploymentEndToEndTest {
 	}
 
 	/**
-	 * Snapshot k was current from the moment its admin call started until the next call ended, at
-	 * the widest. An answer is consistent if one snapshot of that span served its version in its role.
+	 * Snapshot k was current from the moment its admin call started until the next call
+	 * ended, at the widest. An answer is consistent if one snapshot of that span served
+	 * its version in its role.
 	 */
 	private static boolean heldDuring(List<Snapshot> history, Answer a) {
 		for (int k = 0; k < history.size(); k++) {

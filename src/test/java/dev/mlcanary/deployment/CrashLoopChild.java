@@ -16,18 +16,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The process that {@link DeploymentCrashTest} kills: restores the deployment from a state
- * directory, then deploys, promotes, rolls back and toggles until it is killed (or has made
- * {@code maxCalls} changes, so that it never outlives a test that died). No Spring context: the
- * same classes the service wires, built by hand.
+ * The process that {@link DeploymentCrashTest} kills: restores the deployment from a
+ * state directory, then deploys, promotes, rolls back and toggles until it is killed (or
+ * has made {@code maxCalls} changes, so that it never outlives a test that died). No
+ * Spring context: the same classes the service wires, built by hand.
  *
- * <p>Protocol on stdout, one flushed line each: {@code START <state>} once restored, then per change
- * {@code BEGIN <state the change will produce>} before the call and {@code ACK <state it produced>}
- * after it returned. A state is {@link SavedDeployment#toString()}; the clock is set per change, so
- * that the expected canary start time is known before the call. Exit code 3 means the service did
- * something other than expected.
+ * <p>
+ * Protocol on stdout, one flushed line each: {@code START <state>} once restored, then
+ * per change {@code BEGIN <state the change will produce>} before the call and
+ * {@code ACK <state it produced>} after it returned. A state is
+ * {@link SavedDeployment#toString()}; the clock is set per change, so that the expected
+ * canary start time is known before the call. Exit code 3 means the service did something
+ * other than expected.
  *
- * <p>Arguments: state directory, model directory, random seed, maxCalls.
+ * <p>
+ * Arguments: state directory, model directory, random seed, maxCalls.
  */
 final class CrashLoopChild {
 
@@ -48,15 +51,16 @@ final class CrashLoopChild {
 		int maxCalls = Integer.parseInt(args[3]);
 		SettableClock clock = new SettableClock(EPOCH);
 		DeploymentProperties properties = DeploymentProperties.of(Duration.ofMillis(10), 100, stateDir);
-		FileBackedDeploymentService service = new FileBackedDeploymentService(new ModelStore(modelDir), properties, clock,
-				new DeploymentStateStore(stateDir, clock));
+		FileBackedDeploymentService service = new FileBackedDeploymentService(new ModelStore(modelDir), properties,
+				clock, new DeploymentStateStore(stateDir, clock));
 		PrintStream out = System.out;
 		send(out, "START " + SavedDeployment.of(service.current()));
 		for (int i = 0; i < maxCalls; i++) {
 			Deployment before = service.current();
 			SavedDeployment s = SavedDeployment.of(before);
 			long next = s.generation() + 1;
-			// Half of the calls are conditional, as an operator's read-modify-write would be.
+			// Half of the calls are conditional, as an operator's read-modify-write would
+			// be.
 			Long expected = random.nextBoolean() ? s.generation() : null;
 			clock.instant = EPOCH.plusSeconds(next);
 			int dice = random.nextInt(10);
@@ -70,7 +74,8 @@ final class CrashLoopChild {
 			else if (!before.hasCanary()) {
 				String other = s.stableVersion().equals("v1") ? "v2" : "v1";
 				double weight = WEIGHTS[random.nextInt(WEIGHTS.length)];
-				after = new SavedDeployment(FORMAT, s.stableVersion(), other, weight, s.slowdown(), clock.instant, next);
+				after = new SavedDeployment(FORMAT, s.stableVersion(), other, weight, s.slowdown(), clock.instant,
+						next);
 				call = () -> service.deployCanary(other, null, weight, expected);
 			}
 			else if (dice < 6) {
@@ -99,7 +104,9 @@ final class CrashLoopChild {
 		}
 	}
 
-	/** A clock the loop sets before each change. Single-threaded, so no volatile needed. */
+	/**
+	 * A clock the loop sets before each change. Single-threaded, so no volatile needed.
+	 */
 	private static final class SettableClock extends Clock {
 
 		Instant instant;

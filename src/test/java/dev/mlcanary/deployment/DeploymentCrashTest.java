@@ -23,20 +23,23 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Kill -9 at any moment loses no acknowledged change. A child JVM ({@link CrashLoopChild}) changes
- * the deployment in a loop and reports each change before ({@code BEGIN}) and after ({@code ACK})
- * the call. This test reads its output and kills it with SIGKILL after a seeded-random number of
- * ACK lines; since the child does not wait for the reader, the kill lands wherever the loop happens
- * to be: writing the temporary file, fsyncing, renaming, between calls. Then the state is restored
- * from the directory, as a restarted service would, and must be the last acknowledged deployment,
- * or the one announced right after it (that change became durable, but the child died before it
- * could say so). The next child continues from the restored state.
+ * Kill -9 at any moment loses no acknowledged change. A child JVM
+ * ({@link CrashLoopChild}) changes the deployment in a loop and reports each change
+ * before ({@code BEGIN}) and after ({@code ACK}) the call. This test reads its output and
+ * kills it with SIGKILL after a seeded-random number of ACK lines; since the child does
+ * not wait for the reader, the kill lands wherever the loop happens to be: writing the
+ * temporary file, fsyncing, renaming, between calls. Then the state is restored from the
+ * directory, as a restarted service would, and must be the last acknowledged deployment,
+ * or the one announced right after it (that change became durable, but the child died
+ * before it could say so). The next child continues from the restored state.
  *
- * <p>The kill is {@link ProcessHandle#destroyForcibly()}, which on Linux and macOS sends SIGKILL, the
- * same signal as {@link Process#destroyForcibly()}: the child can neither catch nor delay it, so no
- * shutdown hook, finally block or flush runs. (The {@code Process} method would also close our end of
- * the child's stdout, losing the lines it wrote just before it died; the handle's does not.) The exit
- * status 137 (128 + 9) is asserted to prove that each child died of SIGKILL.
+ * <p>
+ * The kill is {@link ProcessHandle#destroyForcibly()}, which on Linux and macOS sends
+ * SIGKILL, the same signal as {@link Process#destroyForcibly()}: the child can neither
+ * catch nor delay it, so no shutdown hook, finally block or flush runs. (The
+ * {@code Process} method would also close our end of the child's stdout, losing the lines
+ * it wrote just before it died; the handle's does not.) The exit status 137 (128 + 9) is
+ * asserted to prove that each child died of SIGKILL.
  */
 class DeploymentCrashTest {
 
@@ -53,7 +56,10 @@ class DeploymentCrashTest {
 	@TempDir
 	Path work;
 
-	/** What one child printed: the last acknowledged state and the change announced after it, if any. */
+	/**
+	 * What one child printed: the last acknowledged state and the change announced after
+	 * it, if any.
+	 */
 	private static final class Transcript {
 
 		String start;
@@ -96,7 +102,8 @@ class DeploymentCrashTest {
 			Transcript transcript = runAndKill(stateDir, random.nextLong(), acksBeforeKill, kill);
 
 			assertThat(transcript.start).as("child %d continued from the restored state", kill).isEqualTo(previous);
-			assertThat(transcript.acks).as("child %d acknowledged changes", kill).isGreaterThanOrEqualTo(acksBeforeKill);
+			assertThat(transcript.acks).as("child %d acknowledged changes", kill)
+				.isGreaterThanOrEqualTo(acksBeforeKill);
 			assertThat(files(stateDir, ".tmp")).as("at most the one fixed temporary file").hasSizeLessThanOrEqualTo(1);
 			SavedDeployment onDisk = new DeploymentStateStore(stateDir, CLOCK).load().orElseThrow();
 			String restored = SavedDeployment.of(restore(stateDir)).toString();
@@ -116,9 +123,10 @@ class DeploymentCrashTest {
 		}
 
 		Duration took = Duration.ofNanos(System.nanoTime() - started);
-		System.out.printf("Crash test: %d SIGKILLs in %.1f s; restored the last ACK %d times, a durable but "
-				+ "unacknowledged BEGIN %d times; generations at the kills: %s%n", KILLS, took.toMillis() / 1000.0,
-				endedAtAck, endedAtDurableBegin, generations);
+		System.out.printf(
+				"Crash test: %d SIGKILLs in %.1f s; restored the last ACK %d times, a durable but "
+						+ "unacknowledged BEGIN %d times; generations at the kills: %s%n",
+				KILLS, took.toMillis() / 1000.0, endedAtAck, endedAtDurableBegin, generations);
 		assertThat(endedAtAck + endedAtDurableBegin).isEqualTo(KILLS);
 		assertThat(generations).as("every run made progress").isSorted().doesNotHaveDuplicates();
 	}
@@ -132,13 +140,15 @@ class DeploymentCrashTest {
 			.redirectError(errors.toFile())
 			.start();
 		Transcript transcript = new Transcript();
-		try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+		try (BufferedReader lines = new BufferedReader(
+				new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
 			String line;
 			while (transcript.acks < acksBeforeKill && (line = lines.readLine()) != null) {
 				transcript.read(line);
 			}
 			child.toHandle().destroyForcibly();
-			// Whatever the child wrote before it died is still in the pipe: read it to the end, so that
+			// Whatever the child wrote before it died is still in the pipe: read it to
+			// the end, so that
 			// the transcript ends where the child really was.
 			while ((line = lines.readLine()) != null) {
 				transcript.read(line);
@@ -148,15 +158,17 @@ class DeploymentCrashTest {
 			child.destroyForcibly();
 		}
 		assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-		assertThat(child.exitValue()).as("child %d was killed by SIGKILL, not ended otherwise: %s", kill,
-				Files.readString(errors)).isEqualTo(137);
+		assertThat(child.exitValue())
+			.as("child %d was killed by SIGKILL, not ended otherwise: %s", kill, Files.readString(errors))
+			.isEqualTo(137);
 		return transcript;
 	}
 
 	private static Deployment restore(Path stateDir) {
 		DeploymentProperties properties = DeploymentProperties.of(Duration.ofMillis(10), 100, stateDir);
 		return new FileBackedDeploymentService(new ModelStore(MODELS), properties, CLOCK,
-				new DeploymentStateStore(stateDir, CLOCK)).current();
+				new DeploymentStateStore(stateDir, CLOCK))
+			.current();
 	}
 
 	private static List<String> files(Path dir, String suffix) throws IOException {

@@ -39,7 +39,8 @@ class DeploymentStateStoreTest {
 		store.save(WITH_CANARY);
 
 		assertThat(store.load()).contains(WITH_CANARY);
-		assertThat(new DeploymentStateStore(dir, CLOCK).load()).as("another process reads it too").contains(WITH_CANARY);
+		assertThat(new DeploymentStateStore(dir, CLOCK).load()).as("another process reads it too")
+			.contains(WITH_CANARY);
 	}
 
 	@Test
@@ -48,9 +49,9 @@ class DeploymentStateStoreTest {
 
 		String json = Files.readString(dir.resolve("deployment.json"));
 
-		assertThat(json).contains("\"format_version\" : 2", "\"stable_version\" : \"v1\"", "\"canary_version\" : \"v2\"",
-				"\"weight\" : 0.25", "\"slowdown\" : true", "\"canary_start_time\" : \"2026-01-02T03:00:00.123456789Z\"",
-				"\"generation\" : 7");
+		assertThat(json).contains("\"format_version\" : 2", "\"stable_version\" : \"v1\"",
+				"\"canary_version\" : \"v2\"", "\"weight\" : 0.25", "\"slowdown\" : true",
+				"\"canary_start_time\" : \"2026-01-02T03:00:00.123456789Z\"", "\"generation\" : 7");
 	}
 
 	@Test
@@ -96,7 +97,8 @@ class DeploymentStateStoreTest {
 	void aFailedSaveThrowsAndKeepsThePreviousFile() throws IOException {
 		DeploymentStateStore store = new DeploymentStateStore(dir, CLOCK);
 		Path file = dir.resolve("deployment.json");
-		// A directory where the file belongs: the rename fails, even for root, who ignores permissions.
+		// A directory where the file belongs: the rename fails, even for root, who
+		// ignores permissions.
 		Files.createDirectories(file.resolve("blocker"));
 
 		assertThatThrownBy(() -> store.save(STABLE_ONLY)).isInstanceOf(StateNotSavedException.class)
@@ -119,7 +121,8 @@ class DeploymentStateStoreTest {
 	void aFileThatDoesNotDescribeADeploymentIsUnreadable(String content) throws IOException {
 		Files.writeString(dir.resolve("deployment.json"), content);
 
-		assertThatThrownBy(() -> new DeploymentStateStore(dir, CLOCK).load()).isInstanceOf(UnreadableStateException.class);
+		assertThatThrownBy(() -> new DeploymentStateStore(dir, CLOCK).load())
+			.isInstanceOf(UnreadableStateException.class);
 	}
 
 	@Test

@@ -21,7 +21,10 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Restoring at construction, saving before publishing, and compare-and-set on the generation. */
+/**
+ * Restoring at construction, saving before publishing, and compare-and-set on the
+ * generation.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class FileBackedDeploymentServiceTest {
 
@@ -38,7 +41,8 @@ class FileBackedDeploymentServiceTest {
 	void withoutAStateFileTheConfiguredStableServesAtGenerationOne() {
 		FileBackedDeploymentService service = service(BUNDLED);
 
-		assertThat(SavedDeployment.of(service.current())).isEqualTo(new SavedDeployment(FORMAT, "v1", null, 0.1, false, null, 1));
+		assertThat(SavedDeployment.of(service.current()))
+			.isEqualTo(new SavedDeployment(FORMAT, "v1", null, 0.1, false, null, 1));
 		assertThat(dir.resolve("deployment.json")).as("nothing to save until something changes").doesNotExist();
 	}
 
@@ -98,7 +102,8 @@ class FileBackedDeploymentServiceTest {
 		Files.delete(file.resolve("blocker"));
 		Files.delete(file);
 		Files.move(kept, file);
-		assertThat(service.promoteCanary(2L).after().stable().version()).as("works again once the disk does").isEqualTo("v2");
+		assertThat(service.promoteCanary(2L).after().stable().version()).as("works again once the disk does")
+			.isEqualTo("v2");
 	}
 
 	@Test
@@ -125,7 +130,8 @@ class FileBackedDeploymentServiceTest {
 
 		FileBackedDeploymentService service = service(BUNDLED);
 
-		assertThat(SavedDeployment.of(service.current())).isEqualTo(new SavedDeployment(FORMAT, "v1", null, 0.1, false, null, 1));
+		assertThat(SavedDeployment.of(service.current()))
+			.isEqualTo(new SavedDeployment(FORMAT, "v1", null, 0.1, false, null, 1));
 		assertThat(files()).containsExactly("deployment.json.corrupt-20260102T030405Z");
 		assertOneErrorLine(output, "is not a valid state file", "moved it to deployment.json.corrupt-20260102T030405Z",
 				"serving the configured stable version v1");
@@ -135,7 +141,8 @@ class FileBackedDeploymentServiceTest {
 
 	@Test
 	void aFileNamingAMissingModelIsSetAside(CapturedOutput output) throws IOException {
-		new DeploymentStateStore(dir, CLOCK).save(new SavedDeployment(FORMAT, "v1", "v9", 0.5, false, CLOCK.instant(), 4));
+		new DeploymentStateStore(dir, CLOCK)
+			.save(new SavedDeployment(FORMAT, "v1", "v9", 0.5, false, CLOCK.instant(), 4));
 
 		FileBackedDeploymentService service = service(BUNDLED);
 

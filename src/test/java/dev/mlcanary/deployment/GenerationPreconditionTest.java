@@ -23,10 +23,10 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Compare-and-set over HTTP: {@code expected_generation} and {@code If-Match} on every admin change,
- * the generation as {@code ETag}, and 503 when a change cannot be saved. Runs on the same cached
- * context as the API error test, so each test starts from "stable only, slowdown off" and works with
- * whatever generation that is.
+ * Compare-and-set over HTTP: {@code expected_generation} and {@code If-Match} on every
+ * admin change, the generation as {@code ETag}, and 503 when a change cannot be saved.
+ * Runs on the same cached context as the API error test, so each test starts from "stable
+ * only, slowdown off" and works with whatever generation that is.
  */
 @SpringBootTest
 @AutoConfigureMockMvc
@@ -60,21 +60,24 @@ class GenerationPreconditionTest {
 	void aMatchingGenerationIsAppliedAndAnswersWithTheNewETag() {
 		long g = generation();
 
-		assertApplied(post("/admin/deploy-canary", "{\"version\": \"v2\", \"expected_generation\": " + g + "}", null), g + 1);
+		assertApplied(post("/admin/deploy-canary", "{\"version\": \"v2\", \"expected_generation\": " + g + "}", null),
+				g + 1);
 		assertApplied(post("/admin/toggle-slowdown?expected_generation=" + (g + 1), null, null), g + 2);
 		assertApplied(post("/admin/toggle-slowdown", null, "\"" + (g + 2) + "\""), g + 3);
 		assertApplied(post("/admin/promote-canary", null, Long.toString(g + 3)), g + 4);
 		assertApplied(post("/admin/deploy-canary", "{\"version\": \"v1\"}", " \"" + (g + 4) + "\" "), g + 5);
-		assertApplied(post("/admin/rollback-canary?expected_generation=" + (g + 5), null, "\"" + (g + 5) + "\""), g + 6);
+		assertApplied(post("/admin/rollback-canary?expected_generation=" + (g + 5), null, "\"" + (g + 5) + "\""),
+				g + 6);
 		assertApplied(post("/admin/deploy-canary?expected_generation=" + (g + 6), "{\"version\": \"v1\"}", "*"), g + 7);
 		assertApplied(post("/admin/promote-canary", null, null), g + 8);
 	}
 
 	@ParameterizedTest(name = "{0} with {1}")
-	@CsvSource(delimiter = '|', value = { "/admin/deploy-canary|body", "/admin/deploy-canary|query",
-			"/admin/deploy-canary|If-Match", "/admin/promote-canary|query", "/admin/promote-canary|If-Match",
-			"/admin/rollback-canary|query", "/admin/rollback-canary|If-Match", "/admin/toggle-slowdown|query",
-			"/admin/toggle-slowdown|If-Match" })
+	@CsvSource(delimiter = '|',
+			value = { "/admin/deploy-canary|body", "/admin/deploy-canary|query", "/admin/deploy-canary|If-Match",
+					"/admin/promote-canary|query", "/admin/promote-canary|If-Match", "/admin/rollback-canary|query",
+					"/admin/rollback-canary|If-Match", "/admin/toggle-slowdown|query",
+					"/admin/toggle-slowdown|If-Match" })
 	void aStaleGenerationIsRefusedWith409AndChangesNothing(String path, String how) {
 		if (!path.endsWith("deploy-canary")) {
 			deployments.deployCanary("v2", null, null, null);
@@ -82,7 +85,8 @@ class GenerationPreconditionTest {
 		long now = generation();
 		long stale = now - 1;
 		String body = path.endsWith("deploy-canary")
-				? "{\"version\": \"v2\"" + (how.equals("body") ? ", \"expected_generation\": " + stale : "") + "}" : null;
+				? "{\"version\": \"v2\"" + (how.equals("body") ? ", \"expected_generation\": " + stale : "") + "}"
+				: null;
 		String uri = how.equals("query") ? path + "?expected_generation=" + stale : path;
 
 		MvcTestResult result = post(uri, body, how.equals("If-Match") ? "\"" + stale + "\"" : null);
@@ -90,13 +94,16 @@ class GenerationPreconditionTest {
 		assertThat(result).hasStatus(409);
 		assertThat(result).contentType().isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
 		assertThat(result).bodyJson().extractingPath("$.type").isEqualTo("urn:ml-canary:problem:deployment-conflict");
-		assertThat(result).bodyJson().extractingPath("$.detail").isEqualTo("The deployment changed: generation is now "
-				+ now + ", the request expected " + stale + "; re-read /admin/status and retry.");
+		assertThat(result).bodyJson()
+			.extractingPath("$.detail")
+			.isEqualTo("The deployment changed: generation is now " + now + ", the request expected " + stale
+					+ "; re-read /admin/status and retry.");
 		assertThat(generation()).isEqualTo(now);
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "abc", "\"7", "7\"", "W/\"7\"", "\"7\", \"8\"", "-1", "1.5", "\"\"", "99999999999999999999" })
+	@ValueSource(
+			strings = { "abc", "\"7", "7\"", "W/\"7\"", "\"7\", \"8\"", "-1", "1.5", "\"\"", "99999999999999999999" })
 	void aMalformedIfMatchIsA400(String ifMatch) {
 		long now = generation();
 
@@ -104,7 +111,10 @@ class GenerationPreconditionTest {
 
 		assertThat(result).hasStatus(400);
 		assertThat(result).bodyJson().extractingPath("$.type").isEqualTo("urn:ml-canary:problem:invalid-request");
-		assertThat(result).bodyJson().extractingPath("$.detail").asString().startsWith("If-Match must be the generation");
+		assertThat(result).bodyJson()
+			.extractingPath("$.detail")
+			.asString()
+			.startsWith("If-Match must be the generation");
 		assertThat(generation()).isEqualTo(now);
 	}
 
@@ -112,12 +122,20 @@ class GenerationPreconditionTest {
 	void aNonNumericOrDoubleExpectedGenerationIsA400() {
 		long g = generation();
 
-		assertThat(post("/admin/toggle-slowdown?expected_generation=abc", null, null)).hasStatus(400).bodyJson()
-			.extractingPath("$.detail").isEqualTo("Parameter 'expected_generation' must be a number, got 'abc'.");
-		assertThat(post("/admin/deploy-canary", "{\"version\": \"v2\", \"expected_generation\": \"1\"}", null)).hasStatus(400)
-			.bodyJson().extractingPath("$.detail").isEqualTo("Field \"expected_generation\" must be a number.");
+		assertThat(post("/admin/toggle-slowdown?expected_generation=abc", null, null)).hasStatus(400)
+			.bodyJson()
+			.extractingPath("$.detail")
+			.isEqualTo("Parameter 'expected_generation' must be a number, got 'abc'.");
+		assertThat(post("/admin/deploy-canary", "{\"version\": \"v2\", \"expected_generation\": \"1\"}", null))
+			.hasStatus(400)
+			.bodyJson()
+			.extractingPath("$.detail")
+			.isEqualTo("Field \"expected_generation\" must be a number.");
 		assertThat(post("/admin/toggle-slowdown?expected_generation=" + g, null, "\"" + (g + 1) + "\"")).hasStatus(400)
-			.bodyJson().extractingPath("$.detail").asString().contains("two different expected generations");
+			.bodyJson()
+			.extractingPath("$.detail")
+			.asString()
+			.contains("two different expected generations");
 		assertThat(generation()).isEqualTo(g);
 	}
 
@@ -147,9 +165,15 @@ class GenerationPreconditionTest {
 		assertThat(result).contentType().isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
 		assertThat(result).bodyJson().extractingPath("$.type").isEqualTo("urn:ml-canary:problem:state-not-saved");
 		assertThat(result).bodyJson().extractingPath("$.detail").asString().startsWith("The change was not applied");
-		assertThat(result).as("as the API docs show it").bodyJson().extractingPath("$.title").isEqualTo(ApiProblem.STATE_NOT_SAVED.title());
-		assertThat(result).bodyJson().extractingPath("$.detail").asString()
-			.satisfies(detail -> assertThat(detail.replaceFirst("saved to .*?, so the", "saved to state/deployment.json, so the"))
+		assertThat(result).as("as the API docs show it")
+			.bodyJson()
+			.extractingPath("$.title")
+			.isEqualTo(ApiProblem.STATE_NOT_SAVED.title());
+		assertThat(result).bodyJson()
+			.extractingPath("$.detail")
+			.asString()
+			.satisfies(detail -> assertThat(
+					detail.replaceFirst("saved to .*?, so the", "saved to state/deployment.json, so the"))
 				.isEqualTo(ApiProblem.STATE_NOT_SAVED.detail()));
 		assertThat(deployments.current().slowdown()).isFalse();
 		assertThat(generation()).isEqualTo(g);

@@ -20,7 +20,10 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-/** {@code strategy} on POST /admin/deploy-canary, and the rollout in the answer and in GET /admin/status. */
+/**
+ * {@code strategy} on POST /admin/deploy-canary, and the rollout in the answer and in GET
+ * /admin/status.
+ */
 @SpringBootTest
 @AutoConfigureMockMvc
 class RolloutApiTest {
@@ -53,7 +56,8 @@ class RolloutApiTest {
 						"strategy.steps[1] must be a percentage from 0.1 to 100, got 120."),
 				arguments(v2 + "\"strategy\": {\"steps\": [], \"interval\": \"30s\"}}", "strategy.steps must list"),
 				arguments(v2 + "\"strategy\": {\"interval\": \"30s\"}}", "strategy.steps must list"),
-				arguments(v2 + "\"strategy\": {\"steps\": [100], \"interval\": \"30s\"}}", "must include a percentage below 100"),
+				arguments(v2 + "\"strategy\": {\"steps\": [100], \"interval\": \"30s\"}}",
+						"must include a percentage below 100"),
 				arguments(v2 + "\"strategy\": {\"steps\": [10, null], \"interval\": \"30s\"}}",
 						"strategy.steps[1] must be a number, got null."),
 				arguments(v2 + "\"strategy\": {\"steps\": [10, 50]}}", "strategy.interval is required"),
@@ -62,7 +66,8 @@ class RolloutApiTest {
 								+ "seconds such as 30, got \"soon\"."),
 				arguments(v2 + "\"strategy\": {\"steps\": [10, 50], \"interval\": 0}}",
 						"strategy.interval must be a whole number of seconds between 1s and 1h, got 0s."),
-				arguments(v2 + "\"strategy\": {\"steps\": [10, 50], \"interval\": \"2h\"}}", "between 1s and 1h, got 2h."),
+				arguments(v2 + "\"strategy\": {\"steps\": [10, 50], \"interval\": \"2h\"}}",
+						"between 1s and 1h, got 2h."),
 				arguments(v2 + "\"weight\": 0.2, \"strategy\": {\"steps\": [10, 50], \"interval\": \"30s\"}}",
 						"Give either \"weight\" or \"strategy\", not both"),
 				arguments(v2 + "\"strategy\": {\"steps\": [10, \"50\"], \"interval\": \"30s\"}}", "strategy.steps[1]"),
@@ -98,11 +103,16 @@ class RolloutApiTest {
 		Instant started = d.canaryStartTime();
 		assertThat(d.weight()).isEqualTo(0.10);
 		assertThat(result).bodyJson().extractingPath("$.weight").isEqualTo(0.1);
-		assertThat(result).bodyJson().extractingPath("$.message").asString()
+		assertThat(result).bodyJson()
+			.extractingPath("$.message")
+			.asString()
 			.isEqualTo("Canary v2 deployed; it receives 10% of /predict traffic. Automated rollout: "
 					+ "10% -> 25% -> 50% -> 100%, analysed every 1h.");
 		for (MvcTestResult answer : new MvcTestResult[] { result, mvc.get().uri("/admin/status").exchange() }) {
-			assertThat(answer).bodyJson().extractingPath("$.rollout.strategy.steps").asArray().containsExactly(10, 25, 50, 100);
+			assertThat(answer).bodyJson()
+				.extractingPath("$.rollout.strategy.steps")
+				.asArray()
+				.containsExactly(10, 25, 50, 100);
 			assertThat(answer).bodyJson().extractingPath("$.rollout.strategy.interval").isEqualTo(3600);
 			assertThat(answer).bodyJson().extractingPath("$.rollout.strategy.auto_rollback").isEqualTo(true);
 			assertThat(answer).bodyJson().extractingPath("$.rollout.strategy.auto_promote").isEqualTo(false);
@@ -110,12 +120,16 @@ class RolloutApiTest {
 			assertThat(answer).bodyJson().extractingPath("$.rollout.step_index").isEqualTo(0);
 			assertThat(answer).bodyJson().extractingPath("$.rollout.step_percent").isEqualTo(10);
 			assertThat(answer).bodyJson().extractingPath("$.rollout.step_started_at").isEqualTo(started.toString());
-			assertThat(answer).bodyJson().extractingPath("$.rollout.next_analysis_at")
+			assertThat(answer).bodyJson()
+				.extractingPath("$.rollout.next_analysis_at")
 				.isEqualTo(started.plusSeconds(3600).toString());
-			assertThat(answer).bodyJson().extractingPath("$.rollout.inconclusive_deadline")
+			assertThat(answer).bodyJson()
+				.extractingPath("$.rollout.inconclusive_deadline")
 				.isEqualTo(started.plusSeconds(600).toString());
 			assertThat(answer).bodyJson().extractingPath("$.rollout.last_verdict").isNull();
-			assertThat(answer).bodyJson().extractingPath("$.rollout.message").asString()
+			assertThat(answer).bodyJson()
+				.extractingPath("$.rollout.message")
+				.asString()
 				.startsWith("At step 1/4 (10%), analysed every 1h. A PASS moves it to step 2/4 (25%)");
 		}
 	}

@@ -52,21 +52,22 @@ class RolloutStrategyTest {
 				arguments(Arrays.asList(10.0, null), "30s", "strategy.steps[1] must be a number, got null."),
 				arguments(List.of(0.0, 50.0), "30s", "strategy.steps[0] must be a percentage from 0.1 to 100, got 0."),
 				arguments(List.of(-5.0), "30s", "got -5."),
-				arguments(List.of(10.0, 150.0), "30s", "strategy.steps[1] must be a percentage from 0.1 to 100, got 150."),
+				arguments(List.of(10.0, 150.0), "30s",
+						"strategy.steps[1] must be a percentage from 0.1 to 100, got 150."),
 				arguments(List.of(10.0, 50.0, 25.0), "30s",
 						"strategy.steps must be strictly increasing: steps[2] (25) is not greater than steps[1] (50)."),
 				arguments(List.of(10.0, 10.0), "30s", "strictly increasing"),
 				arguments(List.of(100.0), "30s", "strategy.steps must include a percentage below 100"),
 				arguments(java.util.Collections.nCopies(21, 1.0), "30s", "at most 20 percentages, got 21"),
 				arguments(STEPS, null, "strategy.interval is required"),
-				arguments(STEPS, "0s", "strategy.interval must be a whole number of seconds between 1s and 1h, got 0s."),
-				arguments(STEPS, 0, "between 1s and 1h, got 0s."),
-				arguments(STEPS, -1, "between 1s and 1h"),
-				arguments(STEPS, "2h", "between 1s and 1h, got 2h."),
-				arguments(STEPS, 3601, "got 3601s."),
+				arguments(STEPS, "0s",
+						"strategy.interval must be a whole number of seconds between 1s and 1h, got 0s."),
+				arguments(STEPS, 0, "between 1s and 1h, got 0s."), arguments(STEPS, -1, "between 1s and 1h"),
+				arguments(STEPS, "2h", "between 1s and 1h, got 2h."), arguments(STEPS, 3601, "got 3601s."),
 				arguments(STEPS, new BigInteger("99999999999999999999"), "between 1s and 1h"),
-				arguments(STEPS, "30 seconds", "strategy.interval must be a duration such as \"30s\", \"2m\" or \"1h\", "
-						+ "or a whole number of seconds such as 30, got \"30 seconds\"."),
+				arguments(STEPS, "30 seconds",
+						"strategy.interval must be a duration such as \"30s\", \"2m\" or \"1h\", "
+								+ "or a whole number of seconds such as 30, got \"30 seconds\"."),
 				arguments(STEPS, "1.5m", "got \"1.5m\""), arguments(STEPS, "", "got \"\""),
 				arguments(STEPS, "PT30S", "got \"PT30S\""), arguments(STEPS, 1.5, "got 1.5."),
 				arguments(STEPS, true, "got a JSON boolean."), arguments(STEPS, List.of(30), "got a JSON array."),
@@ -99,7 +100,8 @@ class RolloutStrategyTest {
 			.isEqualTo("2.5% -> 25% -> 100%, analysed every 90s");
 		assertThat(RolloutStrategy.parse(STEPS, "2m", true, true).describe()).endsWith("analysed every 2m");
 		assertThat(new Rollout(RolloutStrategy.parse(STEPS, "2m", true, true), 1, RolloutPhase.PROGRESSING,
-				java.time.Instant.EPOCH).describeStep()).isEqualTo("step 2/4 (25%)");
+				java.time.Instant.EPOCH)
+			.describeStep()).isEqualTo("step 2/4 (25%)");
 	}
 
 	@Test

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The transitions of an automated rollout: atomic with the canary's weight, saved, and restored after a restart. */
+/**
+ * The transitions of an automated rollout: atomic with the canary's weight, saved, and
+ * restored after a restart.
+ */
 class RolloutTransitionsTest {
 
 	private static final Instant T0 = Instant.parse("2026-01-02T03:04:05Z");
@@ -98,7 +101,8 @@ class RolloutTransitionsTest {
 		assertThatThrownBy(() -> service.updateRollout(1, RolloutPhase.PROGRESSING, deployed.generation()))
 			.isInstanceOf(DeploymentConflictException.class)
 			.hasMessageContaining("The deployment changed");
-		assertThat(service.current().rollout()).as("toggling the slowdown keeps the rollout").isEqualTo(deployed.rollout());
+		assertThat(service.current().rollout()).as("toggling the slowdown keeps the rollout")
+			.isEqualTo(deployed.rollout());
 		assertThat(service.current().weight()).isEqualTo(0.10);
 	}
 
@@ -109,7 +113,8 @@ class RolloutTransitionsTest {
 		assertThat(service.rollbackCanary(null).after().rollout()).isNull();
 		service.deployCanary("v2", null, null, STRATEGY, null);
 		assertThat(service.promoteCanary(null).after().rollout()).isNull();
-		assertThat(service.deployCanary("v1", null, null, null).after().rollout()).as("a plain deploy has none").isNull();
+		assertThat(service.deployCanary("v1", null, null, null).after().rollout()).as("a plain deploy has none")
+			.isNull();
 	}
 
 	@Test
@@ -133,9 +138,10 @@ class RolloutTransitionsTest {
 
 		String json = Files.readString(dir.resolve("deployment.json"));
 
-		assertThat(json).contains("\"format_version\" : 2", "\"rollout\" : {", "\"steps\" : [ 10.0, 25.0, 50.0, 100.0 ]",
-				"\"interval_seconds\" : 30", "\"auto_rollback\" : true", "\"auto_promote\" : false", "\"step\" : 0",
-				"\"phase\" : \"PROGRESSING\"", "\"step_started_at\" : \"2026-01-02T03:04:05Z\"");
+		assertThat(json).contains("\"format_version\" : 2", "\"rollout\" : {",
+				"\"steps\" : [ 10.0, 25.0, 50.0, 100.0 ]", "\"interval_seconds\" : 30", "\"auto_rollback\" : true",
+				"\"auto_promote\" : false", "\"step\" : 0", "\"phase\" : \"PROGRESSING\"",
+				"\"step_started_at\" : \"2026-01-02T03:04:05Z\"");
 	}
 
 	@Test
@@ -163,8 +169,8 @@ class RolloutTransitionsTest {
 				"{\"format_version\": 2, " + canary + ", \"weight\": 0.5, \"rollout\": {" + rollout + ", \"step\": 0}}",
 				"{\"format_version\": 1, " + canary + ", \"weight\": 0.1, \"rollout\": {" + rollout + ", \"step\": 0}}",
 				"{\"format_version\": 2, " + canary + ", \"weight\": 0.1}",
-				"{\"format_version\": 2, " + canary + ", \"weight\": 0.1, \"rollout\": {" + rollout.replace("PROGRESSING", "GONE")
-						+ ", \"step\": 0}}",
+				"{\"format_version\": 2, " + canary + ", \"weight\": 0.1, \"rollout\": {"
+						+ rollout.replace("PROGRESSING", "GONE") + ", \"step\": 0}}",
 				"{\"format_version\": 2, " + canary + ", \"weight\": 0.1, \"rollout\": {"
 						+ rollout.replace("[10.0, 50.0]", "[50.0, 10.0]") + ", \"step\": 0}}")) {
 			try {

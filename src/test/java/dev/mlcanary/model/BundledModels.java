@@ -2,7 +2,10 @@ package dev.mlcanary.model;
 
 import java.nio.file.Path;
 
-/** The bundled models v1 and v2 from {@code models/}, loaded once for all the tests that use them. */
+/**
+ * The bundled models v1 and v2 from {@code models/}, loaded once for all the tests that
+ * use them.
+ */
 public final class BundledModels {
 
 	private static final ModelStore STORE = new ModelStore(Path.of("models"));

@@ -167,7 +167,8 @@ class ModelStoreTest {
 	private void writeManifest(String version, String file, byte[] bytes, List<String> features) throws IOException {
 		ModelManifest manifest = new ModelManifest(version, "test", file, ModelFiles.sha256(bytes), features,
 				Instant.EPOCH, 0, 0, 0, 0, 0, 0, "test fixture");
-		Files.writeString(models.resolve(ModelManifest.fileNameFor(version)), ModelJson.mapper().writeValueAsString(manifest));
+		Files.writeString(models.resolve(ModelManifest.fileNameFor(version)),
+				ModelJson.mapper().writeValueAsString(manifest));
 	}
 
 	/** A serializable class that records whether deserialisation ever ran its code. */

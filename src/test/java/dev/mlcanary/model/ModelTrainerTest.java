@@ -47,7 +47,8 @@ class ModelTrainerTest {
 		List<ModelManifest> trained = new ModelTrainer(ModelTrainer.DEFAULT_SEED, FIXED).trainAll(dir);
 
 		assertThat(trained).extracting(ModelManifest::version).containsExactly("v1", "v2", "v3");
-		assertThat(new ModelStore(Path.of("models")).versions()).as("committed models").containsExactly("v1", "v2", "v3");
+		assertThat(new ModelStore(Path.of("models")).versions()).as("committed models")
+			.containsExactly("v1", "v2", "v3");
 	}
 
 	@Test
@@ -88,7 +89,8 @@ class ModelTrainerTest {
 		assertThat(v3.manifest().trainingRows()).isEqualTo(ModelTrainer.TRAINING_ROWS);
 		assertThat(v3.manifest().description()).contains("labels shuffled");
 		assertThat(v3.manifest().holdoutAuc()).as("no better than chance").isLessThan(0.6);
-		assertThat(v1.manifest().holdoutAuc() - v3.manifest().holdoutAuc()).as("AUC lost against v1").isGreaterThan(0.15);
+		assertThat(v1.manifest().holdoutAuc() - v3.manifest().holdoutAuc()).as("AUC lost against v1")
+			.isGreaterThan(0.15);
 		assertThat(v3.manifest().holdoutAccuracy()).isLessThan(v1.manifest().holdoutAccuracy() - 0.1);
 	}
 

@@ -9,8 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The pom excludes smile-core's native BLAS/LAPACK/ARPACK jars (org.bytedeco, ~70 MB). This proves
- * they are really gone and that logistic regression still trains and predicts without them.
+ * The pom excludes smile-core's native BLAS/LAPACK/ARPACK jars (org.bytedeco, ~70 MB).
+ * This proves they are really gone and that logistic regression still trains and predicts
+ * without them.
  */
 class NativeFreeSmileTest {
 

@@ -27,12 +27,13 @@ import org.springframework.web.method.HandlerMethod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Through the whole application (its filters, JSON configuration and controller), a prediction
- * answered by {@link PredictFastPath} and the same prediction answered by Spring MVC's controller
- * (reached by an Accept list, which the fast path leaves to MVC) have the same status, content type
- * and JSON, but for the measured latency; with a canary at 50%, the same keys land on the same
- * models. Over real HTTP both carry the same headers (Tomcat sets the controller's Content-Length,
- * which a mock response does not show).
+ * Through the whole application (its filters, JSON configuration and controller), a
+ * prediction answered by {@link PredictFastPath} and the same prediction answered by
+ * Spring MVC's controller (reached by an Accept list, which the fast path leaves to MVC)
+ * have the same status, content type and JSON, but for the measured latency; with a
+ * canary at 50%, the same keys land on the same models. Over real HTTP both carry the
+ * same headers (Tomcat sets the controller's Content-Length, which a mock response does
+ * not show).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureMockMvc
@@ -68,7 +69,8 @@ class PredictFastPathEquivalenceTest {
 		deployments.deployCanary("v2", null, 0.5, null);
 		int canary = 0;
 		for (int i = 0; i < 40; i++) {
-			canary += assertSameAnswer("{\"features\":[0.5,1.2,0.8,0.3,1.1]}", "customer-" + i).equals("canary") ? 1 : 0;
+			canary += assertSameAnswer("{\"features\":[0.5,1.2,0.8,0.3,1.1]}", "customer-" + i).equals("canary") ? 1
+					: 0;
 		}
 		assertThat(canary).as("both roles seen").isBetween(1, 39);
 	}
@@ -77,11 +79,16 @@ class PredictFastPathEquivalenceTest {
 	@ValueSource(strings = { "application/json", "application/json;charset=UTF-8", "application/json; charset=utf-8",
 			"APPLICATION/JSON", "application/ json", "application/json;charset=ISO-8859-1", "application/json;v=1" })
 	void eachContentTypeGetsTheSameStatusAndAnswerEitherWay(String contentType) {
-		// (an unparsable charset such as "utf -8" cannot be sent through MockMvc; PredictFastPathTest covers it)
+		// (an unparsable charset such as "utf -8" cannot be sent through MockMvc;
+		// PredictFastPathTest covers it)
 		String body = "{\"features\":[0.5,1.2,0.8,0.3,1.1]}";
 		MvcTestResult fast = mvc.post().uri("/predict").contentType(contentType).content(body).exchange();
-		MvcTestResult controller = mvc.post().uri("/predict").contentType(contentType).content(body)
-			.header("Accept", "application/json, */*").exchange();
+		MvcTestResult controller = mvc.post()
+			.uri("/predict")
+			.contentType(contentType)
+			.content(body)
+			.header("Accept", "application/json, */*")
+			.exchange();
 
 		assertThat(fast.getResponse().getStatus()).as(contentType).isEqualTo(controller.getResponse().getStatus());
 		if (controller.getResponse().getStatus() == 200) {
@@ -94,18 +101,29 @@ class PredictFastPathEquivalenceTest {
 		deployments.deployCanary("v2", null, 0.5, null);
 		for (int i = 0; i < 20; i++) {
 			String[] keys = { "a" + i, "b" };
-			MvcTestResult fast = mvc.post().uri("/predict").contentType("application/json")
-				.content("{\"features\":[0.5,1.2,0.8,0.3,1.1]}").header(RouteHint.REQUEST_KEY, (Object[]) keys).exchange();
-			MvcTestResult controller = mvc.post().uri("/predict").contentType("application/json")
-				.content("{\"features\":[0.5,1.2,0.8,0.3,1.1]}").header(RouteHint.REQUEST_KEY, (Object[]) keys)
-				.header("Accept", "application/json, */*").exchange();
+			MvcTestResult fast = mvc.post()
+				.uri("/predict")
+				.contentType("application/json")
+				.content("{\"features\":[0.5,1.2,0.8,0.3,1.1]}")
+				.header(RouteHint.REQUEST_KEY, (Object[]) keys)
+				.exchange();
+			MvcTestResult controller = mvc.post()
+				.uri("/predict")
+				.contentType("application/json")
+				.content("{\"features\":[0.5,1.2,0.8,0.3,1.1]}")
+				.header(RouteHint.REQUEST_KEY, (Object[]) keys)
+				.header("Accept", "application/json, */*")
+				.exchange();
 
 			assertThat(withoutLatency(fast)).as(String.join(",", keys)).isEqualTo(withoutLatency(controller));
 		}
 		String longKey = "k".repeat(200);
-		assertThat(mvc.post().uri("/predict").contentType("application/json").content("{\"features\":[0.5,1.2,0.8,0.3,1.1]}")
-			.header(RouteHint.REQUEST_KEY, longKey, longKey).exchange()).as("two keys of 200 characters are one of 401")
-			.hasStatus(400);
+		assertThat(mvc.post()
+			.uri("/predict")
+			.contentType("application/json")
+			.content("{\"features\":[0.5,1.2,0.8,0.3,1.1]}")
+			.header(RouteHint.REQUEST_KEY, longKey, longKey)
+			.exchange()).as("two keys of 200 characters are one of 401").hasStatus(400);
 	}
 
 	@Test
@@ -116,9 +134,12 @@ class PredictFastPathEquivalenceTest {
 
 		assertThat(fast.statusCode()).isEqualTo(200);
 		assertThat(controller.statusCode()).isEqualTo(200);
-		assertThat(fast.headers().map().keySet()).containsExactlyInAnyOrderElementsOf(controller.headers().map().keySet());
-		assertThat(fast.headers().firstValue("content-type")).isEqualTo(controller.headers().firstValue("content-type"));
-		assertThat(fast.headers().firstValueAsLong("content-length")).hasValue(fast.body().getBytes(StandardCharsets.UTF_8).length);
+		assertThat(fast.headers().map().keySet())
+			.containsExactlyInAnyOrderElementsOf(controller.headers().map().keySet());
+		assertThat(fast.headers().firstValue("content-type"))
+			.isEqualTo(controller.headers().firstValue("content-type"));
+		assertThat(fast.headers().firstValueAsLong("content-length"))
+			.hasValue(fast.body().getBytes(StandardCharsets.UTF_8).length);
 	}
 
 	private HttpResponse<String> post(String body, String accept) throws Exception {
@@ -137,7 +158,8 @@ class PredictFastPathEquivalenceTest {
 		MvcTestResult controller = exchange(body, key, "application/json, */*");
 
 		assertThat(fast.getMvcResult().getHandler()).as("answered before Spring MVC").isNull();
-		assertThat(controller.getMvcResult().getHandler()).as("answered by the controller").isInstanceOf(HandlerMethod.class);
+		assertThat(controller.getMvcResult().getHandler()).as("answered by the controller")
+			.isInstanceOf(HandlerMethod.class);
 		assertThat(fast).hasStatusOk();
 		assertThat(controller).hasStatusOk();
 		assertThat(fast.getResponse().getContentType()).isEqualTo(controller.getResponse().getContentType());

@@ -12,7 +12,10 @@ import org.springframework.web.method.HandlerMethod;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** With {@code canary.prediction.fast-path=false}, Spring MVC's controller answers every prediction. */
+/**
+ * With {@code canary.prediction.fast-path=false}, Spring MVC's controller answers every
+ * prediction.
+ */
 @SpringBootTest(properties = "canary.prediction.fast-path=false")
 @AutoConfigureMockMvc
 class PredictFastPathSwitchTest {
@@ -22,7 +25,10 @@ class PredictFastPathSwitchTest {
 
 	@Test
 	void switchedOffTheControllerAnswersAValidPrediction() {
-		MvcTestResult result = mvc.post().uri("/predict").contentType("application/json").content(TestRequests.PREDICT_BODY)
+		MvcTestResult result = mvc.post()
+			.uri("/predict")
+			.contentType("application/json")
+			.content(TestRequests.PREDICT_BODY)
 			.exchange();
 
 		assertThat(result).hasStatusOk().bodyJson().extractingPath("model_used").isEqualTo("stable");

@@ -28,10 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * The fast path answers exactly the requests the controller would answer 200, with the same JSON,
- * and hands every other request on with its body intact (the controller's problem+json for each of
- * those is {@code ApiErrorsTest}'s; {@code PredictFastPathEquivalenceTest} compares the two answers
- * over HTTP).
+ * The fast path answers exactly the requests the controller would answer 200, with the
+ * same JSON, and hands every other request on with its body intact (the controller's
+ * problem+json for each of those is {@code ApiErrorsTest}'s;
+ * {@code PredictFastPathEquivalenceTest} compares the two answers over HTTP).
  */
 class PredictFastPathTest {
 
@@ -43,12 +43,14 @@ class PredictFastPathTest {
 
 	static Stream<Arguments> answeredHere() {
 		return Stream.of(
-				arguments("{\"features\":[0.5,1.2,0.8,0.3,1.1]}", "application/json", null, null, new double[] { 0.5, 1.2, 0.8, 0.3, 1.1 }),
-				arguments(" {\n \"features\" : [ 1 , 0 , 2 , 0 , 1 ] }\n", "application/json", "*/*", null, new double[] { 1, 0, 2, 0, 1 }),
-				arguments("{\"features\":[5e-1,-1.2E0,0.8,1e6,-1e6]}", "application/json;charset=UTF-8", "application/json", null,
-						new double[] { 0.5, -1.2, 0.8, 1e6, -1e6 }),
-				arguments("{\"features\":[0.5,1.2,0.8,0.3,1.1]}", "application/json; charset=utf-8", null, "customer-42",
-						new double[] { 0.5, 1.2, 0.8, 0.3, 1.1 }));
+				arguments("{\"features\":[0.5,1.2,0.8,0.3,1.1]}", "application/json", null, null,
+						new double[] { 0.5, 1.2, 0.8, 0.3, 1.1 }),
+				arguments(" {\n \"features\" : [ 1 , 0 , 2 , 0 , 1 ] }\n", "application/json", "*/*", null,
+						new double[] { 1, 0, 2, 0, 1 }),
+				arguments("{\"features\":[5e-1,-1.2E0,0.8,1e6,-1e6]}", "application/json;charset=UTF-8",
+						"application/json", null, new double[] { 0.5, -1.2, 0.8, 1e6, -1e6 }),
+				arguments("{\"features\":[0.5,1.2,0.8,0.3,1.1]}", "application/json; charset=utf-8", null,
+						"customer-42", new double[] { 0.5, 1.2, 0.8, 0.3, 1.1 }));
 	}
 
 	@ParameterizedTest
@@ -72,7 +74,8 @@ class PredictFastPathTest {
 		assertThat(response.getContentType()).isEqualTo("application/json");
 		assertThat(response.getContentLength()).isEqualTo(response.getContentAsByteArray().length);
 		JsonNode answer = JSON.readTree(response.getContentAsString());
-		assertThat(answer.propertyNames()).containsExactly("churn_probability", "model_used", "model_version", "latency_ms");
+		assertThat(answer.propertyNames()).containsExactly("churn_probability", "model_used", "model_version",
+				"latency_ms");
 		assertThat(answer.get("churn_probability").doubleValue()).isEqualTo(v1.churnProbability(features));
 		assertThat(answer.get("model_used").stringValue()).isEqualTo("stable");
 		assertThat(answer.get("model_version").stringValue()).isEqualTo("v1");
@@ -93,7 +96,8 @@ class PredictFastPathTest {
 
 			new PredictFastPath(service, JSON).doFilter(request, response, new MockFilterChain());
 
-			PredictionResponse expected = service.predict(new double[] { 0.5, 1.2, 0.8, 0.3, 1.1 }, new RouteHint(null, key));
+			PredictionResponse expected = service.predict(new double[] { 0.5, 1.2, 0.8, 0.3, 1.1 },
+					new RouteHint(null, key));
 			assertThat(JSON.readTree(response.getContentAsString()).get("model_used").stringValue()).as(key)
 				.isEqualTo(expected.modelUsed().wireName());
 		}
@@ -110,15 +114,19 @@ class PredictFastPathTest {
 				arguments("beyond 1e6", request("{\"features\":[0.5,2e6,0.8,0.3,1.1]}", "application/json")),
 				arguments("a string", request("{\"features\":[0.5,\"1.2\",0.8,0.3,1.1]}", "application/json")),
 				arguments("a null", request("{\"features\":[null,1.2,0.8,0.3,1.1]}", "application/json")),
-				arguments("an extra field", request("{\"features\":[0.5,1.2,0.8,0.3,1.1],\"extra\":1}", "application/json")),
-				arguments("a field before", request("{\"extra\":1,\"features\":[0.5,1.2,0.8,0.3,1.1]}", "application/json")),
-				arguments("a duplicate", request("{\"features\":[0.5,1.2,0.8,0.3,1.1],\"features\":[1,1,1,1,1]}", "application/json")),
+				arguments("an extra field",
+						request("{\"features\":[0.5,1.2,0.8,0.3,1.1],\"extra\":1}", "application/json")),
+				arguments("a field before",
+						request("{\"extra\":1,\"features\":[0.5,1.2,0.8,0.3,1.1]}", "application/json")),
+				arguments("a duplicate",
+						request("{\"features\":[0.5,1.2,0.8,0.3,1.1],\"features\":[1,1,1,1,1]}", "application/json")),
 				arguments("trailing tokens", request(valid + " {}", "application/json")),
 				arguments("trailing garbage", request(valid + " trailing", "application/json")),
 				arguments("cut short", request("{\"features\":[0.5,1.2,0.8,0.3,1.1]", "application/json")),
 				arguments("an empty object", request("{}", "application/json")),
 				arguments("an array", request("[0.5,1.2,0.8,0.3,1.1]", "application/json")),
-				arguments("too many digits", request("{\"features\":[" + "9".repeat(900) + ",1,1,1,1]}", "application/json")),
+				arguments("too many digits",
+						request("{\"features\":[" + "9".repeat(900) + ",1,1,1,1]}", "application/json")),
 				// requests the controller answers differently, or refuses
 				arguments("no content type", request(valid, null)),
 				arguments("text/plain", request(valid, "text/plain")),
@@ -126,13 +134,17 @@ class PredictFastPathTest {
 				arguments("a space inside the type", request(valid, "application/ json")),
 				arguments("a space inside the charset", request(valid, "application/json; charset=utf -8")),
 				arguments("another parameter", request(valid, "application/json;v=1")),
-				arguments("a repeated key", withHeader(withHeader(request(valid, "application/json"), RouteHint.REQUEST_KEY, "a6"),
-						RouteHint.REQUEST_KEY, "b")),
+				arguments("a repeated key",
+						withHeader(withHeader(request(valid, "application/json"), RouteHint.REQUEST_KEY, "a6"),
+								RouteHint.REQUEST_KEY, "b")),
 				arguments("Accept text/plain", withHeader(request(valid, "application/json"), "Accept", "text/plain")),
-				arguments("Accept a list", withHeader(request(valid, "application/json"), "Accept", "application/json, */*")),
-				arguments("a forced route", withHeader(request(valid, "application/json"), RouteHint.FORCED_ROUTE, "stable")),
+				arguments("Accept a list",
+						withHeader(request(valid, "application/json"), "Accept", "application/json, */*")),
+				arguments("a forced route",
+						withHeader(request(valid, "application/json"), RouteHint.FORCED_ROUTE, "stable")),
 				arguments("an empty key", withHeader(request(valid, "application/json"), RouteHint.REQUEST_KEY, "")),
-				arguments("a key too long", withHeader(request(valid, "application/json"), RouteHint.REQUEST_KEY, "k".repeat(257))),
+				arguments("a key too long",
+						withHeader(request(valid, "application/json"), RouteHint.REQUEST_KEY, "k".repeat(257))),
 				arguments("GET", method(request(valid, "application/json"), "GET")),
 				arguments("another path", path(request(valid, "application/json"), "/predict/")),
 				arguments("no declared length", new HttpServletRequestWrapper(request(valid, "application/json")) {
@@ -141,7 +153,9 @@ class PredictFastPathTest {
 						return -1;
 					}
 				}),
-				arguments("a large body", request("{\"features\":[0.5,1.2,0.8,0.3,1.1]}" + " ".repeat(PredictFastPath.MAX_BODY), "application/json")));
+				arguments("a large body",
+						request("{\"features\":[0.5,1.2,0.8,0.3,1.1]}" + " ".repeat(PredictFastPath.MAX_BODY),
+								"application/json")));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -197,8 +211,8 @@ class PredictFastPathTest {
 
 	@Test
 	void aFailingStableModelGetsTheAdvicesInternalErrorProblem() throws Exception {
-		LoadedModel broken = new LoadedModel(v1.manifest(), v1.modelPath(), new LogisticRegression.Binomial(
-				new double[] { Double.NaN, 0, 0, 0, 0, 0 }, 0, 0, IntSet.of(2)));
+		LoadedModel broken = new LoadedModel(v1.manifest(), v1.modelPath(),
+				new LogisticRegression.Binomial(new double[] { Double.NaN, 0, 0, 0, 0, 0 }, 0, 0, IntSet.of(2)));
 		MockHttpServletResponse response = new MockHttpServletResponse();
 
 		fastPath(stableOnly(broken)).doFilter(request("{\"features\":[0.5,1.2,0.8,0.3,1.1]}", "application/json"),
@@ -213,8 +227,8 @@ class PredictFastPathTest {
 	}
 
 	private static PredictFastPath fastPath(Deployment deployment) {
-		return new PredictFastPath(PredictionServiceTest.service(deployment, 0.0, Duration.ZERO, new SimpleMeterRegistry()),
-				JSON);
+		return new PredictFastPath(
+				PredictionServiceTest.service(deployment, 0.0, Duration.ZERO, new SimpleMeterRegistry()), JSON);
 	}
 
 	private static Deployment stableOnly(LoadedModel stable) {

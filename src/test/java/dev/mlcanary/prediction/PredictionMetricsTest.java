@@ -25,8 +25,9 @@ import org.springframework.mock.web.MockHttpServletResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The request thread only writes into the period's windows; {@link PredictionMetrics#drain()} exports
- * those samples to Micrometer, each exactly once, across period changes and concurrent writers.
+ * The request thread only writes into the period's windows;
+ * {@link PredictionMetrics#drain()} exports those samples to Micrometer, each exactly
+ * once, across period changes and concurrent writers.
  */
 class PredictionMetricsTest {
 
@@ -66,13 +67,15 @@ class PredictionMetricsTest {
 		metrics.drain();
 
 		deployments.current = new Deployment(v2, null, 0.1, false, null, 3, new LatencyWindows(100)); // promoted
-		first.samples().canary().record(2_000); // a request that read the old snapshot finishes late
+		first.samples().canary().record(2_000); // a request that read the old snapshot
+												// finishes late
 		deployments.current.samples().stable().record(3_000);
 		metrics.drain();
 
 		assertThat(predictions("v2", "canary")).isEqualTo(2);
 		assertThat(predictions("v2", "stable")).isEqualTo(1);
-		clock.addAndGet(Duration.ofSeconds(14).toNanos()); // a slowed request, within the grace
+		clock.addAndGet(Duration.ofSeconds(14).toNanos()); // a slowed request, within the
+															// grace
 		first.samples().canary().record(4_000);
 		metrics.drain();
 		assertThat(predictions("v2", "canary")).isEqualTo(3);
@@ -90,7 +93,9 @@ class PredictionMetricsTest {
 		PredictionMetrics metrics = metrics(deployments);
 		metrics.drain();
 
-		Deployment second = new Deployment(v1, v2, 0.5, false, Instant.EPOCH, 3, new LatencyWindows(100)); // a rollout step
+		Deployment second = new Deployment(v1, v2, 0.5, false, Instant.EPOCH, 3, new LatencyWindows(100)); // a
+																											// rollout
+																											// step
 		deployments.current = second;
 		metrics.published(new DeploymentPublished(first, second));
 		second.samples().stable().record(1_000);
@@ -113,8 +118,8 @@ class PredictionMetricsTest {
 				new WebEndpointProperties());
 		MockFilterChain scrape = new MockFilterChain();
 
-		registration.getFilter().doFilter(new MockHttpServletRequest("GET", "/actuator/prometheus"),
-				new MockHttpServletResponse(), scrape);
+		registration.getFilter()
+			.doFilter(new MockHttpServletRequest("GET", "/actuator/prometheus"), new MockHttpServletResponse(), scrape);
 
 		assertThat(registration.getUrlPatterns()).containsExactly("/actuator/prometheus");
 		assertThat(scrape.getRequest()).as("the scrape went on").isNotNull();
@@ -153,7 +158,8 @@ class PredictionMetricsTest {
 					deployment.samples().stable().record(i);
 					if (i == perWriter / 2) {
 						halfWritten.countDown();
-						awaitQuietly(drainedHalfway); // so that drains surely overlap writing
+						awaitQuietly(drainedHalfway); // so that drains surely overlap
+														// writing
 					}
 				}
 				done.countDown();

@@ -61,7 +61,8 @@ class PredictionServiceTest {
 
 	@Test
 	void slowdownNeverDelaysStableRequests() {
-		// With a 60 s delay, a stable request that waited would outlast the 30 s timeout, which only
+		// With a 60 s delay, a stable request that waited would outlast the 30 s timeout,
+		// which only
 		// guards against a hang and measures nothing.
 		Deployment deployment = deployment(true);
 		PredictionService service = service(deployment, 0.99, Duration.ofSeconds(60));
@@ -101,18 +102,21 @@ class PredictionServiceTest {
 		AgreementStats.Snapshot agreement = deployment.samples().agreement().snapshot();
 		assertThat(agreement.pairs()).isEqualTo(10);
 		assertThat(agreement.agreement()).isEqualTo(1.0);
-		assertThat(agreement.meanAbsoluteDifference())
-			.isCloseTo(Math.abs(v1.churnProbability(X) - v2.churnProbability(X)), org.assertj.core.api.Assertions.within(1e-12));
-		assertThat(deployment.samples().canary().recordedCount()).as("shadow scores are not canary latency samples").isZero();
+		assertThat(agreement.meanAbsoluteDifference()).isCloseTo(
+				Math.abs(v1.churnProbability(X) - v2.churnProbability(X)),
+				org.assertj.core.api.Assertions.within(1e-12));
+		assertThat(deployment.samples().canary().recordedCount()).as("shadow scores are not canary latency samples")
+			.isZero();
 	}
 
 	@Test
 	void aFailingCanaryNeverFailsTheCallerAndIsCounted() {
-		LoadedModel broken = new LoadedModel(v2.manifest(), v2.modelPath(), new LogisticRegression.Binomial(
-				new double[] { Double.NaN, 0, 0, 0, 0, 0 }, 0, 0, IntSet.of(2)));
+		LoadedModel broken = new LoadedModel(v2.manifest(), v2.modelPath(),
+				new LogisticRegression.Binomial(new double[] { Double.NaN, 0, 0, 0, 0, 0 }, 0, 0, IntSet.of(2)));
 		Deployment deployment = new Deployment(v1, broken, 1.0, false, Instant.EPOCH, 2, new LatencyWindows(100));
 		SwappingDeployments deployments = new SwappingDeployments(deployment);
-		PredictionMetrics metrics = new PredictionMetrics(registry, deployments, Duration.ofSeconds(5), System::nanoTime);
+		PredictionMetrics metrics = new PredictionMetrics(registry, deployments, Duration.ofSeconds(5),
+				System::nanoTime);
 		PredictionService service = new PredictionService(deployments, new CanaryRouter(() -> 0.0),
 				properties(Duration.ofMillis(10)), AnalysisProperties.defaults(), metrics);
 
@@ -161,7 +165,8 @@ class PredictionServiceTest {
 	static PredictionService service(Deployment deployment, double uniform, Duration delay, MeterRegistry registry) {
 		SwappingDeployments deployments = new SwappingDeployments(deployment);
 		return new PredictionService(deployments, new CanaryRouter(() -> uniform), properties(delay),
-				AnalysisProperties.defaults(), new PredictionMetrics(registry, deployments, Duration.ofSeconds(5), System::nanoTime));
+				AnalysisProperties.defaults(),
+				new PredictionMetrics(registry, deployments, Duration.ofSeconds(5), System::nanoTime));
 	}
 
 	private static Deployment deployment(boolean slowdown) {
@@ -172,7 +177,10 @@ class PredictionServiceTest {
 		return DeploymentProperties.of(delay, 100, Path.of("state"));
 	}
 
-	/** Returns one snapshot, and can publish another right after it has been read, as an admin call would. */
+	/**
+	 * Returns one snapshot, and can publish another right after it has been read, as an
+	 * admin call would.
+	 */
 	static final class SwappingDeployments implements DeploymentService {
 
 		Deployment current;

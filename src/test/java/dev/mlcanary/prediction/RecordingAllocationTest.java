@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Routing and recording run on every request, so they must not allocate: no boxing, no capturing
- * lambdas, no per-call keys. Counted, not timed: the bytes this thread allocates over many calls,
- * with a small allowance for the JVM's own bookkeeping (a real allocation of even 16 bytes per call
- * would be 1.6 MB here).
+ * Routing and recording run on every request, so they must not allocate: no boxing, no
+ * capturing lambdas, no per-call keys. Counted, not timed: the bytes this thread
+ * allocates over many calls, with a small allowance for the JVM's own bookkeeping (a real
+ * allocation of even 16 bytes per call would be 1.6 MB here).
  */
 class RecordingAllocationTest {
 
@@ -37,11 +37,15 @@ class RecordingAllocationTest {
 		}
 		long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 
-		assertThat(allocated).as("bytes allocated by %d routing and recording calls", CALLS).isLessThan(ALLOWANCE_BYTES);
+		assertThat(allocated).as("bytes allocated by %d routing and recording calls", CALLS)
+			.isLessThan(ALLOWANCE_BYTES);
 		assertThat(period.stable().recordedCount() + period.canary().recordedCount()).isEqualTo(CALLS + 2);
 	}
 
-	/** What a request thread does besides inference ({@link PredictionMetrics} exports off the thread). */
+	/**
+	 * What a request thread does besides inference ({@link PredictionMetrics} exports off
+	 * the thread).
+	 */
 	private static void recordOnce(CanaryRouter router, LatencyWindows period, int i) {
 		Role role = router.route(true, 0.1);
 		period.of(role).record(1_000 + (i & 1023));

@@ -22,8 +22,8 @@ class RolloutPropertiesTest {
 
 	@Test
 	void maxInconclusiveMustBeBetweenASecondAndADay() {
-		assertThatThrownBy(() -> new RolloutProperties(Duration.ZERO)).hasMessage(
-				"canary.rollout.max-inconclusive must be between 1s and 24h, was 0s");
+		assertThatThrownBy(() -> new RolloutProperties(Duration.ZERO))
+			.hasMessage("canary.rollout.max-inconclusive must be between 1s and 24h, was 0s");
 		assertThatThrownBy(() -> new RolloutProperties(Duration.ofHours(25)))
 			.hasMessageContaining("canary.rollout.max-inconclusive");
 		assertThatCode(() -> new RolloutProperties(Duration.ofSeconds(1))).doesNotThrowAnyException();
@@ -31,8 +31,8 @@ class RolloutPropertiesTest {
 	}
 
 	private static RolloutProperties bind(Map<String, String> properties) {
-		return new Binder(new MapConfigurationPropertySource(properties))
-			.bindOrCreate("canary.rollout", RolloutProperties.class);
+		return new Binder(new MapConfigurationPropertySource(properties)).bindOrCreate("canary.rollout",
+				RolloutProperties.class);
 	}
 
 }

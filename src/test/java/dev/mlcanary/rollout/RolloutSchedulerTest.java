@@ -35,10 +35,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The automation end to end in one application, driven by hand: a clock that moves only when the test
- * moves it, and {@link RolloutScheduler#analyzeNow()} instead of waiting for the interval. Every strategy
- * here analyses every hour, so the scheduler's own thread never finds an analysis due, except in the one
- * test that checks that it runs them.
+ * The automation end to end in one application, driven by hand: a clock that moves only
+ * when the test moves it, and {@link RolloutScheduler#analyzeNow()} instead of waiting
+ * for the interval. Every strategy here analyses every hour, so the scheduler's own
+ * thread never finds an analysis due, except in the one test that checks that it runs
+ * them.
  */
 @SpringBootTest(properties = "canary.rollout.max-inconclusive=5m")
 @AutoConfigureMockMvc
@@ -120,8 +121,9 @@ class RolloutSchedulerTest {
 		assertThat(automatic).extracting(AuditEvent::action)
 			.containsExactly("promote-canary", "rollout-step", "rollout-step");
 		assertThat(automatic).extracting(AuditEvent::detail)
-			.containsExactly("step 3/4 (50%) passed, the last one analysed: promoted v2 to stable (a 100% step is never "
-					+ "analysed: stable would have no traffic to compare with). Scripted PASS for the test.",
+			.containsExactly(
+					"step 3/4 (50%) passed, the last one analysed: promoted v2 to stable (a 100% step is never "
+							+ "analysed: stable would have no traffic to compare with). Scripted PASS for the test.",
 					"step 2/4 (25%) passed: weight 0.25 -> 0.50. Scripted PASS for the test.",
 					"step 1/4 (10%) passed: weight 0.10 -> 0.25. Scripted PASS for the test.");
 		assertThat(automatic).allSatisfy(e -> {
@@ -200,8 +202,11 @@ class RolloutSchedulerTest {
 		assertThat(scheduler.tick()).isEqualTo(Outcome.NO_ROLLOUT);
 		assertThat(scheduler.tick()).isEqualTo(Outcome.NO_ROLLOUT);
 		assertThat(scheduler.analyzeNow()).isEqualTo(Outcome.NO_ROLLOUT);
-		assertThat(output.getAll().substring(before).lines()
-			.filter(l -> l.contains("The automated rollout of v2 ended: v2 was rolled back outside the automation"))).hasSize(1);
+		assertThat(output.getAll()
+			.substring(before)
+			.lines()
+			.filter(l -> l.contains("The automated rollout of v2 ended: v2 was rolled back outside the automation")))
+			.hasSize(1);
 		assertThat(automaticEvents(1).get(0).action()).as("nothing automatic after the operator's rollback")
 			.isEqualTo("rollout-step");
 		assertThat(events.newest(1).get(0).actor()).isEqualTo("anonymous");
@@ -222,7 +227,8 @@ class RolloutSchedulerTest {
 			.contains("The automated rollout of v2 ended: v2 was promoted outside the automation");
 		assertThat(deployments.current().stable().version()).isEqualTo("v2");
 		deployments.deployCanary("v1", null, null, null);
-		assertThat(scheduler.analyzeNow()).as("a canary deployed by hand is not automated").isEqualTo(Outcome.NO_ROLLOUT);
+		assertThat(scheduler.analyzeNow()).as("a canary deployed by hand is not automated")
+			.isEqualTo(Outcome.NO_ROLLOUT);
 	}
 
 	@Test
@@ -263,7 +269,9 @@ class RolloutSchedulerTest {
 		assertThat(status).bodyJson().extractingPath("$.rollout.phase").isEqualTo("ready_to_promote");
 		assertThat(status).bodyJson().extractingPath("$.rollout.step_index").isEqualTo(2);
 		assertThat(status).bodyJson().extractingPath("$.rollout.next_analysis_at").isNull();
-		assertThat(status).bodyJson().extractingPath("$.rollout.message").asString()
+		assertThat(status).bodyJson()
+			.extractingPath("$.rollout.message")
+			.asString()
 			.startsWith("Ready to promote at step 3/3 (100%)");
 		assertThat(mvc.post().uri("/admin/promote-canary").exchange()).hasStatusOk();
 		assertThat(deployments.current().stable().version()).isEqualTo("v2");
@@ -299,11 +307,13 @@ class RolloutSchedulerTest {
 		assertThat(halted.canary().version()).isEqualTo("v2");
 		assertThat(halted.weight()).isEqualTo(0.25);
 		assertThat(halted.rollout().phase()).isEqualTo(RolloutPhase.HALTED);
-		assertThat(automaticEvents(1).get(0).detail()).startsWith("step 2/3 (25%) failed: halted, auto_rollback is off; "
-				+ "v2 keeps weight 0.25 until an operator promotes or rolls it back.");
+		assertThat(automaticEvents(1).get(0).detail())
+			.startsWith("step 2/3 (25%) failed: halted, auto_rollback is off; "
+					+ "v2 keeps weight 0.25 until an operator promotes or rolls it back.");
 		analyst.answer(Verdict.PASS);
 		assertThat(scheduler.analyzeNow()).as("a halted rollout is not analysed").isEqualTo(Outcome.NOT_ANALYSED);
-		assertThat(mvc.get().uri("/admin/status").exchange()).bodyJson().extractingPath("$.rollout.phase")
+		assertThat(mvc.get().uri("/admin/status").exchange()).bodyJson()
+			.extractingPath("$.rollout.phase")
 			.isEqualTo("halted");
 	}
 
@@ -315,18 +325,27 @@ class RolloutSchedulerTest {
 		MvcTestResult fresh = mvc.get().uri("/admin/status").exchange();
 		assertThat(fresh).bodyJson().extractingPath("$.rollout.step_index").isEqualTo(0);
 		assertThat(fresh).bodyJson().extractingPath("$.rollout.step_percent").isEqualTo(10);
-		assertThat(fresh).bodyJson().extractingPath("$.rollout.next_analysis_at").isEqualTo(started.plusSeconds(3600).toString());
-		assertThat(fresh).bodyJson().extractingPath("$.rollout.inconclusive_deadline")
+		assertThat(fresh).bodyJson()
+			.extractingPath("$.rollout.next_analysis_at")
+			.isEqualTo(started.plusSeconds(3600).toString());
+		assertThat(fresh).bodyJson()
+			.extractingPath("$.rollout.inconclusive_deadline")
 			.isEqualTo(started.plusSeconds(300).toString());
 
 		clock.advance(Duration.ofMinutes(2));
 		assertThat(scheduler.analyzeNow()).isEqualTo(Outcome.HELD);
 		MvcTestResult held = mvc.get().uri("/admin/status").exchange();
 		assertThat(held).bodyJson().extractingPath("$.rollout.last_verdict").isEqualTo("INCONCLUSIVE");
-		assertThat(held).bodyJson().extractingPath("$.rollout.last_analysis_at").isEqualTo(started.plusSeconds(120).toString());
-		assertThat(held).bodyJson().extractingPath("$.rollout.next_analysis_at")
+		assertThat(held).bodyJson()
+			.extractingPath("$.rollout.last_analysis_at")
+			.isEqualTo(started.plusSeconds(120).toString());
+		assertThat(held).bodyJson()
+			.extractingPath("$.rollout.next_analysis_at")
 			.isEqualTo(started.plusSeconds(120 + 3600).toString());
-		assertThat(held).bodyJson().extractingPath("$.rollout.last_reasons[0]").asString().startsWith("Mean latency: need 20 samples");
+		assertThat(held).bodyJson()
+			.extractingPath("$.rollout.last_reasons[0]")
+			.asString()
+			.startsWith("Mean latency: need 20 samples");
 
 		analyst.answer(Verdict.PASS);
 		assertThat(scheduler.analyzeNow()).isEqualTo(Outcome.ADVANCED);
@@ -334,15 +353,19 @@ class RolloutSchedulerTest {
 		assertThat(moved).bodyJson().extractingPath("$.canary_weight").isEqualTo(0.25);
 		assertThat(moved).bodyJson().extractingPath("$.rollout.step_index").isEqualTo(1);
 		assertThat(moved).bodyJson().extractingPath("$.rollout.step_percent").isEqualTo(25);
-		assertThat(moved).bodyJson().extractingPath("$.rollout.step_started_at").isEqualTo(started.plusSeconds(120).toString());
-		assertThat(moved).bodyJson().extractingPath("$.rollout.next_analysis_at")
+		assertThat(moved).bodyJson()
+			.extractingPath("$.rollout.step_started_at")
+			.isEqualTo(started.plusSeconds(120).toString());
+		assertThat(moved).bodyJson()
+			.extractingPath("$.rollout.next_analysis_at")
 			.isEqualTo(started.plusSeconds(120 + 3600).toString());
 	}
 
 	@Test
 	void aRestartedServiceWaitsAFullIntervalAndAFreshBudgetBeforeJudging() {
 		Deployment d = deploy(strategy(List.of(10.0, 50.0), true, true));
-		// Its own clock, so that the running scheduler does not find its analysis due meanwhile.
+		// Its own clock, so that the running scheduler does not find its analysis due
+		// meanwhile.
 		MutableClock threeHoursLater = new MutableClock(clock.instant().plus(Duration.ofHours(3)));
 
 		RolloutScheduler restarted = new RolloutScheduler(deployments, analyst, events, threeHoursLater,

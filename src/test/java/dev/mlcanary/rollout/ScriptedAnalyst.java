@@ -6,8 +6,9 @@ import dev.mlcanary.deployment.Deployment;
 import dev.mlcanary.shared.Verdict;
 
 /**
- * Answers the verdict a test sets, or asks the real health check when none is set. Scripted verdicts keep
- * the state-machine tests independent of how many judges there are and how many samples each needs.
+ * Answers the verdict a test sets, or asks the real health check when none is set.
+ * Scripted verdicts keep the state-machine tests independent of how many judges there are
+ * and how many samples each needs.
  */
 final class ScriptedAnalyst implements CanaryAnalyst {
 
@@ -23,12 +24,18 @@ final class ScriptedAnalyst implements CanaryAnalyst {
 		this.real = real;
 	}
 
-	/** Every analysis answers {@code next} from now on; {@code null} asks the real health check. */
+	/**
+	 * Every analysis answers {@code next} from now on; {@code null} asks the real health
+	 * check.
+	 */
 	void answer(Verdict next) {
 		this.verdict = next;
 	}
 
-	/** Runs {@code action} inside the next analysis, as an operator acting at that very moment would. */
+	/**
+	 * Runs {@code action} inside the next analysis, as an operator acting at that very
+	 * moment would.
+	 */
 	void duringNextAnalysis(Runnable action) {
 		this.during = action;
 	}

@@ -27,7 +27,8 @@ class CanaryRouterTest {
 			}
 		}
 
-		// A two-sided 99.9% interval of Binomial(REQUESTS, weight): a fair router lands inside it.
+		// A two-sided 99.9% interval of Binomial(REQUESTS, weight): a fair router lands
+		// inside it.
 		BinomialDistribution expected = new BinomialDistribution(null, REQUESTS, weight);
 		assertThat(canary).isBetween(expected.inverseCumulativeProbability(0.0005),
 				expected.inverseCumulativeProbability(0.9995));

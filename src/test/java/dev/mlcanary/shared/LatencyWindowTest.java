@@ -104,14 +104,16 @@ class LatencyWindowTest {
 
 		long cursor = window.drain(0, nanos -> {
 			seen.add(nanos);
-			if (nanos == 1) { // writers lap the ring while the drain is at its first sample
+			if (nanos == 1) { // writers lap the ring while the drain is at its first
+								// sample
 				for (long i = 4; i <= 9; i++) {
 					window.record(i);
 				}
 			}
 		});
 
-		// 2 and 3 were overwritten by 6 and 7 (a newer lap): skipped, not passed on as stale values
+		// 2 and 3 were overwritten by 6 and 7 (a newer lap): skipped, not passed on as
+		// stale values
 		assertThat(seen).containsExactly(1L);
 		assertThat(cursor).isEqualTo(3);
 		window.drain(cursor, seen::add);

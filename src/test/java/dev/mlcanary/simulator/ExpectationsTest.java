@@ -36,7 +36,10 @@ class ExpectationsTest {
 		Check missed = Expectations.health("hc2", report(false, 540, 60), true);
 		assertThat(missed.held()).isFalse();
 		assertThat(missed.actual()).isEqualTo("no alert");
-		assertThat(missed.line()).contains("hc2").contains("expected alert").contains("got no alert").endsWith("NOT AS EXPECTED");
+		assertThat(missed.line()).contains("hc2")
+			.contains("expected alert")
+			.contains("got no alert")
+			.endsWith("NOT AS EXPECTED");
 	}
 
 	@Test
@@ -69,9 +72,11 @@ class ExpectationsTest {
 
 	@Test
 	void extraRequestsCoverTheScarcerRoleWithMargin() {
-		// 10 canary samples missing at weight 0.1: about 100 requests expected, 150 with margin.
+		// 10 canary samples missing at weight 0.1: about 100 requests expected, 150 with
+		// margin.
 		assertThat(Expectations.extraRequests(280, 10, 20, 0.1, 300, 6000)).isEqualTo(150);
-		// 5 stable missing at weight 0.9: 50 expected, 75 with margin; 1 canary missing: 2 expected.
+		// 5 stable missing at weight 0.9: 50 expected, 75 with margin; 1 canary missing:
+		// 2 expected.
 		assertThat(Expectations.extraRequests(15, 19, 20, 0.9, 300, 6000)).isEqualTo(75);
 		// never fewer than 10
 		assertThat(Expectations.extraRequests(19, 20, 20, 0.1, 300, 6000)).isEqualTo(10);

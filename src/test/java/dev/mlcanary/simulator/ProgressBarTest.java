@@ -28,18 +28,22 @@ class ProgressBarTest {
 
 	@Test
 	void rendersAPartlyFilledBarRoundingDown() {
-		assertThat(ProgressBar.render(150, 300, 135, 15, 10)).isEqualTo("[#####-----]  150/300   50%  stable 135  canary 15");
-		assertThat(ProgressBar.render(299, 300, 270, 29, 10)).isEqualTo("[#########-]  299/300   99%  stable 270  canary 29");
+		assertThat(ProgressBar.render(150, 300, 135, 15, 10))
+			.isEqualTo("[#####-----]  150/300   50%  stable 135  canary 15");
+		assertThat(ProgressBar.render(299, 300, 270, 29, 10))
+			.isEqualTo("[#########-]  299/300   99%  stable 270  canary 29");
 	}
 
 	@Test
 	void rendersAFullBar() {
-		assertThat(ProgressBar.render(300, 300, 270, 30, 10)).isEqualTo("[##########]  300/300  100%  stable 270  canary 30");
+		assertThat(ProgressBar.render(300, 300, 270, 30, 10))
+			.isEqualTo("[##########]  300/300  100%  stable 270  canary 30");
 	}
 
 	@Test
 	void moreThanTheTotalIsAFullBarAndKeepsItsCount() {
-		assertThat(ProgressBar.render(1200, 300, 1000, 200, 10)).isEqualTo("[##########]  1200/300  100%  stable 1000  canary 200");
+		assertThat(ProgressBar.render(1200, 300, 1000, 200, 10))
+			.isEqualTo("[##########]  1200/300  100%  stable 1000  canary 200");
 	}
 
 	@Test

@@ -59,7 +59,8 @@ class ReportsTest {
 		assertThat(Reports.status(json("""
 				{'stable_version': 'v1', 'canary_version': 'v2', 'canary_weight': 0.1, 'simulate_slowdown': true,
 				 'generation': 7}"""))).isEqualTo("stable v1, canary v2 at weight 0.1, slowdown ON, generation 7");
-		assertThat(Reports.status(json("{'stable_version': 'v1', 'canary_version': null, 'simulate_slowdown': false, 'generation': 1}")))
+		assertThat(Reports.status(
+				json("{'stable_version': 'v1', 'canary_version': null, 'simulate_slowdown': false, 'generation': 1}")))
 			.isEqualTo("stable v1, no canary, slowdown off, generation 1");
 	}
 
@@ -68,7 +69,8 @@ class ReportsTest {
 		assertThat(Reports.power(json("""
 				{'effect_size': 0.666, 'alpha': 0.05, 'power': 0.8, 'recommended_sample_size_per_group': 37,
 				 'exact_sample_size_per_group': 36.4, 'message': 'Collect at least 37 samples per group.'}""")))
-			.containsExactly("    recommended sample size per group: 37 (exact 36.40) for effect size 0.666, alpha 0.05, power 0.8",
+			.containsExactly(
+					"    recommended sample size per group: 37 (exact 36.40) for effect size 0.666, alpha 0.05, power 0.8",
 					"    Collect at least 37 samples per group.");
 	}
 

@@ -15,9 +15,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The automated scenarios end to end against the real service on a random port: the rollout
- * promotes a good canary step by step, rolls back a slow one on latency, and rolls back v3 on
- * prediction agreement, each on its own, through the real scheduler.
+ * The automated scenarios end to end against the real service on a random port: the
+ * rollout promotes a good canary step by step, rolls back a slow one on latency, and
+ * rolls back v3 on prediction agreement, each on its own, through the real scheduler.
  */
 @SpringBootTest(classes = Application.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "canary.admin.token=" + RolloutScenariosEndToEndTest.TOKEN)
@@ -34,7 +34,8 @@ class RolloutScenariosEndToEndTest {
 			"bad-model, expected rolled back by the prediction agreement judge, got rolled back: OK" })
 	void theRolloutEndsAsTheScenarioExpects(String scenario, String verdict) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		int exit = TrafficSimulator.run(new String[] { "--url", "http://localhost:" + port, "--scenario", scenario, "--token", TOKEN },
+		int exit = TrafficSimulator.run(
+				new String[] { "--url", "http://localhost:" + port, "--scenario", scenario, "--token", TOKEN },
 				Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8), System.err, false);
 		String printed = out.toString(StandardCharsets.UTF_8);
 

@@ -71,32 +71,33 @@ class SimulatorOptionsTest {
 	}
 
 	@ParameterizedTest(name = "{0} -> {1}")
-	@CsvSource(delimiter = '|', value = {
-			"--verbose                       | unknown option --verbose",
-			"-r 5                            | unexpected argument '-r'",
-			"extra                           | unexpected argument 'extra'",
-			"--requests                      | --requests needs a value",
-			"--requests --seed 3             | --requests needs a value",
-			"--requests abc                  | --requests must be a whole number, got 'abc'",
-			"--requests 1.5                  | --requests must be a whole number",
-			"--requests 0                    | --requests must be between 1 and 1000000, got 0",
-			"--requests -3                   | --requests must be between 1 and 1000000",
-			"--requests 1000001              | --requests must be between 1 and 1000000",
-			"--requests 99999999999999999999 | --requests must be a whole number",
-			"--seed x                        | --seed must be a whole number",
-			"--seed                          | --seed needs a value",
-			"--requests 5 --requests 6       | --requests given twice",
-			"--url ftp://host                | --url must be an http:// or https:// URL",
-			"--url localhost:8000            | --url must be an http:// or https:// URL",
-			"--url http://                   | --url",
-			"--url http://h/?a=b             | --url must be a base URL without user info, query or fragment",
-			"--url http://u:p@h              | --url must be a base URL without user info",
-			"--url http://h^h                | --url is not a valid URL",
-			"--canary-version ../etc         | --canary-version must be a model version",
-			"--token a\tb                    | --token is not a valid bearer token",
-			"--help=yes                      | --help takes no value" })
+	@CsvSource(delimiter = '|',
+			value = { "--verbose                       | unknown option --verbose",
+					"-r 5                            | unexpected argument '-r'",
+					"extra                           | unexpected argument 'extra'",
+					"--requests                      | --requests needs a value",
+					"--requests --seed 3             | --requests needs a value",
+					"--requests abc                  | --requests must be a whole number, got 'abc'",
+					"--requests 1.5                  | --requests must be a whole number",
+					"--requests 0                    | --requests must be between 1 and 1000000, got 0",
+					"--requests -3                   | --requests must be between 1 and 1000000",
+					"--requests 1000001              | --requests must be between 1 and 1000000",
+					"--requests 99999999999999999999 | --requests must be a whole number",
+					"--seed x                        | --seed must be a whole number",
+					"--seed                          | --seed needs a value",
+					"--requests 5 --requests 6       | --requests given twice",
+					"--url ftp://host                | --url must be an http:// or https:// URL",
+					"--url localhost:8000            | --url must be an http:// or https:// URL",
+					"--url http://                   | --url",
+					"--url http://h/?a=b             | --url must be a base URL without user info, query or fragment",
+					"--url http://u:p@h              | --url must be a base URL without user info",
+					"--url http://h^h                | --url is not a valid URL",
+					"--canary-version ../etc         | --canary-version must be a model version",
+					"--token a\tb                    | --token is not a valid bearer token",
+					"--help=yes                      | --help takes no value" })
 	void badCommandLinesAreUsageErrors(String line, String message) {
-		assertThatThrownBy(() -> parse(line.split(" "))).isInstanceOf(UsageException.class).hasMessageContaining(message);
+		assertThatThrownBy(() -> parse(line.split(" "))).isInstanceOf(UsageException.class)
+			.hasMessageContaining(message);
 	}
 
 	@Test

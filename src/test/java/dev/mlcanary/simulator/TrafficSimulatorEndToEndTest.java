@@ -16,9 +16,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The whole lifecycle against the real service on a random port: every verdict as expected, and
- * the service left as it was found (no canary, no slowdown). The service requires an admin token,
- * so this also proves that the simulator sends it on every admin call.
+ * The whole lifecycle against the real service on a random port: every verdict as
+ * expected, and the service left as it was found (no canary, no slowdown). The service
+ * requires an admin token, so this also proves that the simulator sends it on every admin
+ * call.
  */
 @SpringBootTest(classes = Application.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "canary.admin.token=" + TrafficSimulatorEndToEndTest.TOKEN)
@@ -35,8 +36,11 @@ class TrafficSimulatorEndToEndTest {
 	@Test
 	void theLifecycleRunsAsExpectedAndLeavesTheServiceClean() throws Exception {
 		java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-		int exitCode = TrafficSimulator.run(new String[] { "--url", "http://localhost:" + port, "--requests", "300", "--seed", "1", "--token", TOKEN },
-				java.util.Map.of(), new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), System.err, false);
+		int exitCode = TrafficSimulator.run(
+				new String[] { "--url", "http://localhost:" + port, "--requests", "300", "--seed", "1", "--token",
+						TOKEN },
+				java.util.Map.of(), new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+				System.err, false);
 		String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
 
 		assertThat(exitCode).as(printed).isZero();
@@ -47,8 +51,7 @@ class TrafficSimulatorEndToEndTest {
 		HttpResponse<String> response = HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/admin/status"))
 				.header("Authorization", "Bearer " + TOKEN)
-				.build(),
-					HttpResponse.BodyHandlers.ofString());
+				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
 		JsonNode status = JsonMapper.builder().build().readTree(response.body());
 		assertThat(status.path("canary_version").isNull()).as("no canary active: %s", status).isTrue();
@@ -68,7 +71,8 @@ class TrafficSimulatorEndToEndTest {
 
 			assertThat(exitCode).isEqualTo(3);
 			assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
-				.contains("The service already serves v2 as stable").contains("--canary-version");
+				.contains("The service already serves v2 as stable")
+				.contains("--canary-version");
 			assertThat(deployments.current().hasCanary()).as("nothing deployed").isFalse();
 		}
 		finally {

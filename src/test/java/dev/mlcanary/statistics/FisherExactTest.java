@@ -13,9 +13,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Reference values: ../shared/reference/statistics.md for [[90, 10], [70, 30]] (scipy 1.10, checked
- * with mpmath); the others from {@code scipy.stats.fisher_exact} (scipy 1.17) and from exact rational
- * arithmetic computed here with {@link BigInteger}.
+ * Reference values: ../shared/reference/statistics.md for [[90, 10], [70, 30]] (scipy
+ * 1.10, checked with mpmath); the others from {@code scipy.stats.fisher_exact} (scipy
+ * 1.17) and from exact rational arithmetic computed here with {@link BigInteger}.
  */
 class FisherExactTest {
 
@@ -95,29 +95,34 @@ class FisherExactTest {
 	}
 
 	/**
-	 * References summed with mpmath at 35 significant digits (log-gamma for the mode, then the exact term
-	 * ratios outwards). scipy 1.17 gives 0.02898802582424389 and 0.014539059541190493 for the first table
-	 * (1.6e-9 off) and 0.2635774585927704 for the second (3e-7 off: its probabilities lose precision at
-	 * this size, commons-math3's saddle-point expansion does not).
+	 * References summed with mpmath at 35 significant digits (log-gamma for the mode,
+	 * then the exact term ratios outwards). scipy 1.17 gives 0.02898802582424389 and
+	 * 0.014539059541190493 for the first table (1.6e-9 off) and 0.2635774585927704 for
+	 * the second (3e-7 off: its probabilities lose precision at this size,
+	 * commons-math3's saddle-point expansion does not).
 	 */
 	@Test
 	void countsInTheMillionsAndBillions() {
 		assertClose(FisherExact.twoSided(1_000_000, 1_000, 999_000, 1_100), 0.028988025819523717, 1e-11);
 		assertClose(FisherExact.greater(1_000_000, 1_000, 999_000, 1_100), 0.014539059539922507, 1e-11);
-		assertClose(FisherExact.twoSided(500_000_000, 500_000_000, 500_050_000, 500_000_000), 0.26357754567457394, 1e-11);
-		assertClose(FisherExact.greater(500_000_000, 500_000_000, 500_050_000, 500_000_000), 0.86822435852768799, 1e-11);
+		assertClose(FisherExact.twoSided(500_000_000, 500_000_000, 500_050_000, 500_000_000), 0.26357754567457394,
+				1e-11);
+		assertClose(FisherExact.greater(500_000_000, 500_000_000, 500_050_000, 500_000_000), 0.86822435852768799,
+				1e-11);
 		assertThat(FisherExact.twoSided(1_000_000, 1_000_000, 1_000_000, 1_000_000)).isEqualTo(1.0);
 		assertThat(FisherExact.greater(1_000_000, 1_000_000, 1_000_000, 1_000_000)).isBetween(0.5, 0.51);
-		// 2 / C(2e6, 1e6): far below the smallest double, so 0, without hanging or overflowing.
+		// 2 / C(2e6, 1e6): far below the smallest double, so 0, without hanging or
+		// overflowing.
 		assertThat(FisherExact.twoSided(1_000_000, 0, 0, 1_000_000)).isZero();
 		assertThat(FisherExact.greater(0, 1_000_000, 1_000_000, 0)).isEqualTo(1.0);
 	}
 
 	/**
-	 * Tables with another table exactly as probable as the observed one, where Commons Statistics 1.1's
-	 * two-sided test drops that table to rounding (see {@link FisherExact#twoSided}), found by a search
-	 * of all tables with at most 40 items. scipy 1.17: 0.5164835164835164 (47 / 91) for the first, where
-	 * the library gives 0.275, and 1.0 for the second.
+	 * Tables with another table exactly as probable as the observed one, where Commons
+	 * Statistics 1.1's two-sided test drops that table to rounding (see
+	 * {@link FisherExact#twoSided}), found by a search of all tables with at most 40
+	 * items. scipy 1.17: 0.5164835164835164 (47 / 91) for the first, where the library
+	 * gives 0.275, and 1.0 for the second.
 	 */
 	@Test
 	void tablesExactlyAsProbableAsTheObservedOneAreCounted() {
@@ -130,7 +135,10 @@ class FisherExactTest {
 		compareWithExact(1, 4, 17, 14);
 	}
 
-	/** Either side of the width at which {@code greater} leaves the library for the short tail sums. */
+	/**
+	 * Either side of the width at which {@code greater} leaves the library for the short
+	 * tail sums.
+	 */
 	@Test
 	void theLibraryAndTheTailSumsAgreeWhereGreaterSwitches() {
 		int limit = FisherExact.LIBRARY_MAX_SUPPORT;
@@ -152,19 +160,19 @@ class FisherExactTest {
 			long d = random.nextInt(300);
 			double expected = FisherExact.greater(a, b, c, d);
 			assertThat(FisherExact.greaterBySummation(a, b, c, d)).as("[[%d, %d], [%d, %d]]", a, b, c, d)
-					.isCloseTo(expected, within(expected * 1e-11 + 1e-14));
+				.isCloseTo(expected, within(expected * 1e-11 + 1e-14));
 		}
 	}
 
 	@Test
 	void invalidCountsAreRejected() {
 		assertThatIllegalArgumentException().isThrownBy(() -> FisherExact.twoSided(1, -1, 2, 3))
-				.withMessage("counts in a 2x2 table must not be negative, got [[1, -1], [2, 3]]");
+			.withMessage("counts in a 2x2 table must not be negative, got [[1, -1], [2, 3]]");
 		assertThatIllegalArgumentException().isThrownBy(() -> FisherExact.greater(Integer.MAX_VALUE, 1, 0, 0))
-				.withMessage("the table total must not exceed 2147483647");
+			.withMessage("the table total must not exceed 2147483647");
 		assertThatIllegalArgumentException()
-				.isThrownBy(() -> FisherExact.twoSided(Long.MAX_VALUE, Long.MAX_VALUE, 1, 1))
-				.withMessageContaining("must not exceed");
+			.isThrownBy(() -> FisherExact.twoSided(Long.MAX_VALUE, Long.MAX_VALUE, 1, 1))
+			.withMessageContaining("must not exceed");
 	}
 
 	private static void compareWithExact(int a, int b, int c, int d) {
@@ -191,19 +199,23 @@ class FisherExactTest {
 		double expectedTwoSided = Math.min(1, ratio(twoSided, denominator));
 		double expectedGreater = ratio(greater, denominator);
 		assertThat(FisherExact.twoSided(a, b, c, d)).as("two-sided [[%d, %d], [%d, %d]]", a, b, c, d)
-				.isCloseTo(expectedTwoSided, within(expectedTwoSided * 1e-11 + 1e-300));
-		// The lower-tail complement loses relative precision only where the answer is close to 1.
+			.isCloseTo(expectedTwoSided, within(expectedTwoSided * 1e-11 + 1e-300));
+		// The lower-tail complement loses relative precision only where the answer is
+		// close to 1.
 		assertThat(FisherExact.greater(a, b, c, d)).as("greater [[%d, %d], [%d, %d]]", a, b, c, d)
-				.isCloseTo(expectedGreater, within(expectedGreater * 1e-11 + 1e-14));
+			.isCloseTo(expectedGreater, within(expectedGreater * 1e-11 + 1e-14));
 	}
 
-	/** Commons Statistics directly (its class has this test's simple name, hence the full name). */
+	/**
+	 * Commons Statistics directly (its class has this test's simple name, hence the full
+	 * name).
+	 */
 	private static double libraryGreater(long a, long b, long c, long d) {
 		int[][] table = { { (int) a, (int) b }, { (int) c, (int) d } };
 		return org.apache.commons.statistics.inference.FisherExactTest.withDefaults()
-				.with(AlternativeHypothesis.GREATER_THAN)
-				.test(table)
-				.getPValue();
+			.with(AlternativeHypothesis.GREATER_THAN)
+			.test(table)
+			.getPValue();
 	}
 
 	private static double ratio(BigInteger numerator, BigInteger denominator) {

@@ -11,8 +11,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Reference values: ../shared/reference/statistics.md (scipy 1.10, checked with mpmath) for pair A;
- * the others from {@code scipy.stats.mannwhitneyu} (scipy 1.17), as noted at each test.
+ * Reference values: ../shared/reference/statistics.md (scipy 1.10, checked with mpmath)
+ * for pair A; the others from {@code scipy.stats.mannwhitneyu} (scipy 1.17), as noted at
+ * each test.
  */
 class MannWhitneyTest {
 
@@ -51,7 +52,10 @@ class MannWhitneyTest {
 		assertClose(normal.pValue(), 0.004577922357685606);
 	}
 
-	/** scipy: mannwhitneyu([1,2,2,3,3,3,4,5], [2,3,4,4,5,5,6]) = (13.5, 0.0983349877585014). */
+	/**
+	 * scipy: mannwhitneyu([1,2,2,3,3,3,4,5], [2,3,4,4,5,5,6]) = (13.5,
+	 * 0.0983349877585014).
+	 */
 	@Test
 	void tiesUseMidranksAndTheTieCorrectedVariance() {
 		double[] a = { 1, 2, 2, 3, 3, 3, 4, 5 };
@@ -66,8 +70,9 @@ class MannWhitneyTest {
 	}
 
 	/**
-	 * The largest exact case, 50 against 50. scipy: exact p = 0.008849841994354004, U = 1628; the
-	 * asymptotic p = 0.009256921836236156 is close, which is why larger samples use it.
+	 * The largest exact case, 50 against 50. scipy: exact p = 0.008849841994354004, U =
+	 * 1628; the asymptotic p = 0.009256921836236156 is close, which is why larger samples
+	 * use it.
 	 */
 	@Test
 	void exactAtTheSizeLimitMatchesScipyAndIsCloseToTheNormalApproximation() {
@@ -96,19 +101,19 @@ class MannWhitneyTest {
 
 		assertThat(MannWhitney.test(a, new double[] { 0.5, 1.5 }).method()).isEqualTo(Method.NORMAL);
 		assertThatIllegalArgumentException().isThrownBy(() -> MannWhitney.test(a, new double[] { 0.5 }, Method.EXACT))
-				.withMessageContaining("limited to 50 values per sample");
+			.withMessageContaining("limited to 50 values per sample");
 	}
 
 	@Test
 	void theExactMethodRefusesTies() {
 		assertThatIllegalArgumentException()
-				.isThrownBy(() -> MannWhitney.test(new double[] { 1, 2 }, new double[] { 2, 3 }, Method.EXACT))
-				.withMessageContaining("without ties");
+			.isThrownBy(() -> MannWhitney.test(new double[] { 1, 2 }, new double[] { 2, 3 }, Method.EXACT))
+			.withMessageContaining("without ties");
 	}
 
 	/**
-	 * The exact p-value against brute force: every way of choosing which of m + n ranks belong to a,
-	 * each arrangement tested as samples of those ranks.
+	 * The exact p-value against brute force: every way of choosing which of m + n ranks
+	 * belong to a, each arrangement tested as samples of those ranks.
 	 */
 	@Test
 	void theExactPValueMatchesCompleteEnumeration() {
@@ -170,7 +175,10 @@ class MannWhitneyTest {
 		return u;
 	}
 
-	/** scipy: U = 48366990, p = 6.335801311151537e-05 (asymptotic, continuity); 1,018 distinct values. */
+	/**
+	 * scipy: U = 48366990, p = 6.335801311151537e-05 (asymptotic, continuity); 1,018
+	 * distinct values.
+	 */
 	@Test
 	void tenThousandAgainstTenThousandWithManyTies() {
 		double[] a = new double[10_000];
@@ -233,11 +241,11 @@ class MannWhitneyTest {
 	@Test
 	void emptyOrNaNInputsAreRejected() {
 		assertThatIllegalArgumentException().isThrownBy(() -> MannWhitney.test(new double[0], B))
-				.withMessage("Mann-Whitney U needs at least one value in sample a");
+			.withMessage("Mann-Whitney U needs at least one value in sample a");
 		assertThatIllegalArgumentException().isThrownBy(() -> MannWhitney.test(A, null))
-				.withMessage("Mann-Whitney U needs at least one value in sample b");
+			.withMessage("Mann-Whitney U needs at least one value in sample b");
 		assertThatIllegalArgumentException().isThrownBy(() -> MannWhitney.test(A, new double[] { 1, Double.NaN }))
-				.withMessage("sample b contains NaN");
+			.withMessage("sample b contains NaN");
 	}
 
 	private static void assertClose(double actual, double expected) {

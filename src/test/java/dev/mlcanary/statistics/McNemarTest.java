@@ -10,7 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.within;
 
-/** Values checked by hand, with commons-math3's distributions, and with scipy (as noted). */
+/**
+ * Values checked by hand, with commons-math3's distributions, and with scipy (as noted).
+ */
 class McNemarTest {
 
 	@Test
@@ -18,7 +20,8 @@ class McNemarTest {
 		Result result = McNemar.test(10, 0);
 
 		assertThat(result.method()).isEqualTo(Method.EXACT);
-		assertThat(result.pValue()).isEqualTo(2 * Math.pow(0.5, 10)); // 0.001953125, exact in binary
+		assertThat(result.pValue()).isEqualTo(2 * Math.pow(0.5, 10)); // 0.001953125,
+																		// exact in binary
 		assertThat(result.statistic()).isZero();
 		assertThat(McNemar.test(0, 10).pValue()).isEqualTo(0.001953125);
 	}
@@ -46,10 +49,10 @@ class McNemarTest {
 	}
 
 	/**
-	 * Mirror outcomes are exactly as probable with p = 1/2, and Commons Statistics 1.1's two-sided
-	 * binomial test leaves some out to rounding (0.057 for the first), see {@link McNemar}.
-	 * 2 (1 + 13 + 78 + 286) / 2^13; scipy binomtest(3, 13) = 0.09228515625, binomtest(2, 3) and
-	 * binomtest(10, 21) = 1.0.
+	 * Mirror outcomes are exactly as probable with p = 1/2, and Commons Statistics 1.1's
+	 * two-sided binomial test leaves some out to rounding (0.057 for the first), see
+	 * {@link McNemar}. 2 (1 + 13 + 78 + 286) / 2^13; scipy binomtest(3, 13) =
+	 * 0.09228515625, binomtest(2, 3) and binomtest(10, 21) = 1.0.
 	 */
 	@Test
 	void bothTailsAreCounted() {
@@ -71,7 +74,10 @@ class McNemarTest {
 		assertThat(McNemar.test(10, 30).pValue()).isEqualTo(result.pValue());
 	}
 
-	/** scipy: 2 binom.cdf(4, 24, 0.5) = 0.001543879508972168; chi2.sf(7.84, 1) = 0.005110260660855866. */
+	/**
+	 * scipy: 2 binom.cdf(4, 24, 0.5) = 0.001543879508972168; chi2.sf(7.84, 1) =
+	 * 0.005110260660855866.
+	 */
 	@Test
 	void theThresholdBetweenExactAndChiSquare() {
 		Result below = McNemar.test(20, 4);
@@ -108,9 +114,9 @@ class McNemarTest {
 	@Test
 	void invalidCountsAreRejected() {
 		assertThatIllegalArgumentException().isThrownBy(() -> McNemar.test(-1, 3))
-				.withMessage("discordant counts must not be negative, got b = -1, c = 3");
+			.withMessage("discordant counts must not be negative, got b = -1, c = 3");
 		assertThatIllegalArgumentException().isThrownBy(() -> McNemar.test(Long.MAX_VALUE, 1))
-				.withMessageContaining("too large");
+			.withMessageContaining("too large");
 	}
 
 }

@@ -20,7 +20,10 @@ class NoncentralTDistributionTest {
 
 	private static final double[] DEGREES_OF_FREEDOM = { 0.5, 1, 2, 2.5, 10, 70.75, 1000, 5e4 };
 
-	/** Where commons-math's own central t is accurate to 1e-12 (it loses about df * 1e-16). */
+	/**
+	 * Where commons-math's own central t is accurate to 1e-12 (it loses about df *
+	 * 1e-16).
+	 */
 	private static final double[] MODERATE_DEGREES_OF_FREEDOM = { 0.5, 1, 2, 2.5, 10, 70.75, 1000 };
 
 	private static final double[] T_VALUES = { -40, -3, -1.96, -0.1, 0, 0.5, 1.96, 3, 40 };
@@ -50,45 +53,37 @@ class NoncentralTDistributionTest {
 		// T' = (Z + delta) / sqrt(V / df) <= 0 exactly when Z <= -delta, whatever df is.
 		for (double df : DEGREES_OF_FREEDOM) {
 			for (double delta : new double[] { -5, -1, 0.3, 2.8, 38 }) {
-				assertThat(cumulativeProbability(0, df, delta))
-					.isCloseTo(NoncentralTDistribution.normalCdf(-delta), offset(1e-16));
+				assertThat(cumulativeProbability(0, df, delta)).isCloseTo(NoncentralTDistribution.normalCdf(-delta),
+						offset(1e-16));
 			}
 		}
 	}
 
 	/**
-	 * Values from an independent 40-digit mpmath quadrature of {@code E[Phi(t sqrt(V/df) - delta)]},
-	 * {@code V ~ chi2(df)}, each agreeing with scipy's {@code nct.cdf} (Boost) to 5e-15 or better.
+	 * Values from an independent 40-digit mpmath quadrature of
+	 * {@code E[Phi(t sqrt(V/df) - delta)]}, {@code V ~ chi2(df)}, each agreeing with
+	 * scipy's {@code nct.cdf} (Boost) to 5e-15 or better.
 	 */
 	@ParameterizedTest(name = "F({0}; df={1}, delta={2}) = {3}")
-	@CsvSource({
-		"1.96, 10, 2.8, 0.20720762793412244404",
-		"-1, 5, 1, 0.030807353260750214859",
-		"3, 2.5, -0.5, 0.98513516472526450879",
-		"0.5, 1, 2, 0.063276887479946749033",
-		"2.2, 70, 3.3, 0.13802733939845004551",
-		"-2.5, 30, -1, 0.079427094376408059853",
-		"2, 0.5, 1, 0.52049635181525534373",
-		"-0.3, 3, 0.2, 0.31807432402108390094",
-		"1.9908470688116, 70.7527648889264, 2.74634, 0.22598969360959764484",
-		"12, 4, 10, 0.59458328849700970729",
-		"1.5, 10000, 3, 0.066813271985911437551",
-		"-0.1, 50000, 0, 0.46017236318350290398",
-		"35, 10, 35, 0.44119881898798572359",
-	})
+	@CsvSource({ "1.96, 10, 2.8, 0.20720762793412244404", "-1, 5, 1, 0.030807353260750214859",
+			"3, 2.5, -0.5, 0.98513516472526450879", "0.5, 1, 2, 0.063276887479946749033",
+			"2.2, 70, 3.3, 0.13802733939845004551", "-2.5, 30, -1, 0.079427094376408059853",
+			"2, 0.5, 1, 0.52049635181525534373", "-0.3, 3, 0.2, 0.31807432402108390094",
+			"1.9908470688116, 70.7527648889264, 2.74634, 0.22598969360959764484", "12, 4, 10, 0.59458328849700970729",
+			"1.5, 10000, 3, 0.066813271985911437551", "-0.1, 50000, 0, 0.46017236318350290398",
+			"35, 10, 35, 0.44119881898798572359", })
 	void matchesReferenceValues(double t, double df, double delta, double expected) {
 		assertThat(cumulativeProbability(t, df, delta)).isCloseTo(expected, offset(1e-13));
 	}
 
-	/** Large noncentralities: hundreds to thousands of series terms, some recomputed from underflow. */
+	/**
+	 * Large noncentralities: hundreds to thousands of series terms, some recomputed from
+	 * underflow.
+	 */
 	@ParameterizedTest(name = "F({0}; df={1}, delta={2}) = {3}")
-	@CsvSource({
-		"40, 10, 38.5, 0.50739091735646862771",
-		"60, 6, 50, 0.65394594620061884982",
-		"61, 99999, 60, 0.83907763817383650197",
-		"100, 99999, 99.9, 0.53877266858994499094",
-		"120, 20, 99, 0.84923010711813487425",
-	})
+	@CsvSource({ "40, 10, 38.5, 0.50739091735646862771", "60, 6, 50, 0.65394594620061884982",
+			"61, 99999, 60, 0.83907763817383650197", "100, 99999, 99.9, 0.53877266858994499094",
+			"120, 20, 99, 0.84923010711813487425", })
 	void matchesReferenceValuesForLargeNoncentrality(double t, double df, double delta, double expected) {
 		assertThat(cumulativeProbability(t, df, delta)).isCloseTo(expected, offset(1e-11));
 	}

@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 class PowerAnalysisTest {
 
 	/**
-	 * References: statsmodels {@code TTestIndPower().solve_power(effect_size, alpha=..., power=...)} and
-	 * scipy, confirmed with mpmath at 50 digits.
+	 * References: statsmodels
+	 * {@code TTestIndPower().solve_power(effect_size, alpha=..., power=...)} and scipy,
+	 * confirmed with mpmath at 50 digits.
 	 */
 	@ParameterizedTest(name = "d={0} alpha={1} power={2}: n={3}, recommended {4}")
 	@CsvSource({ "0.666, 0.05, 0.8, 36.3763824444632, 37", "0.5, 0.01, 0.9, 120.705485855328, 121" })
@@ -37,8 +38,8 @@ class PowerAnalysisTest {
 	}
 
 	/**
-	 * Roots where df is large enough for the normal approximations (scipy's {@code nct}, each root
-	 * checked by evaluating the power with a 30-digit mpmath quadrature).
+	 * Roots where df is large enough for the normal approximations (scipy's {@code nct},
+	 * each root checked by evaluating the power with a 30-digit mpmath quadrature).
 	 */
 	@ParameterizedTest(name = "d={0}: n={1}")
 	@CsvSource({ "0.01, 156978.17055699432", "0.001, 15697721.979017158", "5, 2.1172199111125733" })
@@ -49,9 +50,9 @@ class PowerAnalysisTest {
 	}
 
 	/**
-	 * Extreme significance levels (scipy, the last confirmed with mpmath): below alpha = 2e-15
-	 * commons-math's own inverse t CDF returns nonsense, and near alpha = 1 its CDF rounds away the tiny
-	 * critical value.
+	 * Extreme significance levels (scipy, the last confirmed with mpmath): below alpha =
+	 * 2e-15 commons-math's own inverse t CDF returns nonsense, and near alpha = 1 its CDF
+	 * rounds away the tiny critical value.
 	 */
 	@ParameterizedTest(name = "d=0.5 alpha={0} power={1}: n={2}")
 	@CsvSource({ "1e-300, 0.9, 12104.507705565873", "1e-12, 0.8, 521.0853018114856", "1e-20, 0.8, 850.3281749421353",
@@ -98,8 +99,8 @@ class PowerAnalysisTest {
 	void withoutAnEffectThePowerIsAlpha() {
 		for (double n : new double[] { 1.5, 2, 10, 1e3, 1e6, 1e9 }) {
 			for (double alpha : new double[] { 1e-6, 0.01, 0.05, 0.5, 0.9 }) {
-				assertThat(PowerAnalysis.power(0, alpha, n)).as("n=%s alpha=%s", n, alpha).isCloseTo(alpha,
-						offset(alpha * 1e-9));
+				assertThat(PowerAnalysis.power(0, alpha, n)).as("n=%s alpha=%s", n, alpha)
+					.isCloseTo(alpha, offset(alpha * 1e-9));
 			}
 		}
 	}

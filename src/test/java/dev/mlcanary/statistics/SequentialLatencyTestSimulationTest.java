@@ -10,21 +10,24 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Why the sequential mode exists, measured: 2,000 simulated canaries, 20 looks each, comparing naive
- * repeated Welch tests with {@link SequentialLatencyTest}.
+ * Why the sequential mode exists, measured: 2,000 simulated canaries, 20 looks each,
+ * comparing naive repeated Welch tests with {@link SequentialLatencyTest}.
  *
- * <p>Each look adds {@value #STABLE_PER_LOOK} stable and {@value #CANARY_PER_LOOK} canary latencies (a 10%
- * canary) and analyses everything collected so far. Latencies are lognormal with a median of
- * {@value #MEDIAN_MS} ms and log-scale standard deviation {@value #LOG_SIGMA} (right-skewed like real
- * latencies; mean about 0.57 ms, standard deviation about 0.30 ms); one A/A run repeats the check with
- * symmetric, normal latencies. Both methods test the same
- * one-sided question at the same level, "is the canary slower?", at alpha = 0.05: the naive method
- * rejects when the one-sided Welch p-value (half of commons-math3's two-sided {@code TTest.tTest} when
- * the canary mean is higher) is below 0.05 at any look. The two-sided naive rate is printed as well.
+ * <p>
+ * Each look adds {@value #STABLE_PER_LOOK} stable and {@value #CANARY_PER_LOOK} canary
+ * latencies (a 10% canary) and analyses everything collected so far. Latencies are
+ * lognormal with a median of {@value #MEDIAN_MS} ms and log-scale standard deviation
+ * {@value #LOG_SIGMA} (right-skewed like real latencies; mean about 0.57 ms, standard
+ * deviation about 0.30 ms); one A/A run repeats the check with symmetric, normal
+ * latencies. Both methods test the same one-sided question at the same level, "is the
+ * canary slower?", at alpha = 0.05: the naive method rejects when the one-sided Welch
+ * p-value (half of commons-math3's two-sided {@code TTest.tTest} when the canary mean is
+ * higher) is below 0.05 at any look. The two-sided naive rate is printed as well.
  *
- * <p>Deterministic: every canary draws from its own {@link SplittableRandom} split from a fixed seed.
- * The figures are printed so they can be quoted; the assertions leave room for other seeds. The whole
- * class runs in a few seconds.
+ * <p>
+ * Deterministic: every canary draws from its own {@link SplittableRandom} split from a
+ * fixed seed. The figures are printed so they can be quoted; the assertions leave room
+ * for other seeds. The whole class runs in a few seconds.
  */
 class SequentialLatencyTestSimulationTest {
 
@@ -42,7 +45,10 @@ class SequentialLatencyTestSimulationTest {
 
 	static final double ALPHA = 0.05;
 
-	/** 2.58 binomial standard errors above alpha for 2,000 canaries: a one-sided 99.5% allowance. */
+	/**
+	 * 2.58 binomial standard errors above alpha for 2,000 canaries: a one-sided 99.5%
+	 * allowance.
+	 */
 	static final double SEQUENTIAL_LIMIT = ALPHA + 2.58 * Math.sqrt(ALPHA * (1 - ALPHA) / CANARIES);
 
 	@Test
@@ -52,29 +58,31 @@ class SequentialLatencyTestSimulationTest {
 		double naiveOneSided = runs.rate(runs.naiveOneSided, LOOKS);
 		double naiveTwoSided = runs.rate(runs.naiveTwoSided, LOOKS);
 		double sequential = runs.rate(runs.sequential, LOOKS);
-		System.out.printf(Locale.ROOT, "A/A, %d canaries x %d looks (%d stable + %d canary samples per look):%n"
-				+ "  naive one-sided Welch at 0.05, any look: false-alarm rate %.4f (first look alone: %.4f)%n"
-				+ "  naive two-sided Welch at 0.05, any look: false-alarm rate %.4f%n"
-				+ "  sequential (mSPRT, alpha 0.05):          false-alarm rate %.4f (limit %.4f)%n"
-				+ "  naive one-sided, cumulative by look: %s%n"
-				+ "  sequential, cumulative by look:      %s%n"
-				+ "  simulated in %d ms%n",
+		System.out.printf(Locale.ROOT,
+				"A/A, %d canaries x %d looks (%d stable + %d canary samples per look):%n"
+						+ "  naive one-sided Welch at 0.05, any look: false-alarm rate %.4f (first look alone: %.4f)%n"
+						+ "  naive two-sided Welch at 0.05, any look: false-alarm rate %.4f%n"
+						+ "  sequential (mSPRT, alpha 0.05):          false-alarm rate %.4f (limit %.4f)%n"
+						+ "  naive one-sided, cumulative by look: %s%n" + "  sequential, cumulative by look:      %s%n"
+						+ "  simulated in %d ms%n",
 				CANARIES, LOOKS, STABLE_PER_LOOK, CANARY_PER_LOOK, naiveOneSided, runs.rate(runs.naiveOneSided, 1),
 				naiveTwoSided, sequential, SEQUENTIAL_LIMIT, runs.cumulative(runs.naiveOneSided),
 				runs.cumulative(runs.sequential), (System.nanoTime() - start) / 1_000_000);
 
-		// One look is a valid test (conservative here: right-skewed latencies give the canary-higher tail
+		// One look is a valid test (conservative here: right-skewed latencies give the
+		// canary-higher tail
 		// of the t statistic less mass); it is the repetition that inflates the rate.
 		assertThat(runs.rate(runs.naiveOneSided, 1)).as("naive one-sided Welch, first look only")
-				.isLessThanOrEqualTo(SEQUENTIAL_LIMIT);
+			.isLessThanOrEqualTo(SEQUENTIAL_LIMIT);
 		assertThat(naiveOneSided).as("naive repeated one-sided Welch, any of 20 looks").isGreaterThan(0.10);
 		assertThat(naiveTwoSided).as("naive repeated two-sided Welch, any of 20 looks").isGreaterThan(0.10);
 		assertThat(sequential).as("sequential false-alarm rate over 20 looks").isLessThanOrEqualTo(SEQUENTIAL_LIMIT);
 	}
 
 	/**
-	 * The same with symmetric (normal) latencies, where the one-sided naive test is not helped by the
-	 * skewness of lognormal data and the plug-in variance of 10 canary samples is the only approximation.
+	 * The same with symmetric (normal) latencies, where the one-sided naive test is not
+	 * helped by the skewness of lognormal data and the plug-in variance of 10 canary
+	 * samples is the only approximation.
 	 */
 	@Test
 	void theSequentialTestAlsoHoldsItsLevelWithSymmetricLatencies() {
@@ -82,11 +90,12 @@ class SequentialLatencyTestSimulationTest {
 		Runs runs = simulate(20_240_604L, 0, NORMAL);
 		double naiveOneSided = runs.rate(runs.naiveOneSided, LOOKS);
 		double sequential = runs.rate(runs.sequential, LOOKS);
-		System.out.printf(Locale.ROOT, "A/A with normal latencies (mean 1 ms, sd 0.1 ms), %d canaries x %d looks:%n"
-				+ "  naive one-sided Welch at 0.05, any look: false-alarm rate %.4f (first look alone: %.4f)%n"
-				+ "  naive two-sided Welch at 0.05, any look: false-alarm rate %.4f%n"
-				+ "  sequential (mSPRT, alpha 0.05):          false-alarm rate %.4f (limit %.4f)%n"
-				+ "  simulated in %d ms%n",
+		System.out.printf(Locale.ROOT,
+				"A/A with normal latencies (mean 1 ms, sd 0.1 ms), %d canaries x %d looks:%n"
+						+ "  naive one-sided Welch at 0.05, any look: false-alarm rate %.4f (first look alone: %.4f)%n"
+						+ "  naive two-sided Welch at 0.05, any look: false-alarm rate %.4f%n"
+						+ "  sequential (mSPRT, alpha 0.05):          false-alarm rate %.4f (limit %.4f)%n"
+						+ "  simulated in %d ms%n",
 				CANARIES, LOOKS, naiveOneSided, runs.rate(runs.naiveOneSided, 1), runs.rate(runs.naiveTwoSided, LOOKS),
 				sequential, SEQUENTIAL_LIMIT, (System.nanoTime() - start) / 1_000_000);
 
@@ -98,10 +107,10 @@ class SequentialLatencyTestSimulationTest {
 	void bothDetectARealTenMillisecondSlowdownWithinTheFirstLooks() {
 		long start = System.nanoTime();
 		Runs runs = simulate(20_240_602L, 10.0);
-		System.out.printf(Locale.ROOT, "Canary +10 ms, %d canaries x %d looks:%n"
-				+ "  naive one-sided Welch, cumulative detection by look: %s%n"
-				+ "  sequential (mSPRT), cumulative detection by look:    %s%n"
-				+ "  simulated in %d ms%n",
+		System.out.printf(Locale.ROOT,
+				"Canary +10 ms, %d canaries x %d looks:%n"
+						+ "  naive one-sided Welch, cumulative detection by look: %s%n"
+						+ "  sequential (mSPRT), cumulative detection by look:    %s%n" + "  simulated in %d ms%n",
 				CANARIES, LOOKS, runs.cumulative(runs.naiveOneSided), runs.cumulative(runs.sequential),
 				(System.nanoTime() - start) / 1_000_000);
 
@@ -110,17 +119,18 @@ class SequentialLatencyTestSimulationTest {
 	}
 
 	/**
-	 * The price of validity at every look: a slowdown of a third of a standard deviation (0.1 ms) is found
-	 * later by the sequential test than by the naive one, whose 5% promise no longer holds.
+	 * The price of validity at every look: a slowdown of a third of a standard deviation
+	 * (0.1 ms) is found later by the sequential test than by the naive one, whose 5%
+	 * promise no longer holds.
 	 */
 	@Test
 	void aSmallSlowdownIsStillFoundByTheSequentialTestThoughLater() {
 		long start = System.nanoTime();
 		Runs runs = simulate(20_240_603L, 0.1);
-		System.out.printf(Locale.ROOT, "Canary +0.1 ms, %d canaries x %d looks:%n"
-				+ "  naive one-sided Welch, cumulative detection by look: %s%n"
-				+ "  sequential (mSPRT), cumulative detection by look:    %s%n"
-				+ "  simulated in %d ms%n",
+		System.out.printf(Locale.ROOT,
+				"Canary +0.1 ms, %d canaries x %d looks:%n"
+						+ "  naive one-sided Welch, cumulative detection by look: %s%n"
+						+ "  sequential (mSPRT), cumulative detection by look:    %s%n" + "  simulated in %d ms%n",
 				CANARIES, LOOKS, runs.cumulative(runs.naiveOneSided), runs.cumulative(runs.sequential),
 				(System.nanoTime() - start) / 1_000_000);
 
@@ -144,7 +154,8 @@ class SequentialLatencyTestSimulationTest {
 		String cumulative(int[] firstRejections) {
 			StringBuilder out = new StringBuilder();
 			for (int look = 1; look <= LOOKS; look++) {
-				out.append(String.format(Locale.ROOT, look == 1 ? "%d:%.3f" : " %d:%.3f", look, rate(firstRejections, look)));
+				out.append(String.format(Locale.ROOT, look == 1 ? "%d:%.3f" : " %d:%.3f", look,
+						rate(firstRejections, look)));
 			}
 			return out.toString();
 		}
@@ -158,10 +169,16 @@ class SequentialLatencyTestSimulationTest {
 
 	}
 
-	/** Lognormal: median {@value #MEDIAN_MS} ms, log-scale standard deviation {@value #LOG_SIGMA}. */
+	/**
+	 * Lognormal: median {@value #MEDIAN_MS} ms, log-scale standard deviation
+	 * {@value #LOG_SIGMA}.
+	 */
 	static final Latency LOGNORMAL = random -> Math.exp(Math.log(MEDIAN_MS) + LOG_SIGMA * random.nextGaussian());
 
-	/** Normal, mean 1 ms, standard deviation 0.1 ms: symmetric, so skewness does not help either test. */
+	/**
+	 * Normal, mean 1 ms, standard deviation 0.1 ms: symmetric, so skewness does not help
+	 * either test.
+	 */
 	static final Latency NORMAL = random -> 1 + 0.1 * random.nextGaussian();
 
 	static Runs simulate(long seed, double slowdownMs) {

@@ -9,7 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.within;
 
-/** The mSPRT mechanics; the false-alarm guarantee is measured in {@link SequentialLatencyTestSimulationTest}. */
+/**
+ * The mSPRT mechanics; the false-alarm guarantee is measured in
+ * {@link SequentialLatencyTestSimulationTest}.
+ */
 class SequentialLatencyTestTest {
 
 	private static final double[] STABLE = { 1, 2, 3 };
@@ -17,9 +20,9 @@ class SequentialLatencyTestTest {
 	private static final double[] SLOWER = { 2, 3, 4 };
 
 	/**
-	 * canary {2, 3, 4} against stable {1, 2, 3}: D = 1, V = 1/3 + 1/3, tau^2 = 1, so
-	 * x = 1 / sqrt(10/9) and 1 / Lambda = sqrt(2.5) / (2 Phi(x) exp(x^2 / 2)) = 0.6083559640066086
-	 * (evaluated with scipy).
+	 * canary {2, 3, 4} against stable {1, 2, 3}: D = 1, V = 1/3 + 1/3, tau^2 = 1, so x =
+	 * 1 / sqrt(10/9) and 1 / Lambda = sqrt(2.5) / (2 Phi(x) exp(x^2 / 2)) =
+	 * 0.6083559640066086 (evaluated with scipy).
 	 */
 	@Test
 	void oneLookByHand() {
@@ -32,9 +35,10 @@ class SequentialLatencyTestTest {
 	}
 
 	/**
-	 * The closed form against the definition: the likelihood ratios exp(theta S - theta^2 I / 2) of a
-	 * Brownian motion with drift, integrated numerically over the half-normal prior on theta &gt; 0.
-	 * scipy's quad gives 1 / Lambda = 0.05844821755560997 for D = 0.3, V = 0.01, tau^2 = 1.
+	 * The closed form against the definition: the likelihood ratios exp(theta S - theta^2
+	 * I / 2) of a Brownian motion with drift, integrated numerically over the half-normal
+	 * prior on theta &gt; 0. scipy's quad gives 1 / Lambda = 0.05844821755560997 for D =
+	 * 0.3, V = 0.01, tau^2 = 1.
 	 */
 	@Test
 	void theClosedFormIsTheHalfNormalMixtureOfLikelihoodRatios() {
@@ -126,11 +130,11 @@ class SequentialLatencyTestTest {
 	void invalidParametersAreRejected() {
 		for (double alpha : new double[] { 0, 1, -0.1, Double.NaN }) {
 			assertThatIllegalArgumentException().isThrownBy(() -> new SequentialLatencyTest(alpha, 1))
-					.withMessageStartingWith("alpha must be strictly between 0 and 1");
+				.withMessageStartingWith("alpha must be strictly between 0 and 1");
 		}
 		for (double tau2 : new double[] { 0, -1, Double.POSITIVE_INFINITY, Double.NaN }) {
 			assertThatIllegalArgumentException().isThrownBy(() -> new SequentialLatencyTest(0.05, tau2))
-					.withMessageStartingWith("the mixture variance tau^2 must be positive and finite");
+				.withMessageStartingWith("the mixture variance tau^2 must be positive and finite");
 		}
 	}
 
@@ -139,13 +143,13 @@ class SequentialLatencyTestTest {
 		SequentialLatencyTest test = SequentialLatencyTest.withDefaults(0.05);
 
 		assertThatIllegalArgumentException().isThrownBy(() -> test.look(new double[] { 1 }, STABLE))
-				.withMessage("the sequential test needs at least 2 canary samples, got 1");
+			.withMessage("the sequential test needs at least 2 canary samples, got 1");
 		assertThatIllegalArgumentException().isThrownBy(() -> test.look(SLOWER, new double[0]))
-				.withMessage("the sequential test needs at least 2 stable samples, got 0");
+			.withMessage("the sequential test needs at least 2 stable samples, got 0");
 		assertThatIllegalArgumentException().isThrownBy(() -> test.look(SLOWER, null))
-				.withMessage("the sequential test needs at least 2 stable samples, got 0");
+			.withMessage("the sequential test needs at least 2 stable samples, got 0");
 		assertThatIllegalArgumentException().isThrownBy(() -> test.look(new double[] { 1, Double.NaN }, STABLE))
-				.withMessage("canary samples must be finite, got NaN");
+			.withMessage("canary samples must be finite, got NaN");
 		assertThat(test.looks()).isZero();
 		assertThat(test.look(SLOWER, STABLE).number()).isEqualTo(1);
 	}

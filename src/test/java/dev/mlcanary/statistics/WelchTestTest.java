@@ -5,7 +5,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/** Reference values: ../shared/reference/statistics.md (scipy 1.10, checked with mpmath). */
+/**
+ * Reference values: ../shared/reference/statistics.md (scipy 1.10, checked with mpmath).
+ */
 class WelchTestTest {
 
 	private static final double[] A = { 10.2, 11.5, 9.8, 12.1, 10.9, 11.7, 10.4, 13.0 };

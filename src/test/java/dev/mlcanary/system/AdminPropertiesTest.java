@@ -16,8 +16,10 @@ class AdminPropertiesTest {
 	@Test
 	void refusesWeakOrInconsistentTokens() {
 		assertThatThrownBy(() -> new AdminProperties("short", null)).hasMessageContaining("at least 16");
-		assertThatThrownBy(() -> new AdminProperties(null, "reader-token-0123456789")).hasMessageContaining("needs canary.admin.token");
-		assertThatThrownBy(() -> new AdminProperties("same-token-0123456789", "same-token-0123456789")).hasMessageContaining("must differ");
+		assertThatThrownBy(() -> new AdminProperties(null, "reader-token-0123456789"))
+			.hasMessageContaining("needs canary.admin.token");
+		assertThatThrownBy(() -> new AdminProperties("same-token-0123456789", "same-token-0123456789"))
+			.hasMessageContaining("must differ");
 	}
 
 }

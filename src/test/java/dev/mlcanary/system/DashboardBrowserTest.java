@@ -47,17 +47,20 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The dashboard in a real browser (Debian's Chromium, driven through its chromedriver): an operator
- * types the token, deploys a canary, watches traffic and a health check with a judge's numbers open,
- * checks the layout at 1280 px and on a phone, rolls the canary back, each action through the page's
- * confirmation dialog, and forgets the token. Screenshots go to {@code target/dashboard.png} and
- * {@code target/dashboard-phone.png}. Two smaller tests look at the timeline's verdict tags and at
- * the rule of the request-rate chart.
+ * The dashboard in a real browser (Debian's Chromium, driven through its chromedriver):
+ * an operator types the token, deploys a canary, watches traffic and a health check with
+ * a judge's numbers open, checks the layout at 1280 px and on a phone, rolls the canary
+ * back, each action through the page's confirmation dialog, and forgets the token.
+ * Screenshots go to {@code target/dashboard.png} and {@code target/dashboard-phone.png}.
+ * Two smaller tests look at the timeline's verdict tags and at the rule of the
+ * request-rate chart.
  *
- * <p>Without Chromium the test is skipped with a message naming the packages, except under CI
- * ({@code CI} set), where a missing browser is a failure rather than a silent pass.
+ * <p>
+ * Without Chromium the test is skipped with a message naming the packages, except under
+ * CI ({@code CI} set), where a missing browser is a failure rather than a silent pass.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "canary.admin.token=" + DashboardBrowserTest.TOKEN)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = "canary.admin.token=" + DashboardBrowserTest.TOKEN)
 class DashboardBrowserTest {
 
 	static final String TOKEN = "dashboard-browser-token-0123456789";
@@ -68,7 +71,10 @@ class DashboardBrowserTest {
 
 	private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-	/** The buttons that call the admin API: disabled until the page has read the deployment. */
+	/**
+	 * The buttons that call the admin API: disabled until the page has read the
+	 * deployment.
+	 */
 	private static final List<String> ACTIONS = List.of("deploy", "promote", "rollback", "toggle-slowdown", "check");
 
 	@LocalServerPort
@@ -107,7 +113,8 @@ class DashboardBrowserTest {
 		if (deployments.current().hasCanary()) {
 			deployments.rollbackCanary(null);
 		}
-		// The driver is named explicitly, so Selenium never looks for (or downloads) one itself.
+		// The driver is named explicitly, so Selenium never looks for (or downloads) one
+		// itself.
 		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
 			.usingAnyFreePort()
 			.build();
@@ -117,7 +124,8 @@ class DashboardBrowserTest {
 					"--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir=" + profile.toAbsolutePath(),
 					"--window-size=1440,1320");
 		browser = new ChromeDriver(service, options);
-		// The page redraws parts of itself every 2 s: an element found during a wait may go stale.
+		// The page redraws parts of itself every 2 s: an element found during a wait may
+		// go stale.
 		await = new WebDriverWait(browser, PATIENCE);
 		await.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
 	}
@@ -165,10 +173,12 @@ class DashboardBrowserTest {
 		await.until(d -> !text("verdict").equals("none yet"));
 		assertThat(text("verdict")).isIn("PASS", "FAIL", "INCONCLUSIVE");
 		assertThat(browser.findElements(By.cssSelector("#judges tr.judge"))).hasSize(5);
-		assertThat(text("events")).contains("deploy-canary", "toggle-slowdown", "Canary slowdown turned on.", "check-canary-health");
+		assertThat(text("events")).contains("deploy-canary", "toggle-slowdown", "Canary slowdown turned on.",
+				"check-canary-health");
 		screenshot("target/dashboard.png");
 
-		// "All numbers" stays open while the page refreshes, and when a new check is drawn.
+		// "All numbers" stays open while the page refreshes, and when a new check is
+		// drawn.
 		browser.findElement(By.cssSelector("#judges details[data-judge=welch] summary")).click();
 		assertThat(numbersOpen("welch")).isTrue();
 		waitForRefreshes(2);
@@ -188,8 +198,7 @@ class DashboardBrowserTest {
 
 		browser.manage().window().setSize(new Dimension(375, 1600));
 		await.until(d -> number("return document.documentElement.clientWidth") <= 375);
-		assertThat(number("return document.documentElement.scrollWidth"))
-			.as("no horizontal scrolling at phone width")
+		assertThat(number("return document.documentElement.scrollWidth")).as("no horizontal scrolling at phone width")
 			.isLessThanOrEqualTo(number("return document.documentElement.clientWidth"));
 		assertTablesFit();
 		screenshot("target/dashboard-phone.png");
@@ -202,7 +211,8 @@ class DashboardBrowserTest {
 		assertThat(deployments.current().hasCanary()).isFalse();
 		await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("events"), "rollback-canary"));
 
-		// Forget: a prompt instead of an error, and no call without a token (it would be refused and audited).
+		// Forget: a prompt instead of an error, and no call without a token (it would be
+		// refused and audited).
 		browser.findElement(By.id("token-forget")).click();
 		await.until(ExpectedConditions.attributeContains(By.id("notice"), "class", "info"));
 		assertThat(text("notice")).contains("Token forgotten");
@@ -221,13 +231,15 @@ class DashboardBrowserTest {
 	@Test
 	void theTimelineTagsEachCheckWithItsVerdict() {
 		signedIn();
-		// Stand-in answers of the events endpoint: checks of every verdict, and one from before the verdict word.
-		browser.executeScript("""
-				const events = JSON.stringify({ count: arguments[0].length, events: arguments[0] });
-				const real = window.fetch.bind(window);
-				window.fetch = (input, init) => (String(input).startsWith('/admin/events')
-					? Promise.resolve(new Response(events, { status: 200, headers: { 'Content-Type': 'application/json' } }))
-					: real(input, init));""",
+		// Stand-in answers of the events endpoint: checks of every verdict, and one from
+		// before the verdict word.
+		browser.executeScript(
+				"""
+						const events = JSON.stringify({ count: arguments[0].length, events: arguments[0] });
+						const real = window.fetch.bind(window);
+						window.fetch = (input, init) => (String(input).startsWith('/admin/events')
+							? Promise.resolve(new Response(events, { status: 200, headers: { 'Content-Type': 'application/json' } }))
+							: real(input, init));""",
 				List.of(check("INCONCLUSIVE", false), check("FAIL", true), check("PASS", false), check(null, true),
 						check(null, false)));
 		waitForRefreshes(2);
@@ -241,15 +253,17 @@ class DashboardBrowserTest {
 	void theRequestRateLeavesAGapAcrossADeploymentChange() {
 		signedIn();
 		// The rule the rate chart plots, from the page's own module.
-		Object rates = browser.executeAsyncScript("""
-				const done = arguments[arguments.length - 1];
-				import('/charts.js').then(({ requestRates }) => done(JSON.stringify([
-					requestRates({ at: 0, generation: 3, stable: 100, canary: 10 }, { at: 2000, generation: 3, stable: 160, canary: 30 }),
-					requestRates({ at: 0, generation: 3, stable: 5000, canary: 900 }, { at: 2000, generation: 4, stable: 40, canary: 12 }),
-					requestRates({ at: 0, generation: 3, stable: 100, canary: 10 }, { at: 2000, generation: 4, stable: 160, canary: 30 }),
-					requestRates({ at: 0, generation: 3, stable: 100, canary: 10 }, { at: 2000, generation: 3, stable: 90, canary: 30 }),
-				])));""");
-		assertThat(rates).as("same generation; a deploy (counts start again); the slowdown toggled; a count that went down")
+		Object rates = browser.executeAsyncScript(
+				"""
+						const done = arguments[arguments.length - 1];
+						import('/charts.js').then(({ requestRates }) => done(JSON.stringify([
+							requestRates({ at: 0, generation: 3, stable: 100, canary: 10 }, { at: 2000, generation: 3, stable: 160, canary: 30 }),
+							requestRates({ at: 0, generation: 3, stable: 5000, canary: 900 }, { at: 2000, generation: 4, stable: 40, canary: 12 }),
+							requestRates({ at: 0, generation: 3, stable: 100, canary: 10 }, { at: 2000, generation: 4, stable: 160, canary: 30 }),
+							requestRates({ at: 0, generation: 3, stable: 100, canary: 10 }, { at: 2000, generation: 3, stable: 90, canary: 30 }),
+						])));""");
+		assertThat(rates)
+			.as("same generation; a deploy (counts start again); the slowdown toggled; a count that went down")
 			.isEqualTo("[{\"stable\":30,\"canary\":10},null,null,null]");
 	}
 
@@ -261,18 +275,24 @@ class DashboardBrowserTest {
 		await.until(ExpectedConditions.textToBe(By.id("stable-version"), "v1"));
 	}
 
-	/** A health check's audit event as the events endpoint shows it; {@code verdict} null as in older events. */
+	/**
+	 * A health check's audit event as the events endpoint shows it; {@code verdict} null
+	 * as in older events.
+	 */
 	private static Map<String, Object> check(String verdict, boolean alert) {
 		Map<String, Object> answer = new HashMap<>(Map.of("alert_triggered", alert, "message", "A check."));
 		if (verdict != null) {
 			answer.put("verdict", verdict);
 		}
 		return Map.of("time", "2026-11-26T10:00:00Z", "action", "check-canary-health", "method", "GET", "outcome",
-				"success", "status", 200, "actor", "operator-token", "remote_address", "127.0.0.1", "stable_after", "v1",
-				"generation", 1, "verdict", answer);
+				"success", "status", 200, "actor", "operator-token", "remote_address", "127.0.0.1", "stable_after",
+				"v1", "generation", 1, "verdict", answer);
 	}
 
-	/** Every table's content fits the box that holds it: nothing cut off, nothing to scroll sideways. */
+	/**
+	 * Every table's content fits the box that holds it: nothing cut off, nothing to
+	 * scroll sideways.
+	 */
 	private void assertTablesFit() {
 		for (WebElement table : browser.findElements(By.cssSelector("table.data"))) {
 			assertThat(number("return arguments[0].scrollWidth", table))
@@ -286,7 +306,10 @@ class DashboardBrowserTest {
 				"return document.querySelector('#judges details[data-judge=' + arguments[0] + ']').open", judge));
 	}
 
-	/** Read in one script call: the page redraws the element on every refresh, so a held reference goes stale. */
+	/**
+	 * Read in one script call: the page redraws the element on every refresh, so a held
+	 * reference goes stale.
+	 */
 	private String checkedAt() {
 		return String.valueOf(browser.executeScript(
 				"const t = document.querySelector('#verdict-time time'); return t ? t.getAttribute('datetime') : '';"));
@@ -301,7 +324,10 @@ class DashboardBrowserTest {
 		await.until(d -> refreshes() >= seen + count);
 	}
 
-	/** Waits for the in-page confirmation, lets {@code fill} look at it or fill it in, and confirms. */
+	/**
+	 * Waits for the in-page confirmation, lets {@code fill} look at it or fill it in, and
+	 * confirms.
+	 */
 	private void confirmWith(java.util.function.Consumer<WebElement> fill) {
 		WebElement dialog = await.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
 		fill.accept(dialog);
@@ -309,7 +335,10 @@ class DashboardBrowserTest {
 		await.until(ExpectedConditions.invisibilityOf(dialog));
 	}
 
-	/** Predictions through the real HTTP port, a batch per dashboard refresh, so the charts get a history. */
+	/**
+	 * Predictions through the real HTTP port, a batch per dashboard refresh, so the
+	 * charts get a history.
+	 */
 	private void trafficOverSeveralRefreshes(int refreshes) throws IOException, InterruptedException {
 		for (int i = 0; i < refreshes; i++) {
 			long seen = refreshes();
@@ -345,12 +374,15 @@ class DashboardBrowserTest {
 		return browser.findElement(By.id(id)).getText();
 	}
 
-	/** The whole page, not only the window: Chromium's own screenshot command can go beyond the viewport. */
+	/**
+	 * The whole page, not only the window: Chromium's own screenshot command can go
+	 * beyond the viewport.
+	 */
 	private void screenshot(String file) throws IOException {
 		long width = number("return document.documentElement.scrollWidth");
 		long height = number("return document.documentElement.scrollHeight");
-		Map<String, Object> shot = browser.executeCdpCommand("Page.captureScreenshot", Map.of("captureBeyondViewport", true,
-				"clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+		Map<String, Object> shot = browser.executeCdpCommand("Page.captureScreenshot", Map.of("captureBeyondViewport",
+				true, "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
 		Files.write(Path.of(file), Base64.getDecoder().decode((String) shot.get("data")));
 	}
 

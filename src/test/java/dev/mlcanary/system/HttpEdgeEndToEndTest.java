@@ -14,7 +14,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Requests that Tomcat refuses before Spring sees them still get problem+json, not an HTML page. */
+/**
+ * Requests that Tomcat refuses before Spring sees them still get problem+json, not an
+ * HTML page.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class HttpEdgeEndToEndTest {
 

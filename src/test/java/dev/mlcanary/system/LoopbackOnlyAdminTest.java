@@ -15,7 +15,10 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** With no token configured, only loopback clients may administer; everyone may still predict. */
+/**
+ * With no token configured, only loopback clients may administer; everyone may still
+ * predict.
+ */
 @SpringBootTest
 @AutoConfigureMockMvc
 class LoopbackOnlyAdminTest {
@@ -35,9 +38,11 @@ class LoopbackOnlyAdminTest {
 		assertThat(result).hasStatus(403);
 		assertThat(result).bodyJson().extractingPath("$.detail").asString().contains("only loopback clients");
 		assertThat(mvc.get().uri("/admin/status").with(remote("192.0.2.10")).exchange()).hasStatus(403);
-		assertThat(mvc.get().uri("/admin/status").with(remote("192.0.2.10")).header("X-Forwarded-For", "127.0.0.1").exchange())
-			.as("a forwarded-for header is not trusted")
-			.hasStatus(403);
+		assertThat(mvc.get()
+			.uri("/admin/status")
+			.with(remote("192.0.2.10"))
+			.header("X-Forwarded-For", "127.0.0.1")
+			.exchange()).as("a forwarded-for header is not trusted").hasStatus(403);
 		assertThat(deployments.current().generation()).isEqualTo(generation);
 	}
 
@@ -49,16 +54,26 @@ class LoopbackOnlyAdminTest {
 
 	@Test
 	void remoteClientsStillPredict() {
-		assertThat(mvc.post().uri("/predict").with(remote("192.0.2.10")).contentType(MediaType.APPLICATION_JSON)
-			.content(TestRequests.PREDICT_BODY).exchange()).hasStatusOk();
+		assertThat(mvc.post()
+			.uri("/predict")
+			.with(remote("192.0.2.10"))
+			.contentType(MediaType.APPLICATION_JSON)
+			.content(TestRequests.PREDICT_BODY)
+			.exchange()).hasStatusOk();
 	}
 
 	@Test
 	void theRefusalsAreTheOnesTheApiDocsShow() {
-		ApiDocsTest.assertAnswers(ApiProblem.LOOPBACK_ONLY, mvc.get().uri("/admin/status").with(remote("192.0.2.10")).exchange());
-		ApiDocsTest.assertAnswers(ApiProblem.ROUTE_LOOPBACK_ONLY, mvc.post().uri("/predict").with(remote("192.0.2.10"))
-			.header("X-Canary-Route", "stable").contentType(MediaType.APPLICATION_JSON)
-			.content(TestRequests.PREDICT_BODY).exchange());
+		ApiDocsTest.assertAnswers(ApiProblem.LOOPBACK_ONLY,
+				mvc.get().uri("/admin/status").with(remote("192.0.2.10")).exchange());
+		ApiDocsTest.assertAnswers(ApiProblem.ROUTE_LOOPBACK_ONLY,
+				mvc.post()
+					.uri("/predict")
+					.with(remote("192.0.2.10"))
+					.header("X-Canary-Route", "stable")
+					.contentType(MediaType.APPLICATION_JSON)
+					.content(TestRequests.PREDICT_BODY)
+					.exchange());
 	}
 
 	private static org.springframework.test.web.servlet.request.RequestPostProcessor remote(String address) {

@@ -14,11 +14,12 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A Prometheus scrape after traffic shows per-version series; health and info show the deployment. */
+/**
+ * A Prometheus scrape after traffic shows per-version series; health and info show the
+ * deployment.
+ */
 @WithAdminTokens
 class ObservabilityTest {
-
-
 
 	@Autowired
 	MockMvcTester mvc;
@@ -33,16 +34,28 @@ class ObservabilityTest {
 
 	@Test
 	void aScrapeAfterTrafficShowsPerVersionSeries() throws Exception {
-		assertThat(mvc.post().uri("/admin/deploy-canary").header("Authorization", "Bearer " + TestTokens.OPERATOR)
-			.contentType(MediaType.APPLICATION_JSON).content("{\"version\": \"v2\", \"weight\": 0.25}").exchange()).hasStatusOk();
+		assertThat(mvc.post()
+			.uri("/admin/deploy-canary")
+			.header("Authorization", "Bearer " + TestTokens.OPERATOR)
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"version\": \"v2\", \"weight\": 0.25}")
+			.exchange()).hasStatusOk();
 		for (int i = 0; i < 400; i++) {
-			assertThat(mvc.post().uri("/predict").contentType(MediaType.APPLICATION_JSON)
-				.content(TestRequests.PREDICT_BODY).exchange()).hasStatusOk();
+			assertThat(mvc.post()
+				.uri("/predict")
+				.contentType(MediaType.APPLICATION_JSON)
+				.content(TestRequests.PREDICT_BODY)
+				.exchange()).hasStatusOk();
 		}
-		assertThat(mvc.get().uri("/admin/check-canary-health").header("Authorization", "Bearer " + TestTokens.OPERATOR).exchange())
-			.hasStatusOk();
+		assertThat(mvc.get()
+			.uri("/admin/check-canary-health")
+			.header("Authorization", "Bearer " + TestTokens.OPERATOR)
+			.exchange()).hasStatusOk();
 
-		MvcTestResult scrape = mvc.get().uri("/actuator/prometheus").header("Authorization", "Bearer " + TestTokens.READER).exchange();
+		MvcTestResult scrape = mvc.get()
+			.uri("/actuator/prometheus")
+			.header("Authorization", "Bearer " + TestTokens.READER)
+			.exchange();
 
 		assertThat(scrape).hasStatusOk();
 		String text = scrape.getResponse().getContentAsString();
@@ -55,7 +68,8 @@ class ObservabilityTest {
 			.containsPattern("canary_verdict -?[01]\\.0")
 			.containsPattern("canary_judge_p_value\\{judge=\"welch\"")
 			.containsPattern("canary_judge_statistic\\{judge=\"agreement\",statistic=\"agreement\"\\} 1\\.0");
-		assertThat(bucketBounds(text, "canary_model_latency_seconds_bucket")).as("buckets fine enough for microsecond models")
+		assertThat(bucketBounds(text, "canary_model_latency_seconds_bucket"))
+			.as("buckets fine enough for microsecond models")
 			.anyMatch(le -> le <= 2e-6)
 			.anyMatch(le -> le > 2e-6 && le <= 1e-5)
 			.anyMatch(le -> le >= 1.0);
@@ -64,34 +78,55 @@ class ObservabilityTest {
 
 	@Test
 	void afterARollbackTheVerdictGaugesForgetTheRolledBackCanary() throws Exception {
-		// The tests share one service: start without the canary another test may have left.
+		// The tests share one service: start without the canary another test may have
+		// left.
 		mvc.post().uri("/admin/rollback-canary").header("Authorization", "Bearer " + TestTokens.OPERATOR).exchange();
-		assertThat(mvc.post().uri("/admin/deploy-canary").header("Authorization", "Bearer " + TestTokens.OPERATOR)
-			.contentType(MediaType.APPLICATION_JSON).content("{\"version\": \"v2\", \"weight\": 0.5}").exchange()).hasStatusOk();
-		assertThat(mvc.get().uri("/admin/check-canary-health").header("Authorization", "Bearer " + TestTokens.OPERATOR).exchange())
-			.hasStatusOk();
+		assertThat(mvc.post()
+			.uri("/admin/deploy-canary")
+			.header("Authorization", "Bearer " + TestTokens.OPERATOR)
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"version\": \"v2\", \"weight\": 0.5}")
+			.exchange()).hasStatusOk();
+		assertThat(mvc.get()
+			.uri("/admin/check-canary-health")
+			.header("Authorization", "Bearer " + TestTokens.OPERATOR)
+			.exchange()).hasStatusOk();
 		assertThat(scrape()).containsPattern("(?m)^canary_verdict -?[01]\\.0$");
 
-		assertThat(mvc.post().uri("/admin/rollback-canary").header("Authorization", "Bearer " + TestTokens.OPERATOR).exchange())
-			.hasStatusOk();
+		assertThat(mvc.post()
+			.uri("/admin/rollback-canary")
+			.header("Authorization", "Bearer " + TestTokens.OPERATOR)
+			.exchange()).hasStatusOk();
 
 		assertThat(scrape()).containsPattern("(?m)^canary_verdict NaN$")
 			.containsPattern("(?m)^canary_judge_p_value\\{judge=\"welch\"\\} NaN$");
 	}
 
 	private String scrape() throws Exception {
-		return mvc.get().uri("/actuator/prometheus").header("Authorization", "Bearer " + TestTokens.READER).exchange()
-			.getResponse().getContentAsString();
+		return mvc.get()
+			.uri("/actuator/prometheus")
+			.header("Authorization", "Bearer " + TestTokens.READER)
+			.exchange()
+			.getResponse()
+			.getContentAsString();
 	}
 
 	private static java.util.List<Double> bucketBounds(String scrape, String bucket) {
-		return java.util.regex.Pattern.compile(bucket + "\\{[^}]*le=\"([^\"]+)\"").matcher(scrape).results()
-			.map(m -> m.group(1)).filter(le -> !le.equals("+Inf")).map(Double::parseDouble).toList();
+		return java.util.regex.Pattern.compile(bucket + "\\{[^}]*le=\"([^\"]+)\"")
+			.matcher(scrape)
+			.results()
+			.map(m -> m.group(1))
+			.filter(le -> !le.equals("+Inf"))
+			.map(Double::parseDouble)
+			.toList();
 	}
 
 	@Test
 	void healthAndInfoShowTheDeployment() {
-		MvcTestResult health = mvc.get().uri("/actuator/health").header("Authorization", "Bearer " + TestTokens.READER).exchange();
+		MvcTestResult health = mvc.get()
+			.uri("/actuator/health")
+			.header("Authorization", "Bearer " + TestTokens.READER)
+			.exchange();
 		assertThat(health).hasStatusOk();
 		assertThat(health).bodyJson().extractingPath("$.components.canary.status").isEqualTo("UP");
 		assertThat(health).bodyJson().extractingPath("$.components.canary.details.stable_version").isEqualTo("v1");

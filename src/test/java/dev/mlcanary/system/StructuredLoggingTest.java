@@ -19,8 +19,8 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * With {@code logging.structured.format.console=ecs} every log line is one JSON object; an admin
- * action writes exactly one INFO line and predictions write none.
+ * With {@code logging.structured.format.console=ecs} every log line is one JSON object;
+ * an admin action writes exactly one INFO line and predictions write none.
  */
 @SpringBootTest(properties = { "logging.structured.format.console=ecs", "spring.main.banner-mode=off" })
 @AutoConfigureMockMvc
@@ -36,14 +36,20 @@ class StructuredLoggingTest {
 	void oneJsonInfoLinePerAdminActionAndNothingPerPrediction(CapturedOutput output) {
 		int mark = output.getOut().length();
 		for (int i = 0; i < 200; i++) {
-			assertThat(mvc.post().uri("/predict").contentType(MediaType.APPLICATION_JSON)
-				.content("{\"features\": [0.5, 1.2, 0.8, 0.3, " + i / 100.0 + "]}").exchange()).hasStatusOk();
+			assertThat(mvc.post()
+				.uri("/predict")
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"features\": [0.5, 1.2, 0.8, 0.3, " + i / 100.0 + "]}")
+				.exchange()).hasStatusOk();
 		}
 		assertThat(lines(output, mark)).as("nothing per prediction").isEmpty();
 
 		mark = output.getOut().length();
-		assertThat(mvc.post().uri("/admin/deploy-canary").contentType(MediaType.APPLICATION_JSON)
-			.content("{\"version\": \"v2\", \"weight\": 0.2}").exchange()).hasStatusOk();
+		assertThat(mvc.post()
+			.uri("/admin/deploy-canary")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"version\": \"v2\", \"weight\": 0.2}")
+			.exchange()).hasStatusOk();
 		List<JsonNode> deploy = lines(output, mark);
 		assertThat(deploy).hasSize(1);
 		assertThat(deploy.get(0).path("log").path("level").asString()).isEqualTo("INFO");

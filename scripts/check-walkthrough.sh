@@ -135,6 +135,7 @@ else
 fi
 if [[ $status -ne 0 ]]; then
 	$VERBOSE || tail -n 40 "$WORK/walkthrough.log" >&2
+	echo >&2   # the last output may lack its newline
 	if [[ $status -eq 124 ]]; then
 		echo "check-walkthrough: the walkthrough did not finish within ${RUN_TIMEOUT} s, in the block at $DOC:$(cat "$WALKTHROUGH_AT")" >&2
 	else

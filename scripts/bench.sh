@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load benchmark of POST /predict against a bare Spring Boot MVC endpoint (README, "Performance").
+# Load benchmark of POST /predict against a bare Spring Boot MVC endpoint (docs/performance.md).
 #
 # Builds the service, the benchmarks and the baseline app (./mvnw -Pbench package) when stale,
 # installs Debian's wrk if it is missing, then starts the service on a free loopback port (timing
@@ -11,7 +11,9 @@
 # service's own request timer (histogram deltas over each measured run). Then it checks the heap
 # again after BENCH_MEMORY_REQUESTS predictions in all, and times startup with Spring's AOT
 # processing and a class data sharing archive. It prints a markdown table with the ratios
-# service/baseline and writes it, with a JSON file of every figure, to target/bench/.
+# service/baseline and writes it, with a JSON file of every figure, to target/bench/; a full run
+# (not --quick) also writes it to docs/benchmarks/YYYY-MM-DD.md, with the commit, the machine, the
+# JDK and the load average, to be committed when the run is worth keeping.
 #
 #   scripts/bench.sh            the whole run (about 7 minutes)
 #   scripts/bench.sh --quick    short runs at 1 and 32 connections, 100,000 predictions (about 3 minutes)
@@ -178,13 +180,18 @@ predict_until() {
 
 # --- main -------------------------------------------------------------------------------------
 
+STARTED_AT="$(date -u +%FT%TZ)"
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+UNCOMMITTED=false
+[[ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null)" ]] && UNCOMMITTED=true
 build_bench_if_needed
 install_wrk
 mkdir -p "$OUT"
 : > "$RESULTS"
 MACHINE="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/^Mem/ { print $2 }') GiB"
 JAVA_VERSION="$(java -version 2>&1 | sed -n 2p)"
-log "Machine: $MACHINE; $JAVA_VERSION; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+log "Machine: $MACHINE; $JAVA_VERSION; load average $LOAD_START at the start; commit $COMMIT$($UNCOMMITTED && echo ' with uncommitted changes')"
 log "Runs: ${WARMUP} s warm-up + ${DURATION} s measured, connections $CONNECTIONS, $WRK_THREADS wrk threads"
 
 # A geometric set of request-timer buckets (10 µs to 1 s, 8% apart), so that the per-role p50 from
@@ -245,9 +252,13 @@ SERVICE_CDS_STARTUP_MS=$STARTUP_MS SERVICE_CDS_SPRING_S=$SPRING_STARTED
 stop_app service-cds
 unset 'JAVA_OPTS[${#JAVA_OPTS[@]}-1]' 'JAVA_OPTS[${#JAVA_OPTS[@]}-2]'
 
+LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 export MACHINE JAVA_VERSION WARMUP DURATION WRK_THREADS QUICK SERVICE_STARTUP_MS SERVICE_SPRING_S \
 	SERVICE_CDS_STARTUP_MS SERVICE_CDS_SPRING_S \
-	BASELINE_STARTUP_MS BASELINE_SPRING_S HEAP_10K RSS_10K COUNT_10K HEAP_1M RSS_1M COUNT_1M
-"$ROOT/scripts/bench/report.sh" "$RESULTS" "$OUT/bench.md" "$OUT/bench.json"
+	BASELINE_STARTUP_MS BASELINE_SPRING_S HEAP_10K RSS_10K COUNT_10K HEAP_1M RSS_1M COUNT_1M \
+	STARTED_AT COMMIT UNCOMMITTED LOAD_START LOAD_END
+DATED_DIR="$ROOT/docs/benchmarks"
+$QUICK && DATED_DIR=""   # short runs are a smoke test, not figures to keep
+DATED=$("$ROOT/scripts/bench/report.sh" "$RESULTS" "$OUT/bench.md" "$OUT/bench.json" ${DATED_DIR:+"$DATED_DIR"})
 cat "$OUT/bench.md"
-log "Wrote $OUT/bench.md and $OUT/bench.json"
+log "Wrote $OUT/bench.md and $OUT/bench.json${DATED:+, and $DATED}"

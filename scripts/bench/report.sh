@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Turns the runs of scripts/bench.sh (results.tsv) into a markdown table with the targets of the
-# Performance section checked, and a JSON file with every figure.
-#   report.sh RESULTS.tsv OUT.md OUT.json   (the rest comes from the environment bench.sh exports)
+# Turns the runs of scripts/bench.sh (results.tsv) into a markdown table with the targets of
+# docs/performance.md checked, and a JSON file with every figure. With a fourth argument it also
+# writes the report, headed by when it ran and on which commit, as DIR/YYYY-MM-DD.md (the UTC date
+# the run started; YYYY-MM-DD-2.md, -3, ... when that file exists) and prints that file's path.
+#   report.sh RESULTS.tsv OUT.md OUT.json [DIR]   (the rest comes from the environment bench.sh exports)
 set -euo pipefail
 
-RESULTS=$1 MD=$2 JSON=$3
-DATE="$(date -u +%F)"
+RESULTS=$1 MD=$2 JSON=$3 DATED_DIR=${4:-}
+STARTED_AT="${STARTED_AT:-$(date -u +%FT%TZ)}"
+DATE="${STARTED_AT%%T*}"
 
 awk -F'\t' -v md="$MD" -v json="$JSON" -v date="$DATE" '
 	function num(v) { return (v == "" || v == "null") ? "null" : v }
@@ -27,7 +30,7 @@ awk -F'\t' -v md="$MD" -v json="$JSON" -v date="$DATE" '
 		line[++nLines] = key
 	}
 	END {
-		print "Machine: " ENVIRON["MACHINE"] "; " ENVIRON["JAVA_VERSION"] "; " date "." > md
+		print "Machine: " ENVIRON["MACHINE"] "; " ENVIRON["JAVA_VERSION"] "; " date ". Load average (1, 5, 15 min) at the start: " ENVIRON["LOAD_START"] "; at the end: " ENVIRON["LOAD_END"] "." > md
 		print "Each run: " ENVIRON["WARMUP"] " s warm-up, then " ENVIRON["DURATION"] " s measured with wrk (" ENVIRON["WRK_THREADS"] " threads) on loopback; each service run is followed by the same run against the baseline, whose figures are in the same row." (ENVIRON["QUICK"] == "true" ? " Quick mode: short runs, for a smoke test, not for figures." : "") > md
 		print "" > md
 		print "| condition | conn. | service req/s | baseline req/s | ratio | service p50 ms | baseline p50 ms | ratio | service p99 ms | stable-routed p50 ms | canary-routed p50 ms | CPU µs/req service | baseline | errors |" > md
@@ -62,7 +65,7 @@ awk -F'\t' -v md="$MD" -v json="$JSON" -v date="$DATE" '
 		printf "- Memory: heap used after a full GC %.1f MB after %d predictions, %.1f MB after %d (growth %.1f MB, target at most 10 MB): %s; RSS %.0f MB and %.0f MB.\n", h10, ENVIRON["COUNT_10K"], h1m, ENVIRON["COUNT_1M"], h1m - h10, check(h1m - h10 <= 10), ENVIRON["RSS_10K"] / 1024, ENVIRON["RSS_1M"] / 1024 > md
 		printf "- Startup to ready (JVM launch to the first answered /predict): service %.2f s (Spring: started in %s s; target at most 3 s): %s; with AOT processing and class data sharing %.2f s (Spring: %s s): %s; baseline %.2f s (Spring: %s s).\n", ENVIRON["SERVICE_STARTUP_MS"] / 1000, ENVIRON["SERVICE_SPRING_S"], check(ENVIRON["SERVICE_STARTUP_MS"] <= 3000), ENVIRON["SERVICE_CDS_STARTUP_MS"] / 1000, ENVIRON["SERVICE_CDS_SPRING_S"], check(ENVIRON["SERVICE_CDS_STARTUP_MS"] <= 3000), ENVIRON["BASELINE_STARTUP_MS"] / 1000, ENVIRON["BASELINE_SPRING_S"] > md
 
-		printf "{\n  \"date\": \"%s\",\n  \"machine\": \"%s\",\n  \"java\": \"%s\",\n  \"warmup_seconds\": %s,\n  \"duration_seconds\": %s,\n  \"wrk_threads\": %s,\n  \"quick\": %s,\n", date, ENVIRON["MACHINE"], ENVIRON["JAVA_VERSION"], ENVIRON["WARMUP"], ENVIRON["DURATION"], ENVIRON["WRK_THREADS"], ENVIRON["QUICK"] > json
+		printf "{\n  \"date\": \"%s\",\n  \"started_at\": \"%s\",\n  \"commit\": \"%s\",\n  \"uncommitted_changes\": %s,\n  \"machine\": \"%s\",\n  \"java\": \"%s\",\n  \"load_average_start\": \"%s\",\n  \"load_average_end\": \"%s\",\n  \"warmup_seconds\": %s,\n  \"duration_seconds\": %s,\n  \"wrk_threads\": %s,\n  \"quick\": %s,\n", date, ENVIRON["STARTED_AT"], ENVIRON["COMMIT"], (ENVIRON["UNCOMMITTED"] == "true" ? "true" : "false"), ENVIRON["MACHINE"], ENVIRON["JAVA_VERSION"], ENVIRON["LOAD_START"], ENVIRON["LOAD_END"], ENVIRON["WARMUP"], ENVIRON["DURATION"], ENVIRON["WRK_THREADS"], ENVIRON["QUICK"] > json
 		printf "  \"startup_ms\": {\"service\": %s, \"service_cds\": %s, \"baseline\": %s},\n", ENVIRON["SERVICE_STARTUP_MS"], ENVIRON["SERVICE_CDS_STARTUP_MS"], ENVIRON["BASELINE_STARTUP_MS"] > json
 		printf "  \"spring_started_seconds\": {\"service\": %s, \"service_cds\": %s, \"baseline\": %s},\n", num(ENVIRON["SERVICE_SPRING_S"]), num(ENVIRON["SERVICE_CDS_SPRING_S"]), num(ENVIRON["BASELINE_SPRING_S"]) > json
 		printf "  \"memory\": {\"predictions_first\": %d, \"heap_after_gc_kb_first\": %d, \"rss_kb_first\": %d, \"predictions_second\": %d, \"heap_after_gc_kb_second\": %d, \"rss_kb_second\": %d},\n", ENVIRON["COUNT_10K"], ENVIRON["HEAP_10K"], ENVIRON["RSS_10K"], ENVIRON["COUNT_1M"], ENVIRON["HEAP_1M"], ENVIRON["RSS_1M"] > json
@@ -74,3 +77,22 @@ awk -F'\t' -v md="$MD" -v json="$JSON" -v date="$DATE" '
 		}
 		print "  ]\n}" > json
 	}' "$RESULTS"
+
+# The dated copy, for docs/benchmarks/: results belong in files the script writes, not in prose.
+if [[ -n "$DATED_DIR" ]]; then
+	mkdir -p "$DATED_DIR"
+	dated="$DATED_DIR/$DATE.md"
+	n=2
+	while [[ -e "$dated" ]]; do
+		dated="$DATED_DIR/$DATE-$n.md"
+		n=$(( n + 1 ))
+	done
+	{
+		printf '# Benchmark run of %s, %s UTC\n\n' "$DATE" "$(cut -c12-16 <<< "$STARTED_AT")"
+		# shellcheck disable=SC2016  # the backticks are markdown
+		printf 'Generated by `scripts/bench.sh`, started at %s, on commit `%s`%s.\n\n' "$STARTED_AT" "${COMMIT:-unknown}" \
+			"$([[ "${UNCOMMITTED:-false}" == true ]] && echo ' with uncommitted changes in the work tree')"
+		cat "$MD"
+	} > "$dated"
+	echo "$dated"
+fi

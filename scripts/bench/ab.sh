@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A/B load runs of several warmed-up apps, alternating, to judge one change (README, "Performance").
+# A/B load runs of several warmed-up apps, alternating, to judge one change (docs/performance.md).
 #
 #   scripts/bench/ab.sh [options] NAME=JAR[,ARG...] NAME=JAR[,ARG...] ...
 #

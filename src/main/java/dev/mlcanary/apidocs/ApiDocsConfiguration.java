@@ -77,7 +77,7 @@ class ApiDocsConfiguration {
 			* Every change takes the deployment generation it expects (`expected_generation` or `If-Match`) \
 			and answers with the new one as `ETag`.
 
-			See README.md for the statistics behind the health check and the automated rollout.""";
+			docs/health-check.md and docs/rollout.md describe the statistics behind the health check and the automated rollout.""";
 
 	@Bean
 	OpenAPI openApi(ObjectProvider<BuildProperties> build) {

@@ -33,8 +33,8 @@ import org.springframework.http.MediaType;
  * limits, same number formatting) and calls the same {@link PredictionService}, so the
  * answer is the one {@link PredictionController} would give, byte for byte but for the
  * measured latency. Spring MVC's dispatch (handler lookup, argument resolution, converter
- * selection, content negotiation) was about half of the CPU time of a prediction (README,
- * "Performance").
+ * selection, content negotiation) was about half of the CPU time of a prediction
+ * (docs/adr/0004-predict-fast-path.md).
  *
  * <p>
  * Anything else is passed on unchanged to the controller, with the body it has read

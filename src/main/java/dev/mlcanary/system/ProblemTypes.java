@@ -29,7 +29,7 @@ public final class ProblemTypes {
 
 	/** One sentence a 404 answer ends with, so a lost client finds its way. */
 	static final String API_SUMMARY = "The API is POST /predict, /admin/* and /actuator/health, /actuator/info, /actuator/prometheus; "
-			+ "the dashboard is at / and the API docs at /docs; see README.md.";
+			+ "the dashboard is at / and the API docs at /docs; see README.md and docs/api.md.";
 
 	/**
 	 * A stable type for any status without a more specific one, e.g.

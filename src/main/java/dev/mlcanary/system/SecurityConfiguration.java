@@ -45,10 +45,9 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * passes through this chain carries a Content-Security-Policy.
  *
  * <p>
- * {@code POST /predict} does not pass through this filter chain: it is open, and valid
- * predictions are answered before Spring Security's filter by
- * {@code prediction.PredictFastPath}, so the requests it passes on to the controller skip
- * the chain too and answer with the same headers. Its one privileged option,
+ * {@code POST /predict} does not pass through this filter chain: it is open, and the
+ * chain's security matcher leaves out exactly the raw URI {@code /predict}, so however it
+ * is answered it carries the same headers. Its one privileged option,
  * {@code X-Canary-Route}, is checked by {@link AdminAccessPolicy}, which reads the token
  * itself.
  */
@@ -92,7 +91,7 @@ class SecurityConfiguration {
 	/**
 	 * No observation of each security filter: per request, it registered meters and
 	 * events that nobody reads, and cost about as much as the rest of the request
-	 * (README, "Performance").
+	 * (docs/adr/0002-predict-outside-the-security-chain.md).
 	 */
 	@Bean
 	SecurityObservationSettings securityObservationSettings() {

@@ -78,45 +78,13 @@ awk -v doc="$DOC" '
 	END { exit bad ? 2 : 0 }
 ' "$DOC"
 
-# Starts the service and waits until it is ready. Returns 1 if it lost a race for its port, so the
-# caller can try another one.
-start_service() {
-	PORT="$(free_port)" || exit 3
-	java -jar "$JAR" --server.address=127.0.0.1 --server.port="$PORT" --canary.state-dir="$WORK/state" \
-		> "$WORK/service.log" 2>&1 &
-	SERVICE_PID=$!
-	local deadline=$(( SECONDS + READY_TIMEOUT ))
-	until curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$PORT/actuator/health/readiness" 2>/dev/null; do
-		if ! kill -0 "$SERVICE_PID" 2>/dev/null; then
-			wait "$SERVICE_PID" 2>/dev/null || true
-			SERVICE_PID=""
-			grep -qi 'already in use' "$WORK/service.log" && return 1
-			echo "check-walkthrough: the service exited before it was ready:" >&2
-			tail -n 30 "$WORK/service.log" >&2
-			exit 3
-		fi
-		if (( SECONDS >= deadline )); then
-			echo "check-walkthrough: the service was not ready within ${READY_TIMEOUT} s:" >&2
-			tail -n 30 "$WORK/service.log" >&2
-			exit 3
-		fi
-		sleep 0.5
-	done
-}
-
 build_if_needed
 # The walkthrough's own operator token, whatever the caller's shell exports.
 CANARY_ADMIN_TOKEN="walkthrough-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 export CANARY_ADMIN_TOKEN
 unset CANARY_ADMIN_READ_TOKEN
 started=$SECONDS
-for attempt in 1 2 3; do
-	start_service && break
-	if [[ $attempt -eq 3 ]]; then
-		echo "check-walkthrough: could not bind a free port in 3 attempts" >&2
-		exit 3
-	fi
-done
+start_service check-walkthrough "$WORK/state" "$WORK/service.log" "$READY_TIMEOUT"
 echo "check-walkthrough: service ready on 127.0.0.1:$PORT after $(( SECONDS - started )) s; running the bash blocks of $DOC"
 
 # The blocks run in a scratch folder (a block may write a file), as a reader's shell would: with

@@ -39,45 +39,10 @@ trap stop_service EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Starts the service and waits until it is ready. Returns 1 if it lost a race for its port
-# (another process took it between the check and the bind), so the caller can try another one.
-start_service() {
-	# Called in an && list, where set -e does not apply: check each step by hand.
-	PORT="$(free_port)" || exit 3
-	java -jar "$JAR" --server.address=127.0.0.1 --server.port="$PORT" --canary.state-dir="$STATE_DIR" > "$LOG" 2>&1 &
-	SERVICE_PID=$!
-	echo "Starting the service on 127.0.0.1:$PORT (pid $SERVICE_PID, log $LOG) ..."
-	local started=$SECONDS deadline=$(( SECONDS + READY_TIMEOUT ))
-	until curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$PORT/actuator/health/readiness" 2>/dev/null; do
-		if ! kill -0 "$SERVICE_PID" 2>/dev/null; then
-			wait "$SERVICE_PID" 2>/dev/null || true
-			SERVICE_PID=""
-			if grep -qi 'already in use' "$LOG"; then
-				echo "Port $PORT was taken meanwhile; trying another." >&2
-				return 1
-			fi
-			echo "demo: the service exited before it was ready. Last lines of its log:" >&2
-			tail -n 30 "$LOG" >&2
-			exit 3
-		fi
-		if (( SECONDS >= deadline )); then
-			echo "demo: the service was not ready within ${READY_TIMEOUT} s. Last lines of its log:" >&2
-			tail -n 30 "$LOG" >&2
-			exit 3
-		fi
-		sleep 0.5
-	done
-	echo "Service ready after $(( SECONDS - started )) s."
-}
-
 build_if_needed
-for attempt in 1 2 3; do
-	start_service && break
-	if [[ $attempt -eq 3 ]]; then
-		echo "demo: could not bind a free port in 3 attempts" >&2
-		exit 3
-	fi
-done
+started=$SECONDS
+start_service demo "$STATE_DIR" "$LOG" "$READY_TIMEOUT"
+echo "Service ready on 127.0.0.1:$PORT after $(( SECONDS - started )) s (pid $SERVICE_PID, log $LOG)."
 
 status=0
 java -jar "$JAR" simulate --url "http://127.0.0.1:$PORT" "$@" || status=$?

@@ -28,6 +28,49 @@ free_port() {
 	return 1
 }
 
+# Starts the jar on a free loopback port with its own state directory and waits until it is ready.
+# Sets PORT and SERVICE_PID. Usage: start_service NAME STATE_DIR LOG READY_TIMEOUT [service args...]
+# NAME prefixes the messages. Tries up to three ports, in case another process takes one between
+# the check and the bind; exits 3 if the service dies or is not ready in time.
+start_service() {
+	local name="$1" state_dir="$2" log="$3" timeout="$4" _
+	shift 4
+	for _ in 1 2 3; do
+		start_service_once "$name" "$state_dir" "$log" "$timeout" "$@" && return 0
+		echo "$name: port $PORT was taken meanwhile; trying another." >&2
+	done
+	echo "$name: could not bind a free port in 3 attempts" >&2
+	exit 3
+}
+
+# One attempt of start_service; returns 1 when the port was taken. Called where set -e does not
+# apply, so each step is checked by hand.
+start_service_once() {
+	local name="$1" state_dir="$2" log="$3" timeout="$4"
+	shift 4
+	PORT="$(free_port)" || exit 3
+	java -jar "$JAR" --server.address=127.0.0.1 --server.port="$PORT" --canary.state-dir="$state_dir" "$@" \
+		> "$log" 2>&1 &
+	SERVICE_PID=$!
+	local deadline=$(( SECONDS + timeout ))
+	until curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$PORT/actuator/health/readiness" 2>/dev/null; do
+		if ! kill -0 "$SERVICE_PID" 2>/dev/null; then
+			wait "$SERVICE_PID" 2>/dev/null || true
+			SERVICE_PID=""
+			grep -qi 'already in use' "$log" && return 1
+			echo "$name: the service exited before it was ready. Last lines of its log:" >&2
+			tail -n 30 "$log" >&2
+			exit 3
+		fi
+		if (( SECONDS >= deadline )); then
+			echo "$name: the service was not ready within ${timeout} s. Last lines of its log:" >&2
+			tail -n 30 "$log" >&2
+			exit 3
+		fi
+		sleep 0.5
+	done
+}
+
 build_if_needed() {
 	if jar_is_stale; then
 		echo "Building $JAR (missing or older than the sources) ..." >&2

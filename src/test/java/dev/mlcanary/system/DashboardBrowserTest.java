@@ -241,6 +241,91 @@ class DashboardBrowserTest {
 	}
 
 	@Test
+	void beforeTheDeploymentIsReadThePageSaysItDoesNotKnowIt() throws Exception {
+		// A canary at 30% that the page must not hide behind defaults such as "none" or "manual".
+		HttpResponse<String> deployed = admin("POST", "/admin/deploy-canary", "{\"version\": \"v2\", \"weight\": 0.3}");
+		assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
+
+		browser.get("http://localhost:" + port + "/");
+		await.until(ExpectedConditions.textToBe(By.id("data-state"), "No data: token needed"));
+		assertUnknown();
+		assertThat(text("notice")).contains("needs an admin token");
+		screenshot("target/dashboard-unknown.png");
+
+		browser.findElement(By.id("token")).sendKeys(TOKEN);
+		browser.findElement(By.cssSelector("#token-form button[type=submit]")).click();
+		await.until(ExpectedConditions.textToBe(By.id("canary-version"), "v2"));
+		assertThat(text("stable-version")).isEqualTo("v1");
+		assertThat(text("weight")).isEqualTo("30%");
+		assertThat(text("stable-share")).isEqualTo("70% of traffic");
+		assertThat(text("rollout")).isEqualTo("manual");
+		assertThat(browser.findElement(By.id("data-state")).isDisplayed()).as("no data-state line while live").isFalse();
+		// The bar slides to its width (a CSS transition): wait for where it ends.
+		await.until(d -> Math.abs(weightBarShare() - 0.3) < 0.01);
+		assertThat(enabled("promote")).isTrue();
+
+		// A refused refresh (here: a token the service does not know) goes back to the unknown state.
+		browser.executeScript("sessionStorage.setItem('ml-canary.admin-token', 'not-the-token')");
+		await.until(ExpectedConditions.textToBe(By.id("data-state"), "No data: token refused"));
+		assertUnknown();
+	}
+
+	@Test
+	void aFailedRefreshMarksTheValuesStale() throws IOException {
+		signedIn();
+		browser.executeScript("""
+				window.realFetch = window.fetch;
+				window.fetch = () => Promise.reject(new TypeError('Failed to fetch'));""");
+		await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("data-state"), "Stale: not updated since"));
+		assertThat(text("data-state")).contains("service unreachable");
+		assertThat(text("stable-version")).as("kept, marked stale").isEqualTo("v1");
+		assertThat(ACTIONS).as("no action on a deployment that may have changed").noneMatch(this::enabled);
+		screenshot("target/dashboard-stale.png");
+		browser.executeScript("window.fetch = window.realFetch;");
+		await.until(d -> enabled("deploy"));
+		assertThat(browser.findElement(By.id("data-state")).isDisplayed()).isFalse();
+	}
+
+	/** The deployment card shows placeholders and the "no data" line, not defaults that read as facts. */
+	private void assertUnknown() {
+		assertThat(browser.findElement(By.id("data-state")).isDisplayed()).isTrue();
+		for (String id : List.of("stable-version", "canary-version", "weight", "generation", "slowdown", "canary-since",
+				"rollout")) {
+			assertThat(text(id)).as(id).isEqualTo("—");
+		}
+		assertThat(text("canary-version")).isNotEqualTo("none");
+		assertThat(text("rollout")).isNotEqualTo("manual");
+		assertThat(text("stable-share")).isEqualTo("unknown");
+		assertThat(text("canary-share")).isEqualTo("unknown");
+		// Neither a full stable bar nor a split: an empty, hatched track.
+		await.until(d -> weightBarShare() == 0);
+		assertThat(browser.findElement(By.id("weight-track")).getDomAttribute("class")).contains("unknown");
+		assertThat(text("verdict")).isEqualTo("—");
+		assertThat(text("events")).startsWith("No data");
+		assertThat(browser.findElement(By.tagName("body")).getDomAttribute("data-deployment")).isEqualTo("unknown");
+		assertThat(ACTIONS).as("no action while the deployment is unknown").noneMatch(this::enabled);
+	}
+
+	/** The canary's share of the weight track as drawn. */
+	private double weightBarShare() {
+		return ((Number) browser.executeScript("const bar = document.getElementById('weight-bar');"
+				+ " return bar.getBoundingClientRect().width / bar.parentElement.getBoundingClientRect().width;"))
+			.doubleValue();
+	}
+
+	/** An admin call through the real HTTP port with the operator token, as curl would send it. */
+	private HttpResponse<String> admin(String method, String path, String json) throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+			.header("Authorization", "Bearer " + TOKEN)
+			.header("Accept", "application/json");
+		if (json != null) {
+			request.header("Content-Type", "application/json");
+		}
+		request.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	@Test
 	void theTimelineTagsEachCheckWithItsVerdict() {
 		signedIn();
 		// Stand-in answers of the events endpoint: checks of every verdict, and one from before the verdict word.

@@ -50,7 +50,7 @@ async function api(path, { method = 'GET', body, generation, token = sessionStor
 		headers['Content-Type'] = 'application/json';
 	}
 	if (generation != null) {
-		// The deployment this page showed: a newer change makes the call a 409 instead of clobbering it.
+		// The deployment this page showed: a newer change makes the call a 409 or 412 instead of clobbering it.
 		headers['If-Match'] = `"${generation}"`;
 	}
 	let response;
@@ -515,7 +515,17 @@ async function act(id, action) {
 		notify('success', answer.message ?? 'Done.');
 	}
 	catch (error) {
-		notify('error', error.message);
+		if (error.status === 409 || error.status === 412) {
+			// The deployment changed after this page read it (If-Match no longer matched, or the change no
+			// longer applies): nothing was done. The refresh below shows it as it is now.
+			const stale = /generation is now (\d+), the request expected (\d+)/.exec(error.message);
+			const why = stale ? `generation ${stale[1]} now, this page had read ${stale[2]}` : error.message.replace(/\.$/, '');
+			notify('error', `Not done: the deployment changed meanwhile (${why}). The page reads it again now: `
+				+ 'check what it shows, and try again if the action still applies.');
+		}
+		else {
+			notify('error', error.message);
+		}
 	}
 	refresh();
 }

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -268,6 +270,42 @@ class DashboardBrowserTest {
 		browser.executeScript("sessionStorage.setItem('ml-canary.admin-token', 'not-the-token')");
 		await.until(ExpectedConditions.textToBe(By.id("data-state"), "No data: token refused"));
 		assertUnknown();
+	}
+
+	@ParameterizedTest(name = "answered {0}")
+	@ValueSource(ints = { 409, 412 })
+	void anActionOnADeploymentThatChangedMeanwhileIsReReadAndCanBeRetried(int status) throws Exception {
+		signedIn();
+		if (status == 412) {
+			// The service answers a stale If-Match with 409 today and will answer 412 (same problem detail).
+			browser.executeScript("""
+					const real = window.fetch.bind(window);
+					window.fetch = (input, init) => real(input, init).then(r => (r.status !== 409 ? r
+						: r.text().then(body => new Response(body, { status: 412, statusText: 'Precondition Failed',
+							headers: r.headers }))));""");
+		}
+		boolean slowdown = deployments.current().slowdown();
+		browser.findElement(By.id("toggle-slowdown")).click();
+		WebElement dialog = await.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+		// Someone else toggles the slowdown while the dialog is open: the page's generation is now stale.
+		assertThat(admin("POST", "/admin/toggle-slowdown", null).statusCode()).isEqualTo(200);
+		long generation = deployments.current().generation();
+		browser.findElement(By.id("confirm-ok")).click();
+		await.until(ExpectedConditions.invisibilityOf(dialog));
+
+		await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "changed meanwhile"));
+		assertThat(text("notice")).contains("Not done", "generation " + generation + " now, this page had read "
+				+ (generation - 1), "try again");
+		assertThat(deployments.current().generation()).as("nothing changed").isEqualTo(generation);
+		await.until(ExpectedConditions.textToBe(By.id("generation"), String.valueOf(generation)));
+		assertThat(text("slowdown")).startsWith(slowdown ? "off" : "on");
+
+		// Retried on the deployment read again, the same action goes through.
+		browser.findElement(By.id("toggle-slowdown")).click();
+		confirmWith(d -> assertThat(d.getText()).contains(slowdown ? "Switch the slowdown on?" : "Switch the slowdown off?"));
+		await.until(ExpectedConditions.textToBe(By.id("generation"), String.valueOf(generation + 1)));
+		assertThat(deployments.current().slowdown()).isEqualTo(slowdown);
+		assertThat(text("notice")).startsWith(slowdown ? "Slowdown simulation enabled" : "Slowdown simulation disabled");
 	}
 
 	@Test

@@ -10,21 +10,22 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Stream;
 
+import ch.qos.logback.classic.Level;
+import dev.mlcanary.ExpectedLog;
 import dev.mlcanary.model.ModelStore;
 import dev.mlcanary.system.CanaryProperties;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 /** Restoring at construction, saving before publishing, and compare-and-set on the generation. */
-@ExtendWith(OutputCaptureExtension.class)
 class InMemoryDeploymentServiceTest {
 
 	private static final int FORMAT = SavedDeployment.FORMAT_VERSION;
@@ -35,6 +36,10 @@ class InMemoryDeploymentServiceTest {
 
 	@TempDir
 	Path dir;
+
+	/** The errors the refused saves and restores log: asserted here rather than printed in the build log. */
+	@RegisterExtension
+	final ExpectedLog log = ExpectedLog.of(InMemoryDeploymentService.class);
 
 	@Test
 	void withoutAStateFileTheConfiguredStableServesAtGenerationOne() {
@@ -83,7 +88,7 @@ class InMemoryDeploymentServiceTest {
 	}
 
 	@Test
-	void aChangeThatCannotBeSavedIsNotPublished(CapturedOutput output) throws IOException {
+	void aChangeThatCannotBeSavedIsNotPublished() throws IOException {
 		InMemoryDeploymentService service = service(BUNDLED);
 		service.deployCanary("v2", null, null, null);
 		Deployment before = service.current();
@@ -96,7 +101,8 @@ class InMemoryDeploymentServiceTest {
 			.hasMessageContaining("not applied");
 
 		assertThat(service.current()).as("the very same snapshot still serves").isSameAs(before);
-		assertThat(output).contains("Generation 3 not applied (promoted v2 to stable)");
+		assertThat(log.messages(Level.ERROR)).singleElement(as(STRING))
+			.startsWith("Generation 3 not applied (promoted v2 to stable)");
 		Files.delete(file.resolve("blocker"));
 		Files.delete(file);
 		Files.move(kept, file);
@@ -122,21 +128,21 @@ class InMemoryDeploymentServiceTest {
 	}
 
 	@Test
-	void aCorruptFileIsSetAsideAndTheConfiguredStableServes(CapturedOutput output) throws IOException {
+	void aCorruptFileIsSetAsideAndTheConfiguredStableServes() throws IOException {
 		Files.writeString(dir.resolve("deployment.json"), "{\"format_version\": 1, \"stable_vers");
 
 		InMemoryDeploymentService service = service(BUNDLED);
 
 		assertThat(SavedDeployment.of(service.current())).isEqualTo(new SavedDeployment(FORMAT, "v1", null, 0.1, false, null, 1));
 		assertThat(files()).containsExactly("deployment.json.corrupt-20260102T030405Z");
-		assertOneErrorLine(output, "is not a valid state file", "moved it to deployment.json.corrupt-20260102T030405Z",
+		assertOneErrorLine("is not a valid state file", "moved it to deployment.json.corrupt-20260102T030405Z",
 				"serving the configured stable version v1");
 		service.toggleSlowdown(1L);
 		assertThat(files()).containsExactly("deployment.json", "deployment.json.corrupt-20260102T030405Z");
 	}
 
 	@Test
-	void aFileNamingAMissingModelIsSetAside(CapturedOutput output) throws IOException {
+	void aFileNamingAMissingModelIsSetAside() throws IOException {
 		new DeploymentStateStore(dir, CLOCK).save(new SavedDeployment(FORMAT, "v1", "v9", 0.5, false, CLOCK.instant(), 4));
 
 		InMemoryDeploymentService service = service(BUNDLED);
@@ -144,12 +150,12 @@ class InMemoryDeploymentServiceTest {
 		assertThat(service.current().hasCanary()).isFalse();
 		assertThat(service.current().stable().version()).isEqualTo("v1");
 		assertThat(files()).containsExactly("deployment.json.corrupt-20260102T030405Z");
-		assertOneErrorLine(output, "a model it names cannot be served (Unknown model version 'v9'",
+		assertOneErrorLine("a model it names cannot be served (Unknown model version 'v9'",
 				"serving the configured stable version v1");
 	}
 
 	@Test
-	void aFileNamingAModelThatFailsItsChecksumIsSetAside(CapturedOutput output) throws IOException {
+	void aFileNamingAModelThatFailsItsChecksumIsSetAside() throws IOException {
 		Path models = copyOfBundledModels();
 		byte[] bytes = Files.readAllBytes(models.resolve("model_v2.ser"));
 		bytes[bytes.length - 1] ^= 1;
@@ -160,13 +166,13 @@ class InMemoryDeploymentServiceTest {
 
 		assertThat(service.current().stable().version()).isEqualTo("v1");
 		assertThat(service.current().generation()).isEqualTo(1);
-		assertOneErrorLine(output, "failed its integrity check", "serving the configured stable version v1");
+		assertOneErrorLine("failed its integrity check", "serving the configured stable version v1");
 	}
 
-	private static void assertOneErrorLine(CapturedOutput output, String... parts) {
-		List<String> errors = output.getAll().lines().filter(line -> line.contains("ERROR")).toList();
-		assertThat(errors).hasSize(1);
-		assertThat(errors.get(0)).contains("Cannot restore the deployment from").contains(parts);
+	private void assertOneErrorLine(String... parts) {
+		assertThat(log.messages(Level.ERROR)).singleElement(as(STRING))
+			.contains("Cannot restore the deployment from")
+			.contains(parts);
 	}
 
 	private Path copyOfBundledModels() throws IOException {

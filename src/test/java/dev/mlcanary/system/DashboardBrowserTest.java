@@ -54,8 +54,12 @@ import static org.junit.jupiter.api.Assumptions.abort;
  * types the token, deploys a canary, watches traffic and a health check with a judge's numbers open,
  * checks the layout at 1280 px and on a phone, rolls the canary back, each action through the page's
  * confirmation dialog, and forgets the token. Screenshots go to {@code target/dashboard.png} and
- * {@code target/dashboard-phone.png}. Two smaller tests look at the timeline's verdict tags and at
- * the rule of the request-rate chart.
+ * {@code target/dashboard-phone.png}. Others check that the page says it does not know the
+ * deployment before it has read it (a 30% canary must not show as "none"; screenshot
+ * {@code target/dashboard-unknown.png}) and again after a refused refresh, that a failed refresh marks
+ * the values stale ({@code target/dashboard-stale.png}), and that an action on a deployment changed
+ * meanwhile (409, or 412) is re-read and can be retried. Two smaller tests look at the timeline's
+ * verdict tags and at the rule of the request-rate chart.
  *
  * <p>Without Chromium each test is reported as skipped, with a message naming the packages, except
  * under CI ({@code CI} set, and not {@code false}), where a missing browser is a failure rather than a

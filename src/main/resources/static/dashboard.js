@@ -5,11 +5,16 @@ import { CANARY, STABLE, TimeChart, drawPercentileBars, latencySeries, ms, reque
 const POLL_MS = 2000;
 const TOKEN_KEY = 'ml-canary.admin-token';
 const EVENT_LIMIT = 40;
+// What the page shows where it does not know a value: never a default that would read as a fact.
+const UNKNOWN = '—';
 const $ = id => document.getElementById(id);
 
 const state = {
 	// The deployment of the latest successful refresh; null before the first and while polling is paused.
 	status: null,
+	// When that refresh was, and whether a later one failed (the values shown may no longer hold).
+	readAt: null,
+	stale: false,
 	models: [],
 	events: [],
 	timer: null,
@@ -45,7 +50,7 @@ async function api(path, { method = 'GET', body, generation, token = sessionStor
 		headers['Content-Type'] = 'application/json';
 	}
 	if (generation != null) {
-		// The deployment this page showed: a newer change makes the call a 409 instead of clobbering it.
+		// The deployment this page showed: a newer change makes the call a 409 or 412 instead of clobbering it.
 		headers['If-Match'] = `"${generation}"`;
 	}
 	let response;
@@ -94,6 +99,8 @@ async function refresh() {
 			get('/admin/check-canary-health/latest'), get(`/admin/events?limit=${EVENT_LIMIT}`)]);
 		if (epoch === state.epoch) {
 			state.status = status;
+			state.readAt = new Date();
+			state.stale = false;
 			state.events = events.events;
 			renderStatus(status);
 			renderTraffic(status, latency);
@@ -112,10 +119,19 @@ async function refresh() {
 			// The token changed while this refresh ran: its answer no longer matters.
 		}
 		else if (error.status === 401 || error.status === 403) {
-			// Every refused admin call is audited: stop asking until the operator gives a token.
-			pause('Token needed', 'error', `${error.message} Polling is paused: type the admin token and press Use.`);
+			// Every refused admin call is audited: stop asking until the operator gives a token. What the
+			// page showed before is not known to hold any more: back to the unknown state.
+			pause('Token needed', 'error', `${error.message} Polling is paused: type the admin token and press Use.`,
+				error.status === 403 ? 'refused' : token ? 'token refused' : 'token needed');
 		}
 		else {
+			const reason = error.status === 0 ? 'service unreachable' : `the service answered ${error.status}`;
+			if (state.status) {
+				markStale(reason);
+			}
+			else {
+				renderUnknown(reason);
+			}
 			connection('error', `Not updated: ${error.message}`);
 		}
 	}
@@ -129,14 +145,13 @@ async function refresh() {
 	schedule();
 }
 
-/** Stops polling until a token is given; the buttons stay disabled meanwhile. */
-function pause(status, kind, message) {
+/** Stops polling until a token is given, and shows the deployment as unknown ({@code reason}) meanwhile. */
+function pause(status, kind, message, reason) {
 	state.stopped = true;
 	state.epoch++;
-	state.status = null;
 	clearTimeout(state.timer);
 	state.timer = null;
-	renderButtons();
+	renderUnknown(reason);
 	connection('paused', status);
 	notify(kind, message);
 }
@@ -175,9 +190,72 @@ const rateChart = new TimeChart($('rate-chart'), [
 ], { format: v => (v == null ? '–' : String(Number(v.toPrecision(3)))) });
 const latencyChart = new TimeChart($('latency-chart'), latencySeries(), { log: true });
 
+/**
+ * The page does not know the deployment (before the first read, after a refused one, after Forget):
+ * placeholders and the reason everywhere a value would be, and no action.
+ */
+function renderUnknown(reason) {
+	state.status = null;
+	state.stale = false;
+	// Drawn again in full once the deployment is read.
+	state.latestShown = null;
+	state.lastPoll = null;
+	const noData = `No data: ${reason}`;
+	dataState('unknown', noData);
+	for (const id of ['stable-version', 'canary-version', 'weight', 'generation', 'slowdown', 'canary-since', 'rollout']) {
+		$(id).textContent = UNKNOWN;
+	}
+	$('stable-share').textContent = 'unknown';
+	$('canary-share').textContent = 'unknown';
+	$('canary-box').classList.remove('absent');
+	$('canary-box').classList.add('unknown');
+	$('stable-box').classList.add('unknown');
+	$('slowdown').classList.remove('on');
+	$('weight-track').classList.add('unknown');
+	$('weight-bar').style.width = '0';
+	$('toggle-slowdown').textContent = 'Toggle slowdown';
+	const badge = $('verdict');
+	badge.className = 'badge';
+	badge.textContent = UNKNOWN;
+	$('verdict-message').textContent = `${noData}.`;
+	$('verdict-time').replaceChildren();
+	$('judges').replaceChildren(row(cell('td', `${noData}.`, { colspan: 4, class: 'muted' })));
+	$('rate-now').textContent = 'requests per second, per role';
+	$('distribution-versions').replaceChildren(cell('th', element('span', 'Measure'), { scope: 'col' }));
+	$('distribution-versions').firstChild.firstChild.className = 'visually-hidden';
+	$('distribution').replaceChildren(row(cell('td', `${noData}.`, { class: 'muted no-data' })));
+	$('distribution-bars').replaceChildren();
+	state.events = [];
+	const none = element('li', `${noData}.`);
+	none.className = 'muted no-data';
+	$('events').replaceChildren(none);
+	renderButtons();
+}
+
+/** A refresh failed after an earlier one worked: the values stay, marked as possibly out of date. */
+function markStale(reason) {
+	state.stale = true;
+	dataState('stale', `Stale: not updated since ${clock(state.readAt)} (${reason}); the deployment may have changed.`);
+	renderButtons();
+}
+
+/** The line above the deployment that says whether its values are known: hidden while they are live. */
+function dataState(kind, text) {
+	const line = $('data-state');
+	line.className = `data-state ${kind}`;
+	line.textContent = text;
+	line.hidden = kind === 'live';
+	document.body.dataset.deployment = kind;
+	$('main').classList.toggle('stale', kind === 'stale');
+}
+
 function renderStatus(s) {
 	const canary = s.canary_version;
 	const weight = canary ? s.canary_weight : 0;
+	dataState('live', '');
+	$('canary-box').classList.remove('unknown');
+	$('stable-box').classList.remove('unknown');
+	$('weight-track').classList.remove('unknown');
 	$('stable-version').textContent = s.stable_version;
 	$('stable-share').textContent = `${percent(1 - weight)} of traffic`;
 	$('canary-version').textContent = canary ?? 'none';
@@ -194,9 +272,9 @@ function renderStatus(s) {
 	$('toggle-slowdown').textContent = s.simulate_slowdown ? 'Turn slowdown off' : 'Turn slowdown on';
 }
 
-/** Actions need a deployment read with the token in use; Promote and Roll back need a canary too. */
+/** Actions need a deployment read with the token in use, and not stale; Promote and Roll back need a canary too. */
 function renderButtons() {
-	const s = state.status;
+	const s = state.stale ? null : state.status;
 	const canary = Boolean(s?.canary_version);
 	$('deploy').disabled = !s || canary;
 	$('promote').disabled = !canary;
@@ -316,6 +394,10 @@ function numbers(key, judge) {
 }
 
 function renderEvents() {
+	if (!state.status) {
+		// Unknown: the "No data" line stays (no "No events yet." that would read as a fact).
+		return;
+	}
 	const hideChecks = $('hide-checks').checked;
 	const shown = state.events.filter(e => !hideChecks || e.action !== 'check-canary-health').slice(0, 25);
 	$('events').replaceChildren(...shown.map(e => {
@@ -433,7 +515,17 @@ async function act(id, action) {
 		notify('success', answer.message ?? 'Done.');
 	}
 	catch (error) {
-		notify('error', error.message);
+		if (error.status === 409 || error.status === 412) {
+			// The deployment changed after this page read it (If-Match no longer matched, or the change no
+			// longer applies): nothing was done. The refresh below shows it as it is now.
+			const stale = /generation is now (\d+), the request expected (\d+)/.exec(error.message);
+			const why = stale ? `generation ${stale[1]} now, this page had read ${stale[2]}` : error.message.replace(/\.$/, '');
+			notify('error', `Not done: the deployment changed meanwhile (${why}). The page reads it again now: `
+				+ 'check what it shows, and try again if the action still applies.');
+		}
+		else {
+			notify('error', error.message);
+		}
 	}
 	refresh();
 }
@@ -503,7 +595,7 @@ $('token-forget').addEventListener('click', () => {
 	sessionStorage.removeItem(TOKEN_KEY);
 	// No call without a token now: on a service that has one it would only be refused (and audited).
 	pause('Paused: no token', 'info', 'Token forgotten: the page stopped asking the service. Type the admin token and press Use '
-		+ '(on a service without a token, which answers this machine only, press Use with the field empty).');
+		+ '(on a service without a token, which answers this machine only, press Use with the field empty).', 'token needed');
 });
 
 /** Polls with {@code token}; an empty one is meant too: a service without a token answers loopback calls. */
@@ -519,6 +611,9 @@ function useToken(token) {
 	state.models = [];
 	hideNotice();
 	connection('', 'Connecting…');
+	if (!state.status) {
+		dataState('unknown', 'No data yet: reading the deployment…');
+	}
 	refresh();
 }
 

@@ -7,12 +7,17 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
 
+import ch.qos.logback.classic.Level;
+import dev.mlcanary.ExpectedLog;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 class EventLogTest {
 
@@ -22,6 +27,12 @@ class EventLogTest {
 
 	@TempDir
 	Path dir;
+
+	/**
+	 * The warning of a skipped line: asserted here rather than printed in the build log.
+	 */
+	@RegisterExtension
+	final ExpectedLog expectedLog = ExpectedLog.of(EventLog.class);
 
 	@Test
 	void returnsTheNewestFirstAndSurvivesAReopen() {
@@ -62,6 +73,8 @@ class EventLogTest {
 		assertThat(events).as("the torn line is skipped, the events around it are kept")
 			.extracting(AuditEvent::generation)
 			.containsExactly(2L, 1L);
+		assertThat(expectedLog.messages(Level.WARN)).singleElement(as(STRING))
+			.isEqualTo("Skipping an unreadable line 2 of " + dir.resolve(EventLog.FILE_NAME));
 	}
 
 	@Test

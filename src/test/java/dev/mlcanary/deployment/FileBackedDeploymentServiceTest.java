@@ -10,22 +10,22 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Stream;
 
+import ch.qos.logback.classic.Level;
+import dev.mlcanary.ExpectedLog;
 import dev.mlcanary.model.ModelStore;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
-
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 /**
  * Restoring at construction, saving before publishing, and compare-and-set on the
  * generation.
  */
-@ExtendWith(OutputCaptureExtension.class)
 class FileBackedDeploymentServiceTest {
 
 	private static final int FORMAT = SavedDeployment.FORMAT_VERSION;
@@ -36,6 +36,13 @@ class FileBackedDeploymentServiceTest {
 
 	@TempDir
 	Path dir;
+
+	/**
+	 * The errors the refused saves and restores log: asserted here rather than printed in
+	 * the build log.
+	 */
+	@RegisterExtension
+	final ExpectedLog log = ExpectedLog.of(FileBackedDeploymentService.class);
 
 	@Test
 	void withoutAStateFileTheConfiguredStableServesAtGenerationOne() {
@@ -85,7 +92,7 @@ class FileBackedDeploymentServiceTest {
 	}
 
 	@Test
-	void aChangeThatCannotBeSavedIsNotPublished(CapturedOutput output) throws IOException {
+	void aChangeThatCannotBeSavedIsNotPublished() throws IOException {
 		FileBackedDeploymentService service = service(BUNDLED);
 		service.deployCanary("v2", null, null, null);
 		Deployment before = service.current();
@@ -98,7 +105,8 @@ class FileBackedDeploymentServiceTest {
 			.hasMessageContaining("not applied");
 
 		assertThat(service.current()).as("the very same snapshot still serves").isSameAs(before);
-		assertThat(output).contains("Generation 3 not applied (promoted v2 to stable)");
+		assertThat(log.messages(Level.ERROR)).singleElement(as(STRING))
+			.startsWith("Generation 3 not applied (promoted v2 to stable)");
 		Files.delete(file.resolve("blocker"));
 		Files.delete(file);
 		Files.move(kept, file);
@@ -125,7 +133,7 @@ class FileBackedDeploymentServiceTest {
 	}
 
 	@Test
-	void aCorruptFileIsSetAsideAndTheConfiguredStableServes(CapturedOutput output) throws IOException {
+	void aCorruptFileIsSetAsideAndTheConfiguredStableServes() throws IOException {
 		Files.writeString(dir.resolve("deployment.json"), "{\"format_version\": 1, \"stable_vers");
 
 		FileBackedDeploymentService service = service(BUNDLED);
@@ -133,14 +141,14 @@ class FileBackedDeploymentServiceTest {
 		assertThat(SavedDeployment.of(service.current()))
 			.isEqualTo(new SavedDeployment(FORMAT, "v1", null, 0.1, false, null, 1));
 		assertThat(files()).containsExactly("deployment.json.corrupt-20260102T030405Z");
-		assertOneErrorLine(output, "is not a valid state file", "moved it to deployment.json.corrupt-20260102T030405Z",
+		assertOneErrorLine("is not a valid state file", "moved it to deployment.json.corrupt-20260102T030405Z",
 				"serving the configured stable version v1");
 		service.toggleSlowdown(1L);
 		assertThat(files()).containsExactly("deployment.json", "deployment.json.corrupt-20260102T030405Z");
 	}
 
 	@Test
-	void aFileNamingAMissingModelIsSetAside(CapturedOutput output) throws IOException {
+	void aFileNamingAMissingModelIsSetAside() throws IOException {
 		new DeploymentStateStore(dir, CLOCK)
 			.save(new SavedDeployment(FORMAT, "v1", "v9", 0.5, false, CLOCK.instant(), 4));
 
@@ -149,12 +157,12 @@ class FileBackedDeploymentServiceTest {
 		assertThat(service.current().hasCanary()).isFalse();
 		assertThat(service.current().stable().version()).isEqualTo("v1");
 		assertThat(files()).containsExactly("deployment.json.corrupt-20260102T030405Z");
-		assertOneErrorLine(output, "a model it names cannot be served (Unknown model version 'v9'",
+		assertOneErrorLine("a model it names cannot be served (Unknown model version 'v9'",
 				"serving the configured stable version v1");
 	}
 
 	@Test
-	void aFileNamingAModelThatFailsItsChecksumIsSetAside(CapturedOutput output) throws IOException {
+	void aFileNamingAModelThatFailsItsChecksumIsSetAside() throws IOException {
 		Path models = copyOfBundledModels();
 		byte[] bytes = Files.readAllBytes(models.resolve("model_v2.ser"));
 		bytes[bytes.length - 1] ^= 1;
@@ -165,13 +173,13 @@ class FileBackedDeploymentServiceTest {
 
 		assertThat(service.current().stable().version()).isEqualTo("v1");
 		assertThat(service.current().generation()).isEqualTo(1);
-		assertOneErrorLine(output, "failed its integrity check", "serving the configured stable version v1");
+		assertOneErrorLine("failed its integrity check", "serving the configured stable version v1");
 	}
 
-	private static void assertOneErrorLine(CapturedOutput output, String... parts) {
-		List<String> errors = output.getAll().lines().filter(line -> line.contains("ERROR")).toList();
-		assertThat(errors).hasSize(1);
-		assertThat(errors.get(0)).contains("Cannot restore the deployment from").contains(parts);
+	private void assertOneErrorLine(String... parts) {
+		assertThat(log.messages(Level.ERROR)).singleElement(as(STRING))
+			.contains("Cannot restore the deployment from")
+			.contains(parts);
 	}
 
 	private Path copyOfBundledModels() throws IOException {

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import ch.qos.logback.classic.Level;
+import dev.mlcanary.ExpectedLog;
 import dev.mlcanary.TestRequests;
 import dev.mlcanary.apidocs.ApiProblem;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,6 +43,13 @@ class GenerationPreconditionTest {
 
 	@Autowired
 	DeploymentProperties properties;
+
+	/**
+	 * The failed save, logged with its stack trace: asserted here rather than printed in
+	 * the build log.
+	 */
+	@RegisterExtension
+	final ExpectedLog log = ExpectedLog.of(FileBackedDeploymentService.class);
 
 	@BeforeEach
 	void startFromStableOnly() {
@@ -177,6 +187,12 @@ class GenerationPreconditionTest {
 				.isEqualTo(ApiProblem.STATE_NOT_SAVED.detail()));
 		assertThat(deployments.current().slowdown()).isFalse();
 		assertThat(generation()).isEqualTo(g);
+		assertThat(log.events()).singleElement().satisfies(event -> {
+			assertThat(event.getLevel()).isEqualTo(Level.ERROR);
+			assertThat(event.getFormattedMessage())
+				.startsWith("Generation " + (g + 1) + " not applied (canary slowdown enabled)");
+			assertThat(event.getThrowableProxy().getClassName()).isEqualTo(StateNotSavedException.class.getName());
+		});
 	}
 
 	private void assertApplied(MvcTestResult result, long generation) {

@@ -10,15 +10,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import ch.qos.logback.classic.Level;
+import dev.mlcanary.ExpectedLog;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import smile.classification.LogisticRegression;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 class ModelStoreTest {
 
@@ -28,6 +33,12 @@ class ModelStoreTest {
 	Path models;
 
 	ModelStore store;
+
+	/**
+	 * The warnings of skipped files: asserted here rather than printed in the build log.
+	 */
+	@RegisterExtension
+	final ExpectedLog log = ExpectedLog.of(ModelStore.class);
 
 	@BeforeEach
 	void trainIntoAFreshDirectory() throws IOException {
@@ -162,6 +173,8 @@ class ModelStoreTest {
 		Files.writeString(models.resolve("model_broken.json"), "{ not json");
 
 		assertThat(store.versions()).containsExactly("v1", "v2", "v3");
+		assertThat(log.messages(Level.WARN)).singleElement(as(STRING))
+			.startsWith("Skipping unreadable model manifest model_broken.json");
 	}
 
 	private void writeManifest(String version, String file, byte[] bytes, List<String> features) throws IOException {

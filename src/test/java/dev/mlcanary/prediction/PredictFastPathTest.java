@@ -5,13 +5,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.stream.Stream;
 
+import ch.qos.logback.classic.Level;
+import dev.mlcanary.ExpectedLog;
 import dev.mlcanary.deployment.Deployment;
 import dev.mlcanary.model.BundledModels;
 import dev.mlcanary.model.LoadedModel;
 import dev.mlcanary.shared.LatencyWindows;
+import dev.mlcanary.system.ProblemResponses;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,6 +44,13 @@ class PredictFastPathTest {
 	private static final LoadedModel v1 = BundledModels.V1;
 
 	private static final LoadedModel v2 = BundledModels.V2;
+
+	/**
+	 * The 500's cause, logged with its stack trace: asserted here rather than printed in
+	 * the build log.
+	 */
+	@RegisterExtension
+	final ExpectedLog log = ExpectedLog.of(ProblemResponses.class);
 
 	static Stream<Arguments> answeredHere() {
 		return Stream.of(
@@ -224,6 +235,11 @@ class PredictFastPathTest {
 		assertThat(problem.get("type").stringValue()).isEqualTo("urn:ml-canary:problem:internal-error");
 		assertThat(problem.get("title").stringValue()).isEqualTo("Internal error");
 		assertThat(problem.get("instance").stringValue()).isEqualTo("/predict");
+		assertThat(log.events()).singleElement().satisfies(event -> {
+			assertThat(event.getLevel()).isEqualTo(Level.ERROR);
+			assertThat(event.getFormattedMessage()).isEqualTo("Unexpected error");
+			assertThat(event.getThrowableProxy().getMessage()).isEqualTo("Stable model v1 failed to score");
+		});
 	}
 
 	private static PredictFastPath fastPath(Deployment deployment) {

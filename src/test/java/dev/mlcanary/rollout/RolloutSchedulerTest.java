@@ -395,23 +395,6 @@ class RolloutSchedulerTest {
 		assertThat(analyst.calls()).isEqualTo(2);
 	}
 
-	@Test
-	void anAnalysisThatThrowsIsLoggedAndTheScheduleGoesOn(CapturedOutput output) {
-		deploy(RolloutStrategy.parse(List.of(10.0, 50.0), "10s", true, true));
-		analyst.answer(Verdict.PASS);
-		analyst.duringNextAnalysis(() -> {
-			throw new IllegalStateException("Scripted failure of the analysis");
-		});
-
-		clock.advance(Duration.ofSeconds(10));
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> output.getOut().contains("The automated rollout analysis failed"));
-		assertThat(deployments.current().weight()).isEqualTo(0.10);
-
-		clock.advance(Duration.ofSeconds(10));
-		await().atMost(Duration.ofSeconds(10)).until(() -> deployments.current().weight() == 0.5);
-	}
-
 	private Deployment deploy(RolloutStrategy strategy) {
 		return deployments.deployCanary("v2", null, null, strategy, null).after();
 	}

@@ -67,8 +67,11 @@ start_postgres() {
 	say "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT (data in $PG_DATA)"
 }
 
+# shellcheck disable=SC2317 # called from the EXIT trap
 stop_postgres() {
-	[[ -n "$PG_BIN" && -f "$PG_DATA/postmaster.pid" ]] && as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
+	if [[ -n "$PG_BIN" && -f "$PG_DATA/postmaster.pid" ]]; then
+		as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
+	fi
 }
 
 # Starts replica NAME; records its port in $WORK/NAME.port.
@@ -124,9 +127,10 @@ start_nginx() {
 	say "nginx on 127.0.0.1:$LB_PORT in front of ${#NAMES[@]} replicas"
 }
 
+# shellcheck disable=SC2317 # the EXIT trap
 stop_all() {
 	local status=$?
-	[[ -f "$WORK/nginx/nginx.pid" ]] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true
+	if [[ -f "$WORK/nginx/nginx.pid" ]]; then kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true; fi
 	local pid
 	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
 	for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
@@ -155,7 +159,8 @@ export CANARY_ADMIN_TOKEN
 unset CANARY_ADMIN_READ_TOKEN
 start_postgres
 NAMES=()
-for i in $(seq 1 "$REPLICAS"); do NAMES+=("replica-$(printf "\\x$(printf %x $((96 + i)))")"); done
+LETTERS=(a b c d e f g h i j k l m n o p q r s t u v w x y z)
+for (( i = 0; i < REPLICAS; i++ )); do NAMES+=("replica-${LETTERS[i]}"); done
 for name in "${NAMES[@]}"; do start_replica "$name"; done
 start_nginx
 
@@ -186,7 +191,7 @@ fi
 
 echo
 say "GET /admin/fleet"
-fleet_status | (command -v python3 >/dev/null && python3 -m json.tool || cat)
+if command -v python3 >/dev/null; then fleet_status | python3 -m json.tool; else fleet_status; echo; fi
 if $KEEP; then
 	say "running until Ctrl-C: balancer http://127.0.0.1:$LB_PORT, token in CANARY_ADMIN_TOKEN=$CANARY_ADMIN_TOKEN"
 	while true; do sleep 3600; done

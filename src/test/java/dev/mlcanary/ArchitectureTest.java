@@ -1,5 +1,6 @@
 package dev.mlcanary;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -24,9 +25,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ArchitectureTest {
 
+	/**
+	 * The main classes only, from where they were compiled
+	 * (src/test/resources/archunit.properties).
+	 */
 	private static final JavaClasses MAIN = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-		.importPackages("dev.mlcanary");
+		.importPath(Path.of(Application.class.getProtectionDomain().getCodeSource().getLocation().getPath()));
 
 	@Test
 	void noCycleBetweenPackages() {

@@ -6,6 +6,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.mlcanary.model.ModelStore;
+import dev.mlcanary.store.ConditionalOnStore;
+import dev.mlcanary.store.Store;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,7 @@ import org.springframework.stereotype.Service;
  * stable version serves instead.
  */
 @Service
+@ConditionalOnStore(Store.FILE)
 class FileBackedDeploymentService implements DeploymentService {
 
 	private static final Logger log = LoggerFactory.getLogger(FileBackedDeploymentService.class);

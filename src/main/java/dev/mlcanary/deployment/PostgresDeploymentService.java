@@ -197,14 +197,22 @@ class PostgresDeploymentService implements DeploymentService, SmartLifecycle {
 	/**
 	 * Serves what the store holds before a change is planned on it, so that a change
 	 * without an expected generation is not refused only because this replica had not yet
-	 * heard of the last one.
+	 * heard of the last one. This read also finds an outage before anything is planned.
 	 */
 	private void catchUp() {
 		try {
 			refresh();
 		}
-		catch (DataAccessException | TransactionException ex) {
-			throw StoreUnavailableException.changeNotApplied(ex);
+		catch (DataAccessException first) {
+			// Once more: a pooled connection the server closed (a restart, an idle
+			// timeout) fails its first use, and the pool replaces it.
+			try {
+				refresh();
+			}
+			catch (DataAccessException | TransactionException ex) {
+				ex.addSuppressed(first);
+				throw StoreUnavailableException.changeNotApplied(ex);
+			}
 		}
 	}
 

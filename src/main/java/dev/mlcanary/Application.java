@@ -8,6 +8,7 @@ import dev.mlcanary.simulator.TrafficSimulator;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 
 /**
@@ -16,8 +17,11 @@ import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoCon
  * running service.
  */
 // No user store: admin calls authenticate with bearer tokens
-// (system.SecurityConfiguration).
-@SpringBootApplication(proxyBeanMethods = false, exclude = UserDetailsServiceAutoConfiguration.class)
+// (system.SecurityConfiguration). No DataSource from Boot: in file mode (the default)
+// there is no database at all, and with canary.store=postgres store.StoreConfiguration
+// makes the one pool.
+@SpringBootApplication(proxyBeanMethods = false,
+		exclude = { UserDetailsServiceAutoConfiguration.class, DataSourceAutoConfiguration.class })
 @ConfigurationPropertiesScan
 public class Application {
 

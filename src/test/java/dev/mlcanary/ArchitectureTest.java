@@ -68,6 +68,16 @@ class ArchitectureTest {
 	}
 
 	@Test
+	void theStoreIsPlumbingThatKnowsNoFeature() {
+		noClasses().that()
+			.resideInAPackage("dev.mlcanary.store..")
+			.should()
+			.dependOnClassesThat(resideInAPackage("dev.mlcanary..")
+				.and(not(resideInAnyPackage("dev.mlcanary.store..", "dev.mlcanary.system.."))))
+			.check(MAIN);
+	}
+
+	@Test
 	void theSimulatorIsAPlainClientOfTheHttpApi() {
 		noClasses().that()
 			.resideInAPackage("dev.mlcanary.simulator..")

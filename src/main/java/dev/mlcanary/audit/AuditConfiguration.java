@@ -4,12 +4,16 @@ import java.time.Clock;
 
 import dev.mlcanary.deployment.DeploymentProperties;
 import dev.mlcanary.deployment.DeploymentService;
+import dev.mlcanary.store.ConditionalOnStore;
+import dev.mlcanary.store.FleetProperties;
+import dev.mlcanary.store.Store;
 import dev.mlcanary.system.FilterOrder;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 @Configuration(proxyBeanMethods = false)
 class AuditConfiguration {
@@ -24,8 +28,29 @@ class AuditConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnStore(Store.FILE)
 	EventLog eventLog(DeploymentProperties properties, Limits limits, JsonMapper json) {
 		return new EventLog(properties.stateDir(), limits.maxEvents(), json);
+	}
+
+	/**
+	 * The fleet's trail, and the recorder that writes a change's event in its
+	 * transaction.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnStore(Store.POSTGRES)
+	static class SharedTrail {
+
+		@Bean
+		JdbcAuditTrail jdbcAuditTrail(JdbcTemplate jdbc, JsonMapper json, FleetProperties fleet, Limits limits) {
+			return new JdbcAuditTrail(jdbc, json, fleet.replicaId(), limits.maxEvents());
+		}
+
+		@Bean
+		TransactionalAuditRecorder transactionalAuditRecorder(JdbcAuditTrail trail, Clock clock) {
+			return new TransactionalAuditRecorder(trail, clock);
+		}
+
 	}
 
 	/**
@@ -33,7 +58,7 @@ class AuditConfiguration {
 	 * too.
 	 */
 	@Bean
-	FilterRegistrationBean<AuditFilter> auditFilter(EventLog events, DeploymentService deployments, Clock clock) {
+	FilterRegistrationBean<AuditFilter> auditFilter(AuditTrail events, DeploymentService deployments, Clock clock) {
 		FilterRegistrationBean<AuditFilter> registration = new FilterRegistrationBean<>(
 				new AuditFilter(events, deployments, clock));
 		registration.setOrder(FilterOrder.AUDIT);

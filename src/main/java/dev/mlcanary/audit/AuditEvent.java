@@ -27,11 +27,27 @@ import dev.mlcanary.deployment.Deployment;
  * @param detail why a call was refused (the problem's detail)
  * @param slowdown whether the artificial canary slowdown is on after the call
  * @param verdict for health checks, the verdict and its statistics
+ * @param replicaId the replica that recorded it, in a fleet
+ * ({@code canary.store=postgres}); absent in file mode
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AuditEvent(Instant time, String action, String method, String outcome, int status, String actor,
 		String remoteAddress, String stableBefore, String canaryBefore, String stableAfter, String canaryAfter,
-		Double weight, long generation, Boolean slowdown, String detail, Verdict verdict) {
+		Double weight, long generation, Boolean slowdown, String detail, Verdict verdict, String replicaId) {
+
+	/** An event of one process, without a replica. */
+	public AuditEvent(Instant time, String action, String method, String outcome, int status, String actor,
+			String remoteAddress, String stableBefore, String canaryBefore, String stableAfter, String canaryAfter,
+			Double weight, long generation, Boolean slowdown, String detail, Verdict verdict) {
+		this(time, action, method, outcome, status, actor, remoteAddress, stableBefore, canaryBefore, stableAfter,
+				canaryAfter, weight, generation, slowdown, detail, verdict, null);
+	}
+
+	/** The same event, recorded by the given replica. */
+	AuditEvent byReplica(String replica) {
+		return new AuditEvent(time, action, method, outcome, status, actor, remoteAddress, stableBefore, canaryBefore,
+				stableAfter, canaryAfter, weight, generation, slowdown, detail, verdict, replica);
+	}
 
 	/**
 	 * One event of an admin action, with the versions read from the deployment before and

@@ -15,20 +15,22 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Records every admin action in the {@link EventLog}: every POST to {@code /admin/**},
+ * Records every admin action in the {@link AuditTrail}: every POST to {@code /admin/**},
  * every health check, and every admin request refused for want of a valid token. It runs
  * outside the security filters, so refusals by authentication are recorded as well as
  * refusals by the controllers.
  */
 final class AuditFilter extends OncePerRequestFilter {
 
-	private final EventLog events;
+	static final String PREFIX = "/admin/";
+
+	private final AuditTrail events;
 
 	private final DeploymentService deployments;
 
 	private final Clock clock;
 
-	AuditFilter(EventLog events, DeploymentService deployments, Clock clock) {
+	AuditFilter(AuditTrail events, DeploymentService deployments, Clock clock) {
 		this.events = events;
 		this.deployments = deployments;
 		this.clock = clock;
@@ -36,7 +38,7 @@ final class AuditFilter extends OncePerRequestFilter {
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return !request.getRequestURI().startsWith("/admin/");
+		return !request.getRequestURI().startsWith(PREFIX);
 	}
 
 	@Override
@@ -48,8 +50,8 @@ final class AuditFilter extends OncePerRequestFilter {
 		}
 		finally {
 			int status = response.getStatus();
-			if (worthRecording(request, status)) {
-				events.append(event(request, status, before, deployments.current()));
+			if (worthRecording(request, status) && !TransactionalAuditRecorder.recorded(request)) {
+				events.append(event(request, status, before, deployments.current(), clock));
 			}
 		}
 	}
@@ -59,14 +61,14 @@ final class AuditFilter extends OncePerRequestFilter {
 				|| status == 401 || status == 403;
 	}
 
-	private AuditEvent event(HttpServletRequest request, int status, Deployment before, Deployment after) {
+	static AuditEvent event(HttpServletRequest request, int status, Deployment before, Deployment after, Clock clock) {
 		Object actor = request.getAttribute(RequestAttributes.ACTOR);
 		Object detail = request.getAttribute(RequestAttributes.PROBLEM_DETAIL);
 		String outcome = status < 400 ? "success" : status < 500 ? "refused" : "error";
 		HealthReport report = request.getAttribute(HealthReport.class.getName()) instanceof HealthReport r ? r : null;
-		return AuditEvent.of(clock.instant(), request.getRequestURI().substring("/admin/".length()),
-				request.getMethod(), outcome, status, actor == null ? "anonymous" : actor.toString(),
-				request.getRemoteAddr(), before, after, detail == null ? null : detail.toString(), report);
+		return AuditEvent.of(clock.instant(), request.getRequestURI().substring(PREFIX.length()), request.getMethod(),
+				outcome, status, actor == null ? "anonymous" : actor.toString(), request.getRemoteAddr(), before, after,
+				detail == null ? null : detail.toString(), report);
 	}
 
 }

@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * rewritten atomically with the newest {@code maxEvents} lines. A torn last line (a crash
  * mid-write) is skipped when reading.
  */
-public final class EventLog {
+public final class EventLog implements AuditTrail {
 
 	private static final Logger log = LoggerFactory.getLogger(EventLog.class);
 
@@ -52,10 +52,7 @@ public final class EventLog {
 		}
 	}
 
-	/**
-	 * Appends one event. A failure to write is logged, never thrown: auditing must not
-	 * fail an admin call.
-	 */
+	@Override
 	public synchronized void append(AuditEvent event) {
 		byte[] line = (json.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -75,7 +72,7 @@ public final class EventLog {
 		}
 	}
 
-	/** The newest events first, at most {@code limit}. */
+	@Override
 	public synchronized List<AuditEvent> newest(int limit) {
 		List<String> all;
 		try {

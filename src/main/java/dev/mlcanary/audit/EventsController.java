@@ -19,11 +19,11 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Audit")
 class EventsController {
 
-	private final EventLog events;
+	private final AuditTrail events;
 
 	private final int maxEvents;
 
-	EventsController(EventLog events, AuditConfiguration.Limits limits) {
+	EventsController(AuditTrail events, AuditConfiguration.Limits limits) {
 		this.events = events;
 		this.maxEvents = limits.maxEvents();
 	}

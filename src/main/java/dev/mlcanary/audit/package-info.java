@@ -1,7 +1,7 @@
 /**
  * The audit trail: every admin action, refused ones included, with who asked, what
- * changed and how it ended, kept in {@code events.jsonl} and shown by
- * {@code GET /admin/events}.
+ * changed and how it ended, kept in {@code events.jsonl} (or, in a fleet, in the events
+ * table every replica shares) and shown by {@code GET /admin/events}.
  */
 @NullMarked
 package dev.mlcanary.audit;

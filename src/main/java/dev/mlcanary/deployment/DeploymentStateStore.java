@@ -58,7 +58,11 @@ final class DeploymentStateStore {
 
 	private final Clock clock;
 
-	private final JsonMapper json = JsonMapper.builder()
+	/**
+	 * The state file's JSON: snake_case, strict. The PostgreSQL store writes its
+	 * {@code rollout} column with it too, so both stores keep a rollout alike.
+	 */
+	static final JsonMapper JSON = JsonMapper.builder()
 		.propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
 		.enable(SerializationFeature.INDENT_OUTPUT)
 		.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -94,7 +98,7 @@ final class DeploymentStateStore {
 				Files.createDirectories(directory);
 				syncDirectory(directory.getParent());
 			}
-			byte[] bytes = json.writeValueAsBytes(state);
+			byte[] bytes = JSON.writeValueAsBytes(state);
 			try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
 					StandardOpenOption.TRUNCATE_EXISTING)) {
 				ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -142,7 +146,7 @@ final class DeploymentStateStore {
 		}
 		SavedDeployment state;
 		try {
-			state = json.readValue(upgraded(bytes), SavedDeployment.class);
+			state = JSON.readValue(upgraded(bytes), SavedDeployment.class);
 		}
 		catch (JacksonException ex) {
 			throw new UnreadableStateException("it is not a valid state file (" + ex.getOriginalMessage() + ")", ex);
@@ -165,7 +169,7 @@ final class DeploymentStateStore {
 	private byte[] upgraded(byte[] bytes) {
 		JsonNode tree;
 		try {
-			tree = json.readTree(bytes);
+			tree = JSON.readTree(bytes);
 		}
 		catch (JacksonException ex) {
 			return bytes; // reading it again reports the error
@@ -173,7 +177,7 @@ final class DeploymentStateStore {
 		if (tree instanceof ObjectNode object && !object.has("rollout") && object.path("format_version").isInt()
 				&& object.get("format_version").intValue() == SavedDeployment.FORMAT_VERSION_WITHOUT_ROLLOUT) {
 			object.putNull("rollout");
-			return json.writeValueAsBytes(object);
+			return JSON.writeValueAsBytes(object);
 		}
 		return bytes;
 	}

@@ -2,14 +2,12 @@ package dev.mlcanary.deployment;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.mlcanary.model.LoadedModel;
 import dev.mlcanary.model.ModelStore;
-import dev.mlcanary.shared.LatencyWindows;
-import dev.mlcanary.system.BadRequestException;
+import dev.mlcanary.store.ConditionalOnStore;
+import dev.mlcanary.store.Store;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,21 +31,20 @@ import org.springframework.stereotype.Service;
  * stable version serves instead.
  */
 @Service
+@ConditionalOnStore(Store.FILE)
 class FileBackedDeploymentService implements DeploymentService {
 
 	private static final Logger log = LoggerFactory.getLogger(FileBackedDeploymentService.class);
 
-	private final ModelStore models;
+	private final DeploymentTransitions transitions;
 
 	private final DeploymentProperties properties;
-
-	private final Clock clock;
 
 	private final DeploymentStateStore state;
 
 	private final AtomicReference<Deployment> current;
 
-	private final Object transitions = new Object();
+	private final Object lock = new Object();
 
 	private final ApplicationEventPublisher events;
 
@@ -60,9 +57,8 @@ class FileBackedDeploymentService implements DeploymentService {
 	@Autowired
 	FileBackedDeploymentService(ModelStore models, DeploymentProperties properties, Clock clock,
 			DeploymentStateStore state, ApplicationEventPublisher events) {
-		this.models = models;
+		this.transitions = new DeploymentTransitions(models, properties, clock);
 		this.properties = properties;
-		this.clock = clock;
 		this.state = state;
 		this.events = events;
 		this.current = new AtomicReference<>(restoreOrStart());
@@ -82,80 +78,43 @@ class FileBackedDeploymentService implements DeploymentService {
 	@Override
 	public Transition deployCanary(@Nullable String version, @Nullable String modelPath, @Nullable Double weight,
 			@Nullable RolloutStrategy strategy, @Nullable Long expectedGeneration) {
-		if ((version == null) == (modelPath == null)) {
-			throw BadRequestException.because(
-					"Give exactly one of \"version\" (e.g. \"v2\") or \"model_path\" (e.g. \"models/model_v2.ser\").");
-		}
-		if (strategy != null && weight != null) {
-			throw BadRequestException
-				.because("Give either \"weight\" or \"strategy\", not both: with a strategy the canary "
-						+ "starts at the first step (" + RolloutStrategy.format(strategy.percent(0))
-						+ "%) and the strategy " + "moves its weight.");
-		}
-		double canaryWeight = strategy != null ? strategy.weight(0) : weight == null ? properties.weight() : weight;
-		if (!(canaryWeight > 0 && canaryWeight <= 1)) {
-			throw BadRequestException
-				.because("weight must be a number greater than 0 and at most 1, was " + weight + ".");
-		}
-		requireGeneration(current(), expectedGeneration);
-		requireNoCanary(current());
-		LoadedModel model = version != null ? models.loadVersion(version) : models.loadPath(modelPath);
-		synchronized (transitions) {
+		DeploymentTransitions.PreparedDeploy prepared = transitions.prepareDeploy(current(), version, modelPath, weight,
+				strategy, expectedGeneration);
+		synchronized (lock) {
 			Deployment before = current();
-			requireGeneration(before, expectedGeneration);
-			requireNoCanary(before);
-			if (model.version().equals(before.stable().version())) {
-				throw DeploymentConflictException.alreadyStable(model.version());
-			}
-			Instant now = clock.instant();
-			Rollout rollout = strategy == null ? null : Rollout.start(strategy, now);
-			Deployment after = before.withCanary(model, canaryWeight, now, windows(), rollout);
-			return publish(before, after, "deployed canary " + model.version() + " at weight " + canaryWeight
-					+ (rollout == null ? "" : " with an automated rollout: " + strategy.describe()));
+			return publish(before, transitions.deploy(before, prepared));
 		}
 	}
 
 	@Override
 	public Transition promoteCanary(@Nullable Long expectedGeneration) {
-		synchronized (transitions) {
-			Deployment before = requireCanary(requireGeneration(current(), expectedGeneration), "promote");
-			return publish(before, before.promoted(windows()), "promoted " + before.canary().version() + " to stable");
+		synchronized (lock) {
+			Deployment before = current();
+			return publish(before, transitions.promote(before, expectedGeneration));
 		}
 	}
 
 	@Override
 	public Transition rollbackCanary(@Nullable Long expectedGeneration) {
-		synchronized (transitions) {
-			Deployment before = requireCanary(requireGeneration(current(), expectedGeneration), "roll back");
-			return publish(before, before.rolledBack(windows()), "rolled back canary " + before.canary().version());
+		synchronized (lock) {
+			Deployment before = current();
+			return publish(before, transitions.rollback(before, expectedGeneration));
 		}
 	}
 
 	@Override
 	public Transition toggleSlowdown(@Nullable Long expectedGeneration) {
-		synchronized (transitions) {
-			Deployment before = requireGeneration(current(), expectedGeneration);
-			return publish(before, before.withSlowdown(!before.slowdown()),
-					"canary slowdown " + (before.slowdown() ? "disabled" : "enabled"));
+		synchronized (lock) {
+			Deployment before = current();
+			return publish(before, transitions.toggleSlowdown(before, expectedGeneration));
 		}
 	}
 
 	@Override
 	public Transition updateRollout(int step, RolloutPhase phase, long expectedGeneration) {
-		synchronized (transitions) {
-			Deployment before = requireGeneration(current(), expectedGeneration);
-			if (!before.hasRollout()) {
-				throw DeploymentConflictException.noRollout();
-			}
-			Rollout rollout = before.rollout();
-			if (step < 0 || step >= rollout.strategy().stepCount()) {
-				throw new IllegalArgumentException(
-						"step " + step + " is not a step of " + rollout.strategy().describe());
-			}
-			Rollout next = rollout.moved(step, phase, clock.instant());
-			return publish(before, before.withRollout(next, windows()),
-					"automated rollout of " + before.canary().version() + " " + phase.label() + " at "
-							+ next.describeStep() + ", weight " + next.weight());
+		synchronized (lock) {
+			Deployment before = current();
+			return publish(before, transitions.updateRollout(before, step, phase, expectedGeneration));
 		}
 	}
 
@@ -163,7 +122,9 @@ class FileBackedDeploymentService implements DeploymentService {
 	 * Saves, then publishes: a caller is told of success only once the change survives a
 	 * crash.
 	 */
-	private Transition publish(Deployment before, Deployment after, String what) {
+	private Transition publish(Deployment before, DeploymentTransitions.Change change) {
+		Deployment after = change.after();
+		String what = change.what();
 		try {
 			state.save(SavedDeployment.of(after));
 		}
@@ -196,15 +157,9 @@ class FileBackedDeploymentService implements DeploymentService {
 			log.info("Restored the deployment from {}: {}", state.file(), SavedDeployment.of(d).describe());
 			return d;
 		}
-		LoadedModel stable;
-		try {
-			stable = models.loadVersion(properties.stableVersion());
-		}
-		catch (RuntimeException ex) {
-			throw new StableModelUnavailableException(properties.stableVersion(), ex);
-		}
-		log.info("Serving {} ({}) as stable", stable.version(), stable.modelPath());
-		return new Deployment(stable, null, properties.weight(), false, null, 1, windows());
+		Deployment initial = transitions.initial();
+		log.info("Serving {} ({}) as stable", initial.stable().version(), initial.stable().modelPath());
+		return initial;
 	}
 
 	/**
@@ -215,7 +170,7 @@ class FileBackedDeploymentService implements DeploymentService {
 	 */
 	private Optional<Deployment> restore() {
 		try {
-			return state.load().map(this::loaded);
+			return state.load().map(transitions::loaded);
 		}
 		catch (RuntimeException ex) {
 			String reason = ex instanceof UnreadableStateException ? ex.getMessage()
@@ -235,39 +190,8 @@ class FileBackedDeploymentService implements DeploymentService {
 		}
 	}
 
-	private Deployment loaded(SavedDeployment saved) {
-		LoadedModel stable = models.loadVersion(saved.stableVersion());
-		LoadedModel canary = saved.canaryVersion() == null ? null : models.loadVersion(saved.canaryVersion());
-		return new Deployment(stable, canary, saved.weight(), saved.slowdown(), saved.canaryStartTime(),
-				saved.generation(), windows(), saved.rollout() == null ? null : saved.rollout().toRollout());
-	}
-
-	private static Deployment requireGeneration(Deployment deployment, Long expected) {
-		if (expected != null && expected != deployment.generation()) {
-			throw DeploymentConflictException.staleGeneration(deployment.generation(), expected);
-		}
-		return deployment;
-	}
-
-	private static void requireNoCanary(Deployment deployment) {
-		if (deployment.hasCanary()) {
-			throw DeploymentConflictException.canaryAlreadyActive(deployment);
-		}
-	}
-
-	private static Deployment requireCanary(Deployment deployment, String action) {
-		if (!deployment.hasCanary()) {
-			throw DeploymentConflictException.noCanary(action);
-		}
-		return deployment;
-	}
-
 	private static String withoutFinalPeriod(String message) {
 		return message != null && message.endsWith(".") ? message.substring(0, message.length() - 1) : message;
-	}
-
-	private LatencyWindows windows() {
-		return new LatencyWindows(properties.windowSize());
 	}
 
 }

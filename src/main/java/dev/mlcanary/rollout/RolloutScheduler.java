@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import dev.mlcanary.audit.AuditEvent;
-import dev.mlcanary.audit.EventLog;
+import dev.mlcanary.audit.AuditTrail;
 import dev.mlcanary.deployment.Deployment;
 import dev.mlcanary.deployment.DeploymentConflictException;
 import dev.mlcanary.deployment.DeploymentService;
@@ -17,6 +17,7 @@ import dev.mlcanary.deployment.RolloutMonitor;
 import dev.mlcanary.deployment.RolloutPhase;
 import dev.mlcanary.deployment.StateNotSavedException;
 import dev.mlcanary.shared.Verdict;
+import dev.mlcanary.store.StoreUnavailableException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,7 +111,7 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 
 	private final CanaryAnalyst analyst;
 
-	private final EventLog events;
+	private final AuditTrail events;
 
 	private final Clock clock;
 
@@ -127,7 +128,7 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 
 	private @Nullable ThreadPoolTaskScheduler scheduler;
 
-	RolloutScheduler(DeploymentService deployments, CanaryAnalyst analyst, EventLog events, Clock clock,
+	RolloutScheduler(DeploymentService deployments, CanaryAnalyst analyst, AuditTrail events, Clock clock,
 			RolloutProperties properties) {
 		this.deployments = deployments;
 		this.analyst = analyst;
@@ -313,7 +314,7 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 					version, headline, ex.getMessage());
 			return Outcome.CONFLICT;
 		}
-		catch (StateNotSavedException ex) {
+		catch (StateNotSavedException | StoreUnavailableException ex) {
 			record(action, "error", 503, analysed, deployments.current(), headline + " not applied: " + ex.getMessage(),
 					result);
 			return Outcome.NOT_SAVED;

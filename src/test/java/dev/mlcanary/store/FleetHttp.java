@@ -1,0 +1,65 @@
+package dev.mlcanary.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import dev.mlcanary.TestTokens;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Plain HTTP calls to a replica of {@link TestReplicas}, with the test tokens. */
+public final class FleetHttp {
+
+	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final int port;
+
+	public FleetHttp(ConfigurableApplicationContext replica) {
+		this.port = TestReplicas.port(replica);
+	}
+
+	/** An answer: its status and its body as JSON. */
+	public record Answer(int status, JsonNode body) {
+	}
+
+	public Answer post(String path, String json) {
+		return send(HttpRequest.newBuilder(uri(path))
+			.header("Authorization", "Bearer " + TestTokens.OPERATOR)
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json == null ? "" : json)));
+	}
+
+	public Answer get(String path) {
+		return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TestTokens.READER).GET());
+	}
+
+	private URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + port + path);
+	}
+
+	private static Answer send(HttpRequest.Builder request) {
+		try {
+			HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(),
+					HttpResponse.BodyHandlers.ofString());
+			String body = response.body();
+			return new Answer(response.statusCode(), JSON.readTree(body == null || body.isEmpty() ? "{}" : body));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

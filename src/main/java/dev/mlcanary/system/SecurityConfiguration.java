@@ -7,7 +7,6 @@ import java.util.function.Supplier;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -91,7 +90,7 @@ class SecurityConfiguration {
 	}
 
 	@Bean
-	SecurityFilterChain securityFilterChain(HttpSecurity http, AdminProperties admin, JsonMapper json) {
+	SecurityFilterChain securityFilterChain(HttpSecurity http, AdminProperties admin) {
 		if (!admin.tokenConfigured()) {
 			log.warn("No admin token configured: /admin/** answers loopback clients only. Set CANARY_ADMIN_TOKEN "
 					+ "(canary.admin.token) to a long random secret, e.g. `openssl rand -hex 32`, to allow remote operators.");
@@ -108,8 +107,8 @@ class SecurityConfiguration {
 			.headers(headers -> headers.addHeaderWriter(contentSecurityPolicy())
 				.referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)))
 			.addFilterBefore(new AdminTokenFilter(admin), AuthorizationFilter.class)
-			.exceptionHandling(handling -> handling.authenticationEntryPoint(unauthenticated(admin, json))
-				.accessDeniedHandler(forbidden(json)))
+			.exceptionHandling(handling -> handling.authenticationEntryPoint(unauthenticated(admin))
+				.accessDeniedHandler(forbidden()))
 			.authorizeHttpRequests(requests -> requests
 				.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/error").permitAll()
 				.requestMatchers(HttpMethod.GET, API_DOCS).permitAll()
@@ -133,10 +132,10 @@ class SecurityConfiguration {
 	}
 
 	/** 401 with {@code WWW-Authenticate: Bearer}, or 403 for a remote client when only loopback may administer. */
-	private static AuthenticationEntryPoint unauthenticated(AdminProperties admin, JsonMapper json) {
+	private static AuthenticationEntryPoint unauthenticated(AdminProperties admin) {
 		return (request, response, ex) -> {
 			if (!admin.tokenConfigured()) {
-				ProblemResponses.write(json, request, response, HttpStatus.FORBIDDEN, ProblemTypes.FORBIDDEN,
+				ProblemResponses.write(request, response, HttpStatus.FORBIDDEN, ProblemTypes.FORBIDDEN,
 						"Admin endpoints answer only loopback clients because no admin token is configured; "
 								+ "set CANARY_ADMIN_TOKEN on the service and send 'Authorization: Bearer <token>'.");
 				return;
@@ -144,14 +143,14 @@ class SecurityConfiguration {
 			boolean invalid = request.getAttribute(AdminTokenFilter.INVALID_TOKEN) != null;
 			response.setHeader(HttpHeaders.WWW_AUTHENTICATE,
 					invalid ? "Bearer realm=\"ml-canary\", error=\"invalid_token\"" : "Bearer realm=\"ml-canary\"");
-			ProblemResponses.write(json, request, response, HttpStatus.UNAUTHORIZED, ProblemTypes.UNAUTHORIZED,
+			ProblemResponses.write(request, response, HttpStatus.UNAUTHORIZED, ProblemTypes.UNAUTHORIZED,
 					invalid ? "The admin token is not valid: send 'Authorization: Bearer <token>' with the service's admin token."
 							: "This endpoint needs an admin token: send 'Authorization: Bearer <token>'.");
 		};
 	}
 
-	private static AccessDeniedHandler forbidden(JsonMapper json) {
-		return (request, response, ex) -> ProblemResponses.write(json, request, response, HttpStatus.FORBIDDEN,
+	private static AccessDeniedHandler forbidden() {
+		return (request, response, ex) -> ProblemResponses.write(request, response, HttpStatus.FORBIDDEN,
 				ProblemTypes.FORBIDDEN, AdminAccessRules.READ_TOKEN_REFUSED);
 	}
 

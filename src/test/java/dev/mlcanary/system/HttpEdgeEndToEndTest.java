@@ -1,25 +1,40 @@
 package dev.mlcanary.system;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 import dev.mlcanary.TestRequests;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Requests that Tomcat refuses before Spring sees them still get problem+json, not an HTML page. */
+/**
+ * Requests that Tomcat refuses before Spring sees them still get problem+json that says what is
+ * wrong, not an HTML page. Over a real socket, since MockMvc has no Tomcat parser.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
 class HttpEdgeEndToEndTest {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	JsonMapper json;
 
 	@Test
 	void oversizedHeadersGetAProblemDetail() throws IOException {
@@ -29,6 +44,30 @@ class HttpEdgeEndToEndTest {
 		assertThat(response).startsWith("HTTP/1.1 400");
 		assertThat(response).containsIgnoringCase("Content-Type: application/problem+json");
 		assertThat(response).contains("\"status\":400").contains("16 KiB of headers").doesNotContain("<html");
+		assertThat(problem(response).get("detail").asString())
+			.isEqualTo("The request line and headers are larger than 16 KiB; send at most 16 KiB of headers.");
+	}
+
+	@Test
+	void tooManySmallHeadersAreRefusedForTheirCountWithoutAStackTraceInTheLog(CapturedOutput log) throws IOException {
+		StringBuilder headers = new StringBuilder();
+		for (int i = 1; i <= 150; i++) {
+			headers.append("X-H").append(i).append(": v\r\n");
+		}
+
+		String response = exchange("GET /admin/status HTTP/1.1\r\nHost: localhost\r\n" + headers + "Connection: close\r\n\r\n");
+
+		assertThat(response).startsWith("HTTP/1.1 400");
+		assertThat(response).containsIgnoringCase("Content-Type: application/problem+json");
+		JsonNode problem = problem(response);
+		assertThat(problem.get("type").asString()).isEqualTo("urn:ml-canary:problem:invalid-request");
+		assertThat(problem.get("title").asString()).isEqualTo("Invalid request");
+		assertThat(problem.get("detail").asString())
+			.isEqualTo("The request has more than 100 headers; send at most 100 request headers.");
+		assertThat(problem.get("instance").asString()).isEqualTo("/admin/status");
+		assertThat(log.getAll()).doesNotContain("More than the maximum allowed number of headers")
+			.doesNotContain("Error parsing HTTP request header")
+			.doesNotContain("at org.apache.coyote");
 	}
 
 	@Test
@@ -42,6 +81,29 @@ class HttpEdgeEndToEndTest {
 		assertThat(response).startsWith("HTTP/1.1 200").contains("\"model_version\":\"v1\"");
 	}
 
+	/** The problem in a response, chunked or not. */
+	private JsonNode problem(String response) {
+		int start = response.indexOf("\r\n\r\n");
+		assertThat(start).as("a response with a body").isPositive();
+		String head = response.substring(0, start).toLowerCase(Locale.ROOT);
+		String body = response.substring(start + 4);
+		return json.readTree(head.contains("transfer-encoding: chunked") ? dechunked(body) : body);
+	}
+
+	private static String dechunked(String body) {
+		StringBuilder content = new StringBuilder();
+		int at = 0;
+		while (true) {
+			int eol = body.indexOf("\r\n", at);
+			int size = Integer.parseInt(body.substring(at, eol).strip(), 16);
+			if (size == 0) {
+				return content.toString();
+			}
+			content.append(body, eol + 2, eol + 2 + size);
+			at = eol + 2 + size + 2;
+		}
+	}
+
 	private String exchange(String request) throws IOException {
 		try (Socket socket = new Socket("127.0.0.1", port)) {
 			socket.setSoTimeout(30_000);
@@ -49,7 +111,9 @@ class HttpEdgeEndToEndTest {
 			out.write(request.getBytes(StandardCharsets.US_ASCII));
 			out.flush();
 			InputStream in = socket.getInputStream();
-			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+			ByteArrayOutputStream received = new ByteArrayOutputStream();
+			in.transferTo(received);
+			return received.toString(StandardCharsets.UTF_8);
 		}
 	}
 

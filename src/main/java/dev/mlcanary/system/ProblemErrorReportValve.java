@@ -18,9 +18,9 @@ import org.springframework.http.ProblemDetail;
 /**
  * Tomcat answers some malformed requests itself, before any servlet runs, with an HTML page: more
  * request headers than the connector's {@code maxHeaderCount} (100), request line and headers over
- * {@code server.max-http-request-header-size} (16 KiB), an encoded slash in the path.
+ * {@code server.max-http-request-header-size} (16 KiB), an encoded slash or backslash in the path.
  * This valve writes problem+json instead, through {@link ProblemResponses} like every other answer,
- * with a detail that names the limit at fault, and never an exception
+ * with a detail that names the limit or the part of the path at fault, and never an exception
  * message. Tomcat creates it by class name, so it reads the limits from the connector.
  */
 public class ProblemErrorReportValve extends ErrorReportValve {
@@ -64,6 +64,14 @@ public class ProblemErrorReportValve extends ErrorReportValve {
 		if (throwable instanceof IllegalArgumentException && HEADERS_TOO_LARGE.equals(throwable.getMessage())) {
 			String limit = protocol instanceof AbstractHttp11Protocol<?> http ? size(http.getMaxHttpRequestHeaderSize()) : "the limit";
 			return "The request line and headers are larger than " + limit + "; send at most " + limit + " of headers.";
+		}
+		String path = request.getRequestURI();
+		if (throwable == null && path != null) {
+			// The request was parsed; Tomcat refused its path (an encoded slash or backslash).
+			String refused = RequestPaths.problem(path).orElse(null);
+			if (refused != null) {
+				return refused;
+			}
 		}
 		return "The request could not be parsed: check the request line and headers.";
 	}

@@ -2,6 +2,7 @@ package dev.mlcanary.system;
 
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,6 +27,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.header.HeaderWriter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -62,6 +64,9 @@ class SecurityConfiguration {
 
 	private static final String CONTENT_SECURITY_POLICY_HEADER = "Content-Security-Policy";
 
+	/** The methods the firewall lets through; any other is refused before the filter chains. */
+	private static final Set<String> STANDARD_METHODS = Set.of("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT");
+
 	/** The one path outside the chain: exactly this raw URI, so any other spelling still meets it. */
 	private static final String PREDICT = "/predict";
 
@@ -87,6 +92,26 @@ class SecurityConfiguration {
 	@Bean
 	SecurityObservationSettings securityObservationSettings() {
 		return SecurityObservationSettings.noObservations();
+	}
+
+	/**
+	 * Spring Security's firewall refuses a path that two parts of the service could read differently
+	 * (an empty segment, a path parameter, an encoded period, a dot segment ...) before any filter
+	 * chain runs, on {@code /predict} as on {@code /admin/**}. By default that is a bare 400; this says
+	 * which part of the path is at fault, with the path sent as {@code instance}.
+	 */
+	@Bean
+	RequestRejectedHandler requestRejectedHandler() {
+		return (request, response, ex) -> ProblemResponses.write(request, response, HttpStatus.BAD_REQUEST,
+				ProblemTypes.INVALID_REQUEST, rejected(request));
+	}
+
+	private static String rejected(HttpServletRequest request) {
+		if (!STANDARD_METHODS.contains(request.getMethod())) {
+			return "Method " + request.getMethod() + " is not accepted; the API uses GET and POST.";
+		}
+		return RequestPaths.problem(request.getRequestURI())
+			.orElse("The request was refused: a header or parameter holds control characters or unassigned characters.");
 	}
 
 	@Bean

@@ -11,6 +11,8 @@ import java.util.Locale;
 import dev.mlcanary.TestRequests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -23,8 +25,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Requests that Tomcat refuses before Spring sees them still get problem+json that says what is
- * wrong, not an HTML page. Over a real socket, since MockMvc has no Tomcat parser.
+ * Requests that Tomcat or Spring Security's firewall refuses before any controller sees them still
+ * get problem+json that says what is wrong, not an HTML page or a bare 400. Over a real socket,
+ * since MockMvc has neither Tomcat's parser nor its path checks.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
@@ -70,9 +73,39 @@ class HttpEdgeEndToEndTest {
 			.doesNotContain("at org.apache.coyote");
 	}
 
+	@ParameterizedTest(name = "{0} {1}")
+	@CsvSource(delimiter = '|', value = {
+			"GET|//admin/status|is not canonical: remove the empty segment ('//'): send '/admin/status'.",
+			"GET|/admin//status|is not canonical: remove the empty segment ('//'): send '/admin/status'.",
+			"GET|/admin/status;x|has a path parameter (';'); path parameters are not accepted: send '/admin/status'.",
+			"GET|/admin/..;/status|has a path parameter (';'); path parameters are not accepted: send '/status'.",
+			"GET|/admin/%2e%2e/status|has an encoded period ('%2e'); encoded periods and '.' or '..' segments are not accepted: send '/status'.",
+			"GET|/admin/./status|is not canonical: remove the '.' and '..' segments: send '/admin/status'.",
+			"GET|/admin%2Fstatus|has an encoded slash ('%2F'); encoded slashes are not accepted: separate segments with a plain '/'.",
+			"GET|/admin/%5Cstatus|has a backslash ('\\' or '%5C'); backslashes are not accepted: separate segments with '/'.",
+			"GET|/admin/%25status|has an encoded percent sign ('%25'), which is not accepted in a path.",
+			"POST|//predict|is not canonical: remove the empty segment ('//'): send '/predict'.",
+			"POST|/predict;x|has a path parameter (';'); path parameters are not accepted: send '/predict'.",
+			"POST|/predict%2F|has an encoded slash ('%2F'); encoded slashes are not accepted: separate segments with a plain '/'." })
+	void aPathThatIsNotCanonicalIsRefusedWithWhatIsWrongWithIt(String method, String path, String wrong) throws IOException {
+		String body = TestRequests.PREDICT_BODY;
+
+		String response = exchange(method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+				+ "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+
+		assertThat(response).startsWith("HTTP/1.1 400");
+		assertThat(response).containsIgnoringCase("Content-Type: application/problem+json");
+		JsonNode problem = problem(response);
+		assertThat(problem.get("type").asString()).isEqualTo("urn:ml-canary:problem:invalid-request");
+		assertThat(problem.get("status").asInt()).isEqualTo(400);
+		assertThat(problem.get("detail").asString()).isEqualTo("The path '" + path + "' " + wrong);
+		assertThat(problem.get("instance").asString()).as("the path sent").isEqualTo(path);
+	}
+
 	@Test
 	void theServiceKeepsServingAfterwards() throws IOException {
 		exchange("GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(20_000) + "\r\nConnection: close\r\n\r\n");
+		exchange("GET //admin/status HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
 		String body = TestRequests.PREDICT_BODY;
 
 		String response = exchange("POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"

@@ -73,8 +73,8 @@ class ApiDocsConfiguration {
 			* `POST /predict` is open. `/admin/**` needs `Authorization: Bearer <token>`: the operator token \
 			for everything, the read-only token for the `GET` endpoints. With no token configured, `/admin/**` \
 			answers loopback clients only.
-			* Every change takes the deployment generation it expects (`expected_generation` or `If-Match`) \
-			and answers with the new one as `ETag`.
+			* Every change takes the deployment generation it expects (`expected_generation`, 409 when stale, or \
+			`If-Match`, 412 when stale) and answers with the new one as `ETag`.
 
 			See README.md for the statistics behind the health check and the automated rollout.""";
 
@@ -124,7 +124,8 @@ class ApiDocsConfiguration {
 			}
 			if (handler.hasMethodAnnotation(ChangesDeployment.class)) {
 				describeGenerationParameters(operation);
-				List.of(ApiProblem.INVALID_IF_MATCH, ApiProblem.GENERATION_CHANGED, ApiProblem.STATE_NOT_SAVED)
+				List.of(ApiProblem.INVALID_IF_MATCH, ApiProblem.GENERATION_CHANGED, ApiProblem.STALE_IF_MATCH,
+						ApiProblem.STATE_NOT_SAVED)
 					.forEach(problem -> addProblem(operation, problem));
 			}
 			if (handler.hasMethodAnnotation(ChangesDeployment.class) || handler.hasMethodAnnotation(ShowsDeployment.class)) {
@@ -211,6 +212,8 @@ class ApiDocsConfiguration {
 					+ "or a remote client while no admin token is configured.";
 			case NOT_FOUND -> "No such model; `available_versions` lists the ones there are.";
 			case CONFLICT -> "The request conflicts with the current deployment. Nothing changed.";
+			case PRECONDITION_FAILED -> "`If-Match` names a generation that is no longer the deployment's: it changed "
+					+ "since it was read. Nothing changed; re-read `/admin/status` and retry.";
 			case CONTENT_TOO_LARGE -> "The request body is larger than `canary.max-request-size` (64 KiB).";
 			case UNSUPPORTED_MEDIA_TYPE -> "The body is not sent as `Content-Type: application/json`.";
 			case SERVICE_UNAVAILABLE -> "The new deployment state could not be saved durably, so the change was not applied.";
@@ -223,11 +226,12 @@ class ApiDocsConfiguration {
 			if (parameter.getName().equals("expected_generation")) {
 				// No example value: Swagger UI would send it on "Try it out" and get a 409.
 				parameter.description("Apply the change only if the deployment is still at this generation, e.g. `7` "
-						+ "(409 otherwise). Leave empty to apply it to whatever is deployed.");
+						+ "(409 otherwise). Leave it out to apply the change to whatever is deployed.");
 			}
 			else if (parameter.getName().equals(HttpHeaders.IF_MATCH)) {
-				parameter.description("The same condition as `expected_generation`: the `ETag` of `/admin/status`, "
-						+ "quoted or bare, e.g. `\"7\"`; `*` matches any generation. Leave empty to skip the check.");
+				parameter.description("The same condition as `expected_generation`, as an HTTP precondition (412 when it "
+						+ "fails): the `ETag` of `/admin/status`, quoted or bare, e.g. `\"7\"`; `*` matches any generation. "
+						+ "Leave it out to skip the check.");
 			}
 		}
 	}

@@ -50,11 +50,13 @@ public enum ApiProblem {
 	ROUTE_NEEDS_OPERATOR(Kind.FORBIDDEN, "X-Canary-Route needs the operator token, not the read-only token."),
 	ROUTE_LOOPBACK_ONLY(Kind.FORBIDDEN, "X-Canary-Route is allowed only from loopback clients while no admin token is configured."),
 
-	// The deployment (404, 409, 503): nothing changed.
+	// The deployment (404, 409, 412, 503): nothing changed.
 	MODEL_NOT_FOUND(Kind.MODEL_NOT_FOUND, "Unknown model version 'v9'. Available versions: v1, v2, v3."),
 	CANARY_ALREADY_DEPLOYED(Kind.CONFLICT, "Canary v2 is already deployed; promote or roll it back before deploying another."),
 	ALREADY_STABLE(Kind.CONFLICT, "v1 is the stable version already; deploy a different version as canary."),
 	GENERATION_CHANGED(Kind.CONFLICT,
+			"The deployment changed: generation is now 7, the request expected 5; re-read /admin/status and retry."),
+	STALE_IF_MATCH(Kind.PRECONDITION_FAILED,
 			"The deployment changed: generation is now 7, the request expected 5; re-read /admin/status and retry."),
 	NO_CANARY_TO_PROMOTE(Kind.CONFLICT, "No canary is deployed, so there is nothing to promote."),
 	NO_CANARY_TO_ROLL_BACK(Kind.CONFLICT, "No canary is deployed, so there is nothing to roll back."),
@@ -89,6 +91,9 @@ public enum ApiProblem {
 		static final Kind MODEL_NOT_FOUND = new Kind(HttpStatus.NOT_FOUND, URI.create("urn:ml-canary:problem:model-not-found"), "Model not found");
 
 		static final Kind CONFLICT = new Kind(HttpStatus.CONFLICT, URI.create("urn:ml-canary:problem:deployment-conflict"), "Deployment conflict");
+
+		static final Kind PRECONDITION_FAILED = new Kind(HttpStatus.PRECONDITION_FAILED,
+				URI.create("urn:ml-canary:problem:precondition-failed"), "Precondition Failed");
 
 		static final Kind PAYLOAD_TOO_LARGE = new Kind(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.PAYLOAD_TOO_LARGE,
 				"Content Too Large");

@@ -27,8 +27,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Operator endpoints that change or show the deployment. Every change accepts the generation it
- * expects ({@code expected_generation} or {@code If-Match}) and every answer that shows a deployment
- * carries its generation as the {@code ETag}, so read-modify-write by an operator is safe.
+ * expects ({@code expected_generation}, refused with 409 when stale, or {@code If-Match}, refused with
+ * 412) and every answer that shows a deployment carries its generation as the {@code ETag}, so
+ * read-modify-write by an operator is safe.
  */
 @RestController
 @RequestMapping(path = "/admin", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -130,10 +131,10 @@ class DeploymentController {
 	ResponseEntity<DeployResponse> deployCanary(@RequestBody DeployRequest request,
 			@RequestParam(name = "expected_generation", required = false) Long expectedGeneration,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-		Long expected = ExpectedGeneration.resolve(request.expectedGeneration(), expectedGeneration, ifMatch);
+		ExpectedGeneration expected = ExpectedGeneration.resolve(request.expectedGeneration(), expectedGeneration, ifMatch);
 		RolloutStrategy strategy = request.strategy() == null ? null : request.strategy().parse();
-		Deployment after = deployments
-			.deployCanary(request.version(), request.modelPath(), request.weight(), strategy, expected)
+		Deployment after = expected
+			.apply(g -> deployments.deployCanary(request.version(), request.modelPath(), request.weight(), strategy, g))
 			.after();
 		String version = after.canary().version();
 		String automated = strategy == null ? "" : " Automated rollout: " + strategy.describe() + ".";
@@ -151,7 +152,8 @@ class DeploymentController {
 	ResponseEntity<PromoteResponse> promoteCanary(
 			@RequestParam(name = "expected_generation", required = false) Long expectedGeneration,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-		DeploymentService.Transition t = deployments.promoteCanary(ExpectedGeneration.resolve(null, expectedGeneration, ifMatch));
+		DeploymentService.Transition t = ExpectedGeneration.resolve(null, expectedGeneration, ifMatch)
+			.apply(deployments::promoteCanary);
 		String previous = t.before().stable().version();
 		String promoted = t.after().stable().version();
 		return tagged(t.after(), new PromoteResponse("success",
@@ -167,7 +169,8 @@ class DeploymentController {
 	ResponseEntity<RollbackResponse> rollbackCanary(
 			@RequestParam(name = "expected_generation", required = false) Long expectedGeneration,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-		DeploymentService.Transition t = deployments.rollbackCanary(ExpectedGeneration.resolve(null, expectedGeneration, ifMatch));
+		DeploymentService.Transition t = ExpectedGeneration.resolve(null, expectedGeneration, ifMatch)
+			.apply(deployments::rollbackCanary);
 		String canary = t.before().canary().version();
 		String stable = t.after().stable().version();
 		return tagged(t.after(), new RollbackResponse("success",
@@ -183,7 +186,9 @@ class DeploymentController {
 	ResponseEntity<SlowdownResponse> toggleSlowdown(
 			@RequestParam(name = "expected_generation", required = false) Long expectedGeneration,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-		Deployment after = deployments.toggleSlowdown(ExpectedGeneration.resolve(null, expectedGeneration, ifMatch)).after();
+		Deployment after = ExpectedGeneration.resolve(null, expectedGeneration, ifMatch)
+			.apply(deployments::toggleSlowdown)
+			.after();
 		return tagged(after, new SlowdownResponse(after.slowdown(),
 				after.slowdown() ? "Slowdown simulation enabled" : "Slowdown simulation disabled", delayMillis(),
 				after.generation()));

@@ -17,6 +17,7 @@ import dev.mlcanary.TestTokens;
 import dev.mlcanary.WithAdminTokens;
 import dev.mlcanary.deployment.DeploymentConflictException;
 import dev.mlcanary.deployment.DeploymentService;
+import dev.mlcanary.deployment.PreconditionFailedException;
 import dev.mlcanary.deployment.StateNotSavedException;
 import dev.mlcanary.model.InvalidModelException;
 import dev.mlcanary.model.ModelNotFoundException;
@@ -146,6 +147,23 @@ public class ApiDocsTest {
 	}
 
 	@Test
+	void everyChangeDocumentsAStaleGenerationAs409AndAStaleIfMatchAs412() {
+		Set<String> conditional = new TreeSet<>();
+		operations((path, method, operation) -> {
+			if (operation.path("parameters").values().stream().anyMatch(p -> p.path("name").asString().equals("If-Match"))) {
+				conditional.add(path);
+				JsonNode problems = operation.get("responses");
+				assertThat(problems.at("/409/content/application~1problem+json/examples/generation-changed/value/type").asString())
+					.as(path).isEqualTo("urn:ml-canary:problem:deployment-conflict");
+				assertThat(problems.at("/412/content/application~1problem+json/examples/stale-if-match/value/type").asString())
+					.as(path).isEqualTo("urn:ml-canary:problem:precondition-failed");
+			}
+		});
+		assertThat(conditional).containsExactly("/admin/deploy-canary", "/admin/promote-canary", "/admin/rollback-canary",
+				"/admin/toggle-slowdown");
+	}
+
+	@Test
 	void schemaPropertyNamesAreSnakeCase() {
 		apiDocs().at("/components/schemas").properties().forEach(schema -> assertThat(
 				schema.getValue().path("properties").propertyNames()).as(schema.getKey()).allMatch(name -> name.matches("[a-z][a-z0-9_]*")));
@@ -242,6 +260,8 @@ public class ApiDocsTest {
 			}
 			case ALREADY_STABLE -> deploy("{\"version\": \"v1\"}");
 			case GENERATION_CHANGED -> exchange(HttpMethod.POST, "/admin/toggle-slowdown?expected_generation=999999", OPERATOR, null);
+			case STALE_IF_MATCH -> mvc.post().uri("/admin/toggle-slowdown").header("Authorization", OPERATOR)
+				.header(HttpHeaders.IF_MATCH, "\"999999\"").exchange();
 			case NO_CANARY_TO_PROMOTE -> exchange(HttpMethod.POST, "/admin/promote-canary", OPERATOR, null);
 			case NO_CANARY_TO_ROLL_BACK -> exchange(HttpMethod.POST, "/admin/rollback-canary", OPERATOR, null);
 			case NO_CANARY_TO_ROUTE_TO -> predict("X-Canary-Route", "canary", OPERATOR);
@@ -376,8 +396,8 @@ public class ApiDocsTest {
 			.filter(field -> Modifier.isStatic(field.getModifiers()) && field.getType() == URI.class)
 			.map(ApiDocsTest::value)
 			.collect(Collectors.toSet());
-		Stream.of(DeploymentConflictException.TYPE, StateNotSavedException.TYPE, ModelNotFoundException.TYPE,
-				InvalidModelException.TYPE).forEach(type -> types.add(type.toString()));
+		Stream.of(DeploymentConflictException.TYPE, PreconditionFailedException.TYPE, StateNotSavedException.TYPE,
+				ModelNotFoundException.TYPE, InvalidModelException.TYPE).forEach(type -> types.add(type.toString()));
 		return types;
 	}
 

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -70,6 +71,7 @@ class ApiDocsConfiguration {
 
 			* JSON in snake_case. Every error is RFC 9457 `application/problem+json` with a fixed `type` \
 			(`urn:ml-canary:problem:...`) and a `detail` that says what to fix; a refused request changes nothing.
+			* A query parameter is given at most once and never empty (`?limit=` and `?limit=5&limit=6` are 400s).
 			* `POST /predict` is open. `/admin/**` needs `Authorization: Bearer <token>`: the operator token \
 			for everything, the read-only token for the `GET` endpoints. With no token configured, `/admin/**` \
 			answers loopback clients only.
@@ -122,6 +124,8 @@ class ApiDocsConfiguration {
 				List.of(ApiProblem.MALFORMED_JSON, ApiProblem.PAYLOAD_TOO_LARGE, ApiProblem.UNSUPPORTED_MEDIA_TYPE)
 					.forEach(problem -> addProblem(operation, problem));
 			}
+			firstQueryParameter(operation).ifPresent(name -> List.of(ApiProblem.EMPTY_PARAMETER, ApiProblem.REPEATED_PARAMETER)
+				.forEach(problem -> addProblem(operation, problem, name)));
 			if (handler.hasMethodAnnotation(ChangesDeployment.class)) {
 				describeGenerationParameters(operation);
 				List.of(ApiProblem.INVALID_IF_MATCH, ApiProblem.GENERATION_CHANGED, ApiProblem.STALE_IF_MATCH,
@@ -186,6 +190,11 @@ class ApiDocsConfiguration {
 	}
 
 	private static void addProblem(Operation operation, ApiProblem problem) {
+		addProblem(operation, problem, ApiProblem.EXAMPLE_PARAMETER);
+	}
+
+	/** @param parameter the query parameter a problem of any query parameter names in its example */
+	private static void addProblem(Operation operation, ApiProblem problem, String parameter) {
 		String code = String.valueOf(problem.status().value());
 		ApiResponse response = operation.getResponses().get(code);
 		if (response == null || response.getContent() == null || !response.getContent().containsKey(PROBLEM_JSON)) {
@@ -201,7 +210,7 @@ class ApiDocsConfiguration {
 		}
 		// The example's instance is the path, which finish() knows.
 		response.getContent().get(PROBLEM_JSON).addExamples(problem.name().toLowerCase(Locale.ROOT).replace('_', '-'),
-				new Example().summary(problem.name().toLowerCase(Locale.ROOT).replace('_', ' ')).value(problem.body(null)));
+				new Example().summary(problem.name().toLowerCase(Locale.ROOT).replace('_', ' ')).value(problem.body(null, parameter)));
 	}
 
 	private static String describe(ApiProblem problem) {
@@ -219,6 +228,12 @@ class ApiDocsConfiguration {
 			case SERVICE_UNAVAILABLE -> "The new deployment state could not be saved durably, so the change was not applied.";
 			default -> problem.status().getReasonPhrase();
 		};
+	}
+
+	/** Every query parameter is given at most once and never empty (system.StrictRequests). */
+	private static Optional<String> firstQueryParameter(Operation operation) {
+		return operation.getParameters() == null ? Optional.empty()
+				: operation.getParameters().stream().filter(p -> "query".equals(p.getIn())).map(Parameter::getName).findFirst();
 	}
 
 	private static void describeGenerationParameters(Operation operation) {

@@ -40,6 +40,9 @@ public enum ApiProblem {
 	INVALID_MODE(Kind.INVALID_REQUEST, "mode must be \"fixed\" or \"sequential\", was \"bayesian\"."),
 	INVALID_POWER_ANALYSIS(Kind.INVALID_REQUEST, "alpha must be a number greater than 0 and less than 1, but was 1.5."),
 	INVALID_LIMIT(Kind.INVALID_REQUEST, "limit must be between 1 and 10000, was 0."),
+	// Any query parameter: the details name EXAMPLE_PARAMETER, which each endpoint's docs replace with one of its own.
+	EMPTY_PARAMETER(Kind.INVALID_REQUEST, "Parameter 'limit' is empty; give it a value or leave it out."),
+	REPEATED_PARAMETER(Kind.INVALID_REQUEST, "Parameter 'limit' is given 2 times; give it once."),
 
 	// Admin rights (401, 403).
 	UNAUTHORIZED(Kind.UNAUTHORIZED, "This endpoint needs an admin token: send 'Authorization: Bearer <token>'."),
@@ -106,6 +109,9 @@ public enum ApiProblem {
 
 	}
 
+	/** The query parameter that the details of {@link #EMPTY_PARAMETER} and {@link #REPEATED_PARAMETER} name. */
+	static final String EXAMPLE_PARAMETER = "limit";
+
 	private final Kind kind;
 
 	private final String detail;
@@ -136,11 +142,19 @@ public enum ApiProblem {
 	 * @param path the request path, shown as {@code instance}
 	 */
 	public Map<String, Object> body(String path) {
+		return body(path, EXAMPLE_PARAMETER);
+	}
+
+	/**
+	 * The problem as the service sends it for a request to {@code path} whose query parameter
+	 * {@code parameter} is at fault (for the problems of any query parameter; others ignore it).
+	 */
+	Map<String, Object> body(String path, String parameter) {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("type", kind.type().toString());
 		body.put("title", kind.title());
 		body.put("status", kind.status().value());
-		body.put("detail", detail);
+		body.put("detail", detail.replace("'" + EXAMPLE_PARAMETER + "'", "'" + parameter + "'"));
 		body.put("instance", path);
 		if (this == MODEL_NOT_FOUND) {
 			body.put("available_versions", List.of("v1", "v2", "v3"));

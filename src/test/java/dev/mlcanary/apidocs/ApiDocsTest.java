@@ -164,6 +164,27 @@ public class ApiDocsTest {
 	}
 
 	@Test
+	void everyOperationWithQueryParametersShowsThemRefusedEmptyOrRepeatedByAName() {
+		Set<String> withQuery = new TreeSet<>();
+		operations((path, method, operation) -> {
+			Set<String> query = operation.path("parameters").values().stream().filter(p -> p.path("in").asString().equals("query"))
+				.map(p -> p.path("name").asString()).collect(Collectors.toSet());
+			if (!query.isEmpty()) {
+				withQuery.add(path);
+				JsonNode examples = operation.at("/responses/400/content/application~1problem+json/examples");
+				for (String problem : new String[] { "empty-parameter", "repeated-parameter" }) {
+					String detail = examples.at("/" + problem + "/value/detail").asString();
+					Matcher named = Pattern.compile("^Parameter '([a-z_]+)'").matcher(detail);
+					assertThat(named.find()).as(path + " " + problem + ": " + detail).isTrue();
+					assertThat(query).as(path + " " + problem).contains(named.group(1));
+				}
+			}
+		});
+		assertThat(withQuery).contains("/admin/events", "/admin/power-analysis", "/admin/check-canary-health",
+				"/admin/toggle-slowdown");
+	}
+
+	@Test
 	void schemaPropertyNamesAreSnakeCase() {
 		apiDocs().at("/components/schemas").properties().forEach(schema -> assertThat(
 				schema.getValue().path("properties").propertyNames()).as(schema.getKey()).allMatch(name -> name.matches("[a-z][a-z0-9_]*")));
@@ -249,6 +270,8 @@ public class ApiDocsTest {
 			case INVALID_MODE -> exchange(HttpMethod.GET, "/admin/check-canary-health?mode=bayesian", READER, null);
 			case INVALID_POWER_ANALYSIS -> exchange(HttpMethod.GET, "/admin/power-analysis?alpha=1.5", READER, null);
 			case INVALID_LIMIT -> exchange(HttpMethod.GET, "/admin/events?limit=0", READER, null);
+			case EMPTY_PARAMETER -> exchange(HttpMethod.GET, "/admin/events?limit=", READER, null);
+			case REPEATED_PARAMETER -> exchange(HttpMethod.GET, "/admin/events?limit=5&limit=6", READER, null);
 			case UNAUTHORIZED -> exchange(HttpMethod.GET, "/admin/status", null, null);
 			case READ_TOKEN_MAY_NOT_CHANGE -> exchange(HttpMethod.POST, "/admin/toggle-slowdown", READER, null);
 			case ROUTE_NEEDS_TOKEN -> predict("X-Canary-Route", "canary", null);

@@ -14,18 +14,12 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class AuditConfiguration {
 
-	/** How many events the trail keeps. */
-	record Limits(int maxEvents) {
-	}
+	/** How many events the trail keeps, and the most {@code GET /admin/events} shows. */
+	static final int MAX_EVENTS = 10_000;
 
 	@Bean
-	Limits auditLimits() {
-		return new Limits(10_000);
-	}
-
-	@Bean
-	EventLog eventLog(DeploymentProperties properties, Limits limits, JsonMapper json) {
-		return new EventLog(properties.stateDir(), limits.maxEvents(), json);
+	EventLog eventLog(DeploymentProperties properties, JsonMapper json) {
+		return new EventLog(properties.stateDir(), MAX_EVENTS, json);
 	}
 
 	/** Outside Spring Security's filters, so that refusals by authentication are recorded too. */

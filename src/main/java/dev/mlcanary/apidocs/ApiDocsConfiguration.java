@@ -43,6 +43,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.HttpHeaders;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.method.HandlerMethod;
 
 /**
@@ -71,7 +72,8 @@ class ApiDocsConfiguration {
 
 			* JSON in snake_case. Every error is RFC 9457 `application/problem+json` with a fixed `type` \
 			(`urn:ml-canary:problem:...`) and a `detail` that says what to fix; a refused request changes nothing.
-			* A query parameter is given at most once and never empty (`?limit=` and `?limit=5&limit=6` are 400s).
+			* A query parameter is given at most once and never empty (`?limit=` and `?limit=5&limit=6` are 400s); \
+			a `POST` that takes no body (promote, roll back, toggle the slowdown) refuses one.
 			* `POST /predict` is open. `/admin/**` needs `Authorization: Bearer <token>`: the operator token \
 			for everything, the read-only token for the `GET` endpoints. With no token configured, `/admin/**` \
 			answers loopback clients only.
@@ -123,6 +125,10 @@ class ApiDocsConfiguration {
 			if (operation.getRequestBody() != null) {
 				List.of(ApiProblem.MALFORMED_JSON, ApiProblem.PAYLOAD_TOO_LARGE, ApiProblem.UNSUPPORTED_MEDIA_TYPE)
 					.forEach(problem -> addProblem(operation, problem));
+			}
+			else if (handler.hasMethodAnnotation(PostMapping.class)) {
+				// A POST that reads no body refuses one (system.StrictRequests).
+				addProblem(operation, ApiProblem.UNEXPECTED_BODY);
 			}
 			firstQueryParameter(operation).ifPresent(name -> List.of(ApiProblem.EMPTY_PARAMETER, ApiProblem.REPEATED_PARAMETER)
 				.forEach(problem -> addProblem(operation, problem, name)));

@@ -43,6 +43,8 @@ public enum ApiProblem {
 	// Any query parameter: the details name EXAMPLE_PARAMETER, which each endpoint's docs replace with one of its own.
 	EMPTY_PARAMETER(Kind.INVALID_REQUEST, "Parameter 'limit' is empty; give it a value or leave it out."),
 	REPEATED_PARAMETER(Kind.INVALID_REQUEST, "Parameter 'limit' is given 2 times; give it once."),
+	// Any POST without a request body of its own.
+	UNEXPECTED_BODY(Kind.INVALID_REQUEST, "This endpoint takes no request body; send the request without one."),
 
 	// Admin rights (401, 403).
 	UNAUTHORIZED(Kind.UNAUTHORIZED, "This endpoint needs an admin token: send 'Authorization: Bearer <token>'."),

@@ -33,7 +33,7 @@ class ApplicationConfiguration {
 		};
 	}
 
-	/** Query parameters given at most once and never empty ({@link StrictRequests}). */
+	/** Query parameters given at most once and never empty, no body where none is read ({@link StrictRequests}). */
 	@Bean
 	WebMvcConfigurer strictRequests() {
 		return new WebMvcConfigurer() {

@@ -1,9 +1,11 @@
 package dev.mlcanary.system;
 
+import java.io.IOException;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.servlet.DispatcherType;
@@ -13,30 +15,48 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
  * A request says exactly what it means, for every controller method: each of the method's
- * {@code @RequestParam} parameters is given at most once and never empty. Spring MVC would take
- * {@code ?alpha=} as "no value" (the default) and {@code ?effect_size=0.5&effect_size=0.6} as the
- * first value, or join them with a comma; either way the caller would get an answer to a question
- * they did not ask. Runs after the security filters (an unauthenticated caller still gets 401) and
- * before any argument is converted; a refusal is a {@link BadRequestException} that names the
- * parameter. Parameters a method does not declare are not looked at.
+ * {@code @RequestParam} parameters is given at most once and never empty, and a method without a
+ * {@code @RequestBody} gets no body (except on GET and HEAD, where a body has no meaning anyway).
+ * Spring MVC would take {@code ?alpha=} as "no value" (the default),
+ * {@code ?effect_size=0.5&effect_size=0.6} as the first value, or join them with a comma, and would
+ * ignore <code>{{{</code> sent to {@code POST /admin/toggle-slowdown}; each time the caller would get an
+ * answer to a question they did not ask. Runs after the security filters (an unauthenticated caller
+ * still gets 401) and before any argument is converted or any body read, so a refused change
+ * changes nothing; a refusal is a {@link BadRequestException} that says what to leave out.
+ * Parameters a method does not declare are not looked at.
  */
 final class StrictRequests implements HandlerInterceptor {
 
+	/** The refusal of a body sent to an endpoint that takes none. */
+	static final String NO_BODY = "This endpoint takes no request body; send the request without one.";
+
 	private static final ParameterNameDiscoverer NAMES = new DefaultParameterNameDiscoverer();
+
+	private static final Set<String> BODY_IGNORED = Set.of("GET", "HEAD");
+
+	/** Whether each controller method reads a body, looked up once. */
+	private final Map<Method, Boolean> bodies = new ConcurrentHashMap<>();
 
 	/** The {@code @RequestParam} names of each controller method, looked up once. */
 	private final Map<Method, List<String>> parameters = new ConcurrentHashMap<>();
 
 	@Override
-	public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+	public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) throws IOException {
 		if (!(handler instanceof HandlerMethod method) || request.getDispatcherType() != DispatcherType.REQUEST) {
 			return true;
+		}
+		// Before the parameters: reading those would consume a form body.
+		if (!BODY_IGNORED.contains(request.getMethod()) && hasBody(request)
+				&& !bodies.computeIfAbsent(method.getMethod(), m -> readsBody(method))) {
+			throw BadRequestException.because(NO_BODY);
 		}
 		for (String name : parameters.computeIfAbsent(method.getMethod(), m -> requestParameters(method))) {
 			String[] values = request.getParameterValues(name);
@@ -51,6 +71,19 @@ final class StrictRequests implements HandlerInterceptor {
 			}
 		}
 		return true;
+	}
+
+	/** Whether the request has a body: a length over 0, or a chunked body with at least one byte. */
+	private static boolean hasBody(HttpServletRequest request) throws IOException {
+		long length = request.getContentLengthLong();
+		if (length >= 0) {
+			return length > 0;
+		}
+		return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null && request.getInputStream().read() >= 0;
+	}
+
+	private static boolean readsBody(HandlerMethod method) {
+		return Arrays.stream(method.getMethodParameters()).anyMatch(p -> p.hasParameterAnnotation(RequestBody.class));
 	}
 
 	private static List<String> requestParameters(HandlerMethod method) {

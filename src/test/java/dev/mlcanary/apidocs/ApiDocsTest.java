@@ -185,6 +185,19 @@ public class ApiDocsTest {
 	}
 
 	@Test
+	void everyPostWithoutABodyDocumentsThatItRefusesOne() {
+		Set<String> withoutBody = new TreeSet<>();
+		operations((path, method, operation) -> {
+			if (method.equals("post") && !operation.has("requestBody")) {
+				withoutBody.add(path);
+				assertThat(operation.at("/responses/400/content/application~1problem+json/examples/unexpected-body/value/detail")
+					.asString()).as(path).isEqualTo(ApiProblem.UNEXPECTED_BODY.detail());
+			}
+		});
+		assertThat(withoutBody).containsExactly("/admin/promote-canary", "/admin/rollback-canary", "/admin/toggle-slowdown");
+	}
+
+	@Test
 	void schemaPropertyNamesAreSnakeCase() {
 		apiDocs().at("/components/schemas").properties().forEach(schema -> assertThat(
 				schema.getValue().path("properties").propertyNames()).as(schema.getKey()).allMatch(name -> name.matches("[a-z][a-z0-9_]*")));
@@ -272,6 +285,7 @@ public class ApiDocsTest {
 			case INVALID_LIMIT -> exchange(HttpMethod.GET, "/admin/events?limit=0", READER, null);
 			case EMPTY_PARAMETER -> exchange(HttpMethod.GET, "/admin/events?limit=", READER, null);
 			case REPEATED_PARAMETER -> exchange(HttpMethod.GET, "/admin/events?limit=5&limit=6", READER, null);
+			case UNEXPECTED_BODY -> exchange(HttpMethod.POST, "/admin/toggle-slowdown", OPERATOR, "{{{");
 			case UNAUTHORIZED -> exchange(HttpMethod.GET, "/admin/status", null, null);
 			case READ_TOKEN_MAY_NOT_CHANGE -> exchange(HttpMethod.POST, "/admin/toggle-slowdown", READER, null);
 			case ROUTE_NEEDS_TOKEN -> predict("X-Canary-Route", "canary", null);

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 import dev.mlcanary.TestRequests;
+import dev.mlcanary.deployment.DeploymentService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,6 +39,9 @@ class HttpEdgeEndToEndTest {
 
 	@Autowired
 	JsonMapper json;
+
+	@Autowired
+	DeploymentService deployments;
 
 	@Test
 	void oversizedHeadersGetAProblemDetail() throws IOException {
@@ -100,6 +104,19 @@ class HttpEdgeEndToEndTest {
 		assertThat(problem.get("status").asInt()).isEqualTo(400);
 		assertThat(problem.get("detail").asString()).isEqualTo("The path '" + path + "' " + wrong);
 		assertThat(problem.get("instance").asString()).as("the path sent").isEqualTo(path);
+	}
+
+	@Test
+	void aChunkedBodyToAPostThatTakesNoneIsRefusedAndChangesNothing() throws IOException {
+		long generation = deployments.current().generation();
+
+		String response = exchange("POST /admin/toggle-slowdown HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+				+ "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\n{{{\r\n0\r\n\r\n");
+
+		assertThat(response).startsWith("HTTP/1.1 400");
+		assertThat(problem(response).get("detail").asString())
+			.isEqualTo("This endpoint takes no request body; send the request without one.");
+		assertThat(deployments.current().generation()).isEqualTo(generation);
 	}
 
 	@Test

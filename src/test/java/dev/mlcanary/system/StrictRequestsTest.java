@@ -3,6 +3,8 @@ package dev.mlcanary.system;
 import java.net.URI;
 
 import dev.mlcanary.TestRequests;
+import dev.mlcanary.audit.AuditEvent;
+import dev.mlcanary.audit.EventLog;
 import dev.mlcanary.deployment.DeploymentService;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link StrictRequests} on every endpoint with query parameters: a parameter given empty or more
- * than once is a 400 that names it, never the default or the first value, and a refused change
- * changes nothing. Runs on the same cached context as {@link ApiErrorsTest} (loopback, no token).
+ * than once is a 400 that names it, never the default or the first value; a POST that takes no body
+ * refuses one. A refused change changes nothing, and is audited. Runs on the same cached context as {@link ApiErrorsTest} (loopback, no token).
  */
 @SpringBootTest
 @AutoConfigureMockMvc
@@ -32,6 +34,9 @@ class StrictRequestsTest {
 
 	@Autowired
 	DeploymentService deployments;
+
+	@Autowired
+	EventLog events;
 
 	@BeforeEach
 	void startFromStableOnly() {
@@ -77,6 +82,39 @@ class StrictRequestsTest {
 			.isEqualTo("Parameter 'expected_generation' is empty; give it a value or leave it out.");
 		assertThat(deployments.current().hasCanary()).isFalse();
 		assertThat(deployments.current().generation()).isEqualTo(generation);
+	}
+
+	@ParameterizedTest(name = "{0} with {1} {2}")
+	@CsvSource(delimiter = '|', value = { "/admin/toggle-slowdown|application/json|{{{", "/admin/toggle-slowdown|application/json|{}",
+			"/admin/toggle-slowdown|text/plain|on", "/admin/promote-canary|application/json|{\"version\": \"v2\"}",
+			"/admin/rollback-canary|application/x-www-form-urlencoded|expected_generation=1" })
+	void aPostThatTakesNoBodyRefusesOneChangesNothingAndIsAudited(String path, String contentType, String body) {
+		deployments.deployCanary("v2", null, null, null);
+		long generation = deployments.current().generation();
+
+		MvcTestResult result = mvc.post().uri(path).contentType(contentType).content(body).exchange();
+
+		assertThat(result).hasStatus(400);
+		assertThat(result).contentType().isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(result).bodyJson().extractingPath("$.type").isEqualTo("urn:ml-canary:problem:invalid-request");
+		assertThat(result).bodyJson().extractingPath("$.detail")
+			.isEqualTo("This endpoint takes no request body; send the request without one.");
+		assertThat(deployments.current().generation()).as("nothing changed").isEqualTo(generation);
+		assertThat(deployments.current().hasCanary()).isTrue();
+		assertThat(deployments.current().slowdown()).isFalse();
+		AuditEvent audited = events.newest(1).get(0);
+		assertThat(audited.action()).isEqualTo(path.substring("/admin/".length()));
+		assertThat(audited.outcome()).isEqualTo("refused");
+		assertThat(audited.status()).isEqualTo(400);
+		assertThat(audited.detail()).isEqualTo("This endpoint takes no request body; send the request without one.");
+	}
+
+	@Test
+	void aPostWithAnEmptyBodyIsAnswered() {
+		assertThat(mvc.post().uri("/admin/toggle-slowdown").exchange()).hasStatusOk();
+		assertThat(mvc.post().uri("/admin/toggle-slowdown").contentType(MediaType.APPLICATION_JSON).content("").exchange())
+			.hasStatusOk();
+		assertThat(deployments.current().slowdown()).isFalse();
 	}
 
 	@Test

@@ -32,6 +32,7 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.servers.Server;
 import io.swagger.v3.oas.models.tags.Tag;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.customizers.OperationCustomizer;
@@ -90,6 +91,9 @@ class ApiDocsConfiguration {
 				.version(properties == null ? "development" : properties.getVersion())
 				.description(DESCRIPTION)
 				.license(new License().name("GNU General Public License v3.0 or later").identifier("GPL-3.0-or-later")))
+			// Relative: the service that serves this description, whatever host and port it is reached at
+			// (springdoc would write the host of the request that fetched it, e.g. http://localhost:8000).
+			.servers(List.of(new Server().url("/").description("This service")))
 			.components(new Components()
 				.addSecuritySchemes(OPERATOR_TOKEN, bearer("The operator token (`canary.admin.token`, `CANARY_ADMIN_TOKEN`): "
 						+ "every admin endpoint, and `X-Canary-Route` on `/predict`."))
@@ -105,12 +109,11 @@ class ApiDocsConfiguration {
 	 * springdoc describes schemas with swagger-core, which reads classes through its own Jackson 2
 	 * mapper, not the application's Jackson 3 one. Give it the naming of
 	 * {@code spring.jackson.property-naming-strategy} (snake_case), so that the documented property
-	 * names are the ones on the wire.
+	 * names are the ones on the wire, and the nullness of the records ({@link ApiModelResolver}).
 	 */
 	@Bean
-	ModelResolver snakeCaseModelResolver() {
-		return new ModelResolver(Json31.mapper().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE))
-			.openapi31(true);
+	ModelResolver apiModelResolver() {
+		return new ApiModelResolver(Json31.mapper().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE));
 	}
 
 	/** Problems, generation headers and examples of each operation, from the controller's annotations. */

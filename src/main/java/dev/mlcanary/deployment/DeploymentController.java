@@ -12,6 +12,7 @@ import dev.mlcanary.model.ModelStore;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
@@ -53,14 +54,14 @@ class DeploymentController {
 	}
 
 	@Schema(description = "What to deploy as canary: exactly one of `version` and `model_path`.")
-	record DeployRequest(@Schema(description = "A version in the model directory.", example = "v2") String version,
+	record DeployRequest(@Schema(description = "A version in the model directory.", example = "v2") @Nullable String version,
 			@Schema(description = "A model file inside the model directory, as `models/<file>` or a bare file name.",
-					example = "models/model_v2.ser") String modelPath,
+					example = "models/model_v2.ser") @Nullable String modelPath,
 			@Schema(description = "The canary's share of traffic, 0 < weight <= 1; default `canary.weight` (0.10). "
-					+ "Not together with `strategy`.", example = "0.25", maximum = "1") Double weight,
-			@Schema(description = "Hands the canary to an automated, step-by-step rollout.") StrategyRequest strategy,
+					+ "Not together with `strategy`.", example = "0.25", maximum = "1") @Nullable Double weight,
+			@Schema(description = "Hands the canary to an automated, step-by-step rollout.") @Nullable StrategyRequest strategy,
 			@Schema(description = "Deploy only if the deployment is still at this generation; the same as `If-Match`.",
-					example = "7") Long expectedGeneration) {
+					example = "7") @Nullable Long expectedGeneration) {
 	}
 
 	/**
@@ -71,13 +72,13 @@ class DeploymentController {
 	@Schema(description = "An automated rollout: the canary moves through the steps, analysed every interval.")
 	record StrategyRequest(
 			@Schema(description = "Traffic percentages, strictly increasing, each in (0, 100], at least one below 100; "
-					+ "a trailing 100 means \"then give it all traffic\".") List<Double> steps,
+					+ "a trailing 100 means \"then give it all traffic\".") @Nullable List<Double> steps,
 			@Schema(description = "Time between two analyses, 1 s to 1 h: \"30s\", \"2m\", \"1h\" or a number of seconds.",
-					types = { "string", "integer" }, example = "30s") Object interval,
+					types = { "string", "integer" }, example = "30s") @Nullable Object interval,
 			@Schema(description = "Whether a FAIL (or INCONCLUSIVE too long) rolls the canary back; otherwise the "
-					+ "rollout halts. Default true.") Boolean autoRollback,
+					+ "rollout halts. Default true.") @Nullable Boolean autoRollback,
 			@Schema(description = "Whether a PASS at the last analysed step promotes the canary; otherwise it waits, "
-					+ "ready to promote. Default true.") Boolean autoPromote) {
+					+ "ready to promote. Default true.") @Nullable Boolean autoPromote) {
 
 		RolloutStrategy parse() {
 			return RolloutStrategy.parse(steps, interval, autoRollback, autoPromote);
@@ -87,7 +88,7 @@ class DeploymentController {
 
 	@Schema(description = "The canary as deployed, with the new generation.")
 	record DeployResponse(String status, String message, String canaryVersion, String modelPath,
-			Instant canaryStartTime, double weight, long generation, RolloutView rollout) {
+			Instant canaryStartTime, double weight, long generation, @Nullable RolloutView rollout) {
 	}
 
 	@Schema(description = "The versions before and after the promotion, with the new generation.")
@@ -105,14 +106,14 @@ class DeploymentController {
 	}
 
 	@Schema(description = "The current deployment; canary fields are `null` without a canary.")
-	record StatusResponse(String stableVersion, String stableModelPath, String canaryVersion,
-			String canaryModelPath, Double canaryWeight, Instant canaryStartTime, boolean simulateSlowdown,
-			double slowdownDelayMs, long generation, int stableSampleCount, int canarySampleCount,
-			long stableRequestCount, long canaryRequestCount, RolloutView rollout) {
+	record StatusResponse(String stableVersion, String stableModelPath, @Nullable String canaryVersion,
+			@Nullable String canaryModelPath, @Nullable Double canaryWeight, @Nullable Instant canaryStartTime,
+			boolean simulateSlowdown, double slowdownDelayMs, long generation, int stableSampleCount, int canarySampleCount,
+			long stableRequestCount, long canaryRequestCount, @Nullable RolloutView rollout) {
 	}
 
 	@Schema(description = "One version in the model directory; `role` is `stable`, `canary` or `null`.")
-	record ModelView(String version, String modelPath, String role, ModelManifest manifest) {
+	record ModelView(String version, String modelPath, @Nullable String role, ModelManifest manifest) {
 	}
 
 	@Schema(description = "The model directory and every version in it.")
@@ -221,7 +222,7 @@ class DeploymentController {
 		return new ModelsResponse(models.directory().toString(), views);
 	}
 
-	private RolloutView rolloutView(Deployment d) {
+	private @Nullable RolloutView rolloutView(Deployment d) {
 		if (!d.hasRollout()) {
 			return null;
 		}
@@ -234,7 +235,7 @@ class DeploymentController {
 		return ResponseEntity.ok().eTag(ExpectedGeneration.etag(deployment.generation())).body(body);
 	}
 
-	private static String roleOf(Deployment d, String version) {
+	private static @Nullable String roleOf(Deployment d, String version) {
 		if (d.stable().version().equals(version)) {
 			return "stable";
 		}

@@ -197,6 +197,22 @@ public class ApiDocsTest {
 		assertThat(withoutBody).containsExactly("/admin/promote-canary", "/admin/rollback-canary", "/admin/toggle-slowdown");
 	}
 
+	/** JSpecify's {@code @Nullable} on a record component is "or null" in its schema (ApiModelResolver). */
+	@Test
+	void nullableComponentsAreNullableInTheSchemaAndOthersAreNot() {
+		assertThat(schema("StatusResponse").at("/properties/canary_version/type").toString()).isEqualTo("[\"string\",\"null\"]");
+		assertThat(schema("StatusResponse").at("/properties/canary_weight/type").toString()).isEqualTo("[\"number\",\"null\"]");
+		assertThat(schema("StatusResponse").at("/properties/stable_version/type").asString()).isEqualTo("string");
+		assertThat(schema("StatusResponse").at("/properties/rollout/oneOf").toString())
+			.isEqualTo("[{\"$ref\":\"#/components/schemas/RolloutView\"},{\"type\":\"null\"}]");
+		assertThat(schema("RolloutView").at("/properties/last_verdict/enum").toString())
+			.isEqualTo("[\"PASS\",\"FAIL\",\"INCONCLUSIVE\",null]");
+		assertThat(schema("HealthReport").at("/properties/p_value/type").toString()).isEqualTo("[\"number\",\"null\"]");
+		assertThat(schema("HealthReport").at("/properties/alpha/type").asString()).isEqualTo("number");
+		assertThat(schema("AuditEvent").at("/properties/canary_before/type").asString())
+			.as("left out of the JSON when null (NON_NULL), never null").isEqualTo("string");
+	}
+
 	@Test
 	void schemaPropertyNamesAreSnakeCase() {
 		apiDocs().at("/components/schemas").properties().forEach(schema -> assertThat(

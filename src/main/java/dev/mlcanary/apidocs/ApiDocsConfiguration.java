@@ -75,6 +75,9 @@ class ApiDocsConfiguration {
 			(`urn:ml-canary:problem:...`) and a `detail` that says what to fix; a refused request changes nothing.
 			* A query parameter is given at most once and never empty (`?limit=` and `?limit=5&limit=6` are 400s); \
 			a `POST` that takes no body (promote, roll back, toggle the slowdown) refuses one.
+			* Before any endpoint, a request with more than 100 headers or more than 16 KiB of request line and \
+			headers, or with a path that is not canonical (`//`, `;`, `.` or `..` segments, an encoded `.`, `/`, \
+			`\\` or `%`), is a 400 whose `detail` says which, with the path sent as `instance`.
 			* `POST /predict` is open. `/admin/**` needs `Authorization: Bearer <token>`: the operator token \
 			for everything, the read-only token for the `GET` endpoints. With no token configured, `/admin/**` \
 			answers loopback clients only.

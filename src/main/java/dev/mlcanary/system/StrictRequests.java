@@ -53,9 +53,10 @@ final class StrictRequests implements HandlerInterceptor {
 		if (!(handler instanceof HandlerMethod method) || request.getDispatcherType() != DispatcherType.REQUEST) {
 			return true;
 		}
-		// Before the parameters: reading those would consume a form body.
-		if (!BODY_IGNORED.contains(request.getMethod()) && hasBody(request)
-				&& !bodies.computeIfAbsent(method.getMethod(), m -> readsBody(method))) {
+		// Before the parameters, since reading those would consume a form body; and only for a method
+		// that reads none, since looking into a chunked body takes its first byte.
+		if (!BODY_IGNORED.contains(request.getMethod()) && !bodies.computeIfAbsent(method.getMethod(), m -> readsBody(method))
+				&& hasBody(request)) {
 			throw BadRequestException.because(NO_BODY);
 		}
 		for (String name : parameters.computeIfAbsent(method.getMethod(), m -> requestParameters(method))) {

@@ -120,6 +120,17 @@ class HttpEdgeEndToEndTest {
 	}
 
 	@Test
+	void aChunkedBodyToAnEndpointThatReadsOneArrivesWhole() throws IOException {
+		String body = TestRequests.PREDICT_BODY;
+
+		String response = exchange("POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+				+ "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + Integer.toHexString(body.length()) + "\r\n"
+				+ body + "\r\n0\r\n\r\n");
+
+		assertThat(response).startsWith("HTTP/1.1 200").contains("\"model_version\":\"v1\"");
+	}
+
+	@Test
 	void theServiceKeepsServingAfterwards() throws IOException {
 		exchange("GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(20_000) + "\r\nConnection: close\r\n\r\n");
 		exchange("GET //admin/status HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");

@@ -13,6 +13,7 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -62,7 +63,7 @@ class AnalysisController {
 	 * {@code null} if none has
 	 * @param report its answer, or {@code null}
 	 */
-	record LatestCheckResponse(Instant checkedAt, HealthReport report) {
+	record LatestCheckResponse(@Nullable Instant checkedAt, @Nullable HealthReport report) {
 	}
 
 	/**

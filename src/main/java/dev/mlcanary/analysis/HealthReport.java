@@ -1,6 +1,7 @@
 package dev.mlcanary.analysis;
 
 import dev.mlcanary.shared.Verdict;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The answer of {@code GET /admin/check-canary-health}. The prototype's fields keep their
@@ -12,12 +13,14 @@ import dev.mlcanary.shared.Verdict;
 @io.swagger.v3.oas.annotations.media.Schema(description = "The verdict of the five judges, their reasons, and the "
 		+ "prototype's Welch test fields. Statistics that are undefined or infinite are `null`.")
 public record HealthReport(boolean alertTriggered, Verdict verdict, java.util.List<String> reasons, String message,
-		String explanation, java.util.Map<String, JudgeReport> judges, Double pValue, Double tStatistic,
-		Double degreesOfFreedom, double alpha, double minLatencyIncreaseMs, int minSamples, String stableVersion,
-		String canaryVersion, int stableSampleCount, int canarySampleCount, Double stableAvgLatencyMs,
-		Double canaryAvgLatencyMs, Double latencyIncreaseMs, Double stableLatencyStddevMs, Double canaryLatencyStddevMs,
-		Double stableP50LatencyMs, Double stableP95LatencyMs, Double stableP99LatencyMs, Double canaryP50LatencyMs,
-		Double canaryP95LatencyMs, Double canaryP99LatencyMs) {
+		String explanation, java.util.Map<String, JudgeReport> judges, @Nullable Double pValue,
+		@Nullable Double tStatistic, @Nullable Double degreesOfFreedom, double alpha, double minLatencyIncreaseMs,
+		int minSamples, String stableVersion, @Nullable String canaryVersion, int stableSampleCount,
+		int canarySampleCount, @Nullable Double stableAvgLatencyMs, @Nullable Double canaryAvgLatencyMs,
+		@Nullable Double latencyIncreaseMs, @Nullable Double stableLatencyStddevMs,
+		@Nullable Double canaryLatencyStddevMs, @Nullable Double stableP50LatencyMs,
+		@Nullable Double stableP95LatencyMs, @Nullable Double stableP99LatencyMs, @Nullable Double canaryP50LatencyMs,
+		@Nullable Double canaryP95LatencyMs, @Nullable Double canaryP99LatencyMs) {
 
 	HealthReport with(boolean alert, Verdict newVerdict, java.util.List<String> newReasons, String newMessage,
 			java.util.Map<String, JudgeReport> newJudges) {
@@ -28,7 +31,7 @@ public record HealthReport(boolean alertTriggered, Verdict verdict, java.util.Li
 				stableP99LatencyMs, canaryP50LatencyMs, canaryP95LatencyMs, canaryP99LatencyMs);
 	}
 
-	static Double finite(double value) {
+	static @Nullable Double finite(double value) {
 		return Double.isFinite(value) ? value : null;
 	}
 

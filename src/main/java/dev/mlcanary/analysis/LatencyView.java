@@ -2,6 +2,7 @@ package dev.mlcanary.analysis;
 
 import dev.mlcanary.shared.LatencyWindow;
 import dev.mlcanary.statistics.LatencySummary;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The answer of {@code GET /admin/latency}: what each version's latency window holds now,
@@ -12,7 +13,7 @@ import dev.mlcanary.statistics.LatencySummary;
  * @param stable the stable version's window
  * @param canary the canary's window, or {@code null} without a canary
  */
-public record LatencyView(long generation, VersionLatency stable, VersionLatency canary) {
+public record LatencyView(long generation, VersionLatency stable, @Nullable VersionLatency canary) {
 
 	/**
 	 * One version's window.
@@ -25,8 +26,8 @@ public record LatencyView(long generation, VersionLatency stable, VersionLatency
 	 * @param p95Ms 95th percentile
 	 * @param p99Ms 99th percentile
 	 */
-	public record VersionLatency(String version, int sampleCount, long requestCount, Double meanMs, Double p50Ms,
-			Double p95Ms, Double p99Ms) {
+	public record VersionLatency(String version, int sampleCount, long requestCount, @Nullable Double meanMs,
+			@Nullable Double p50Ms, @Nullable Double p95Ms, @Nullable Double p99Ms) {
 
 		static VersionLatency of(String version, LatencyWindow window) {
 			long recorded = window.recordedCount();

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -31,6 +32,7 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.servers.Server;
 import io.swagger.v3.oas.models.tags.Tag;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.customizers.OperationCustomizer;
@@ -42,6 +44,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.HttpHeaders;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.method.HandlerMethod;
 
 /**
@@ -71,11 +74,16 @@ class ApiDocsConfiguration {
 
 			* JSON in snake_case. Every error is RFC 9457 `application/problem+json` with a fixed `type` \
 			(`urn:ml-canary:problem:...`) and a `detail` that says what to fix; a refused request changes nothing.
+			* A query parameter is given at most once and never empty (`?limit=` and `?limit=5&limit=6` are 400s); \
+			a `POST` that takes no body (promote, roll back, toggle the slowdown) refuses one.
+			* Before any endpoint, a request with more than 100 headers or more than 16 KiB of request line and \
+			headers, or with a path that is not canonical (`//`, `;`, `.` or `..` segments, an encoded `.`, `/`, \
+			`\\` or `%`), is a 400 whose `detail` says which, with the path sent as `instance`.
 			* `POST /predict` is open. `/admin/**` needs `Authorization: Bearer <token>`: the operator token \
 			for everything, the read-only token for the `GET` endpoints. With no token configured, `/admin/**` \
 			answers loopback clients only.
-			* Every change takes the deployment generation it expects (`expected_generation` or `If-Match`) \
-			and answers with the new one as `ETag`.
+			* Every change takes the deployment generation it expects (`expected_generation`, 409 when stale, or \
+			`If-Match`, 412 when stale) and answers with the new one as `ETag`.
 
 			docs/health-check.md and docs/rollout.md describe the statistics behind the health check and the automated rollout.""";
 
@@ -87,6 +95,11 @@ class ApiDocsConfiguration {
 				.version(properties == null ? "development" : properties.getVersion())
 				.description(DESCRIPTION)
 				.license(new License().name("GNU General Public License v3.0 or later").identifier("GPL-3.0-or-later")))
+			// Relative: the service that serves this description, whatever host and port
+			// it is reached at
+			// (springdoc would write the host of the request that fetched it, e.g.
+			// http://localhost:8000).
+			.servers(List.of(new Server().url("/").description("This service")))
 			.components(new Components()
 				.addSecuritySchemes(OPERATOR_TOKEN,
 						bearer("The operator token (`canary.admin.token`, `CANARY_ADMIN_TOKEN`): "
@@ -107,12 +120,13 @@ class ApiDocsConfiguration {
 	 * springdoc describes schemas with swagger-core, which reads classes through its own
 	 * Jackson 2 mapper, not the application's Jackson 3 one. Give it the naming of
 	 * {@code spring.jackson.property-naming-strategy} (snake_case), so that the
-	 * documented property names are the ones on the wire.
+	 * documented property names are the ones on the wire, and the nullness of the records
+	 * ({@link ApiModelResolver}).
 	 */
 	@Bean
-	ModelResolver snakeCaseModelResolver() {
-		return new ModelResolver(Json31.mapper().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE))
-			.openapi31(true);
+	ModelResolver apiModelResolver() {
+		return new ApiModelResolver(
+				Json31.mapper().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE));
 	}
 
 	/**
@@ -131,9 +145,17 @@ class ApiDocsConfiguration {
 				List.of(ApiProblem.MALFORMED_JSON, ApiProblem.PAYLOAD_TOO_LARGE, ApiProblem.UNSUPPORTED_MEDIA_TYPE)
 					.forEach(problem -> addProblem(operation, problem));
 			}
+			else if (handler.hasMethodAnnotation(PostMapping.class)) {
+				// A POST that reads no body refuses one (system.StrictRequests).
+				addProblem(operation, ApiProblem.UNEXPECTED_BODY);
+			}
+			firstQueryParameter(operation)
+				.ifPresent(name -> List.of(ApiProblem.EMPTY_PARAMETER, ApiProblem.REPEATED_PARAMETER)
+					.forEach(problem -> addProblem(operation, problem, name)));
 			if (handler.hasMethodAnnotation(ChangesDeployment.class)) {
 				describeGenerationParameters(operation);
-				List.of(ApiProblem.INVALID_IF_MATCH, ApiProblem.GENERATION_CHANGED, ApiProblem.STATE_NOT_SAVED)
+				List.of(ApiProblem.INVALID_IF_MATCH, ApiProblem.GENERATION_CHANGED, ApiProblem.STALE_IF_MATCH,
+						ApiProblem.STATE_NOT_SAVED)
 					.forEach(problem -> addProblem(operation, problem));
 			}
 			if (handler.hasMethodAnnotation(ChangesDeployment.class)
@@ -198,6 +220,14 @@ class ApiDocsConfiguration {
 	}
 
 	private static void addProblem(Operation operation, ApiProblem problem) {
+		addProblem(operation, problem, ApiProblem.EXAMPLE_PARAMETER);
+	}
+
+	/**
+	 * @param parameter the query parameter a problem of any query parameter names in its
+	 * example
+	 */
+	private static void addProblem(Operation operation, ApiProblem problem, String parameter) {
 		String code = String.valueOf(problem.status().value());
 		ApiResponse response = operation.getResponses().get(code);
 		if (response == null || response.getContent() == null || !response.getContent().containsKey(PROBLEM_JSON)) {
@@ -217,7 +247,7 @@ class ApiDocsConfiguration {
 			.get(PROBLEM_JSON)
 			.addExamples(problem.name().toLowerCase(Locale.ROOT).replace('_', '-'),
 					new Example().summary(problem.name().toLowerCase(Locale.ROOT).replace('_', ' '))
-						.value(problem.body(null)));
+						.value(problem.body(null, parameter)));
 	}
 
 	private static String describe(ApiProblem problem) {
@@ -228,6 +258,8 @@ class ApiDocsConfiguration {
 					+ "or a remote client while no admin token is configured.";
 			case NOT_FOUND -> "No such model; `available_versions` lists the ones there are.";
 			case CONFLICT -> "The request conflicts with the current deployment. Nothing changed.";
+			case PRECONDITION_FAILED -> "`If-Match` names a generation that is no longer the deployment's: it changed "
+					+ "since it was read. Nothing changed; re-read `/admin/status` and retry.";
 			case CONTENT_TOO_LARGE -> "The request body is larger than `canary.max-request-size` (64 KiB).";
 			case UNSUPPORTED_MEDIA_TYPE -> "The body is not sent as `Content-Type: application/json`.";
 			case SERVICE_UNAVAILABLE ->
@@ -236,17 +268,32 @@ class ApiDocsConfiguration {
 		};
 	}
 
+	/**
+	 * Every query parameter is given at most once and never empty
+	 * (system.StrictRequests).
+	 */
+	private static Optional<String> firstQueryParameter(Operation operation) {
+		return operation.getParameters() == null ? Optional.empty()
+				: operation.getParameters()
+					.stream()
+					.filter(p -> "query".equals(p.getIn()))
+					.map(Parameter::getName)
+					.findFirst();
+	}
+
 	private static void describeGenerationParameters(Operation operation) {
 		for (Parameter parameter : operation.getParameters()) {
 			if (parameter.getName().equals("expected_generation")) {
 				// No example value: Swagger UI would send it on "Try it out" and get a
 				// 409.
 				parameter.description("Apply the change only if the deployment is still at this generation, e.g. `7` "
-						+ "(409 otherwise). Leave empty to apply it to whatever is deployed.");
+						+ "(409 otherwise). Leave it out to apply the change to whatever is deployed.");
 			}
 			else if (parameter.getName().equals(HttpHeaders.IF_MATCH)) {
-				parameter.description("The same condition as `expected_generation`: the `ETag` of `/admin/status`, "
-						+ "quoted or bare, e.g. `\"7\"`; `*` matches any generation. Leave empty to skip the check.");
+				parameter
+					.description("The same condition as `expected_generation`, as an HTTP precondition (412 when it "
+							+ "fails): the `ETag` of `/admin/status`, quoted or bare, e.g. `\"7\"`; `*` matches any generation. "
+							+ "Leave it out to skip the check.");
 			}
 		}
 	}

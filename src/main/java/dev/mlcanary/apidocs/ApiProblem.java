@@ -44,6 +44,12 @@ public enum ApiProblem {
 	INVALID_MODE(Kind.INVALID_REQUEST, "mode must be \"fixed\" or \"sequential\", was \"bayesian\"."),
 	INVALID_POWER_ANALYSIS(Kind.INVALID_REQUEST, "alpha must be a number greater than 0 and less than 1, but was 1.5."),
 	INVALID_LIMIT(Kind.INVALID_REQUEST, "limit must be between 1 and 10000, was 0."),
+	// Any query parameter: the details name EXAMPLE_PARAMETER, which each endpoint's docs
+	// replace with one of its own.
+	EMPTY_PARAMETER(Kind.INVALID_REQUEST, "Parameter 'limit' is empty; give it a value or leave it out."),
+	REPEATED_PARAMETER(Kind.INVALID_REQUEST, "Parameter 'limit' is given 2 times; give it once."),
+	// Any POST without a request body of its own.
+	UNEXPECTED_BODY(Kind.INVALID_REQUEST, "This endpoint takes no request body; send the request without one."),
 
 	// Admin rights (401, 403).
 	UNAUTHORIZED(Kind.UNAUTHORIZED, "This endpoint needs an admin token: send 'Authorization: Bearer <token>'."),
@@ -56,12 +62,14 @@ public enum ApiProblem {
 	ROUTE_LOOPBACK_ONLY(Kind.FORBIDDEN,
 			"X-Canary-Route is allowed only from loopback clients while no admin token is configured."),
 
-	// The deployment (404, 409, 503): nothing changed.
+	// The deployment (404, 409, 412, 503): nothing changed.
 	MODEL_NOT_FOUND(Kind.MODEL_NOT_FOUND, "Unknown model version 'v9'. Available versions: v1, v2, v3."),
 	CANARY_ALREADY_DEPLOYED(Kind.CONFLICT,
 			"Canary v2 is already deployed; promote or roll it back before deploying another."),
 	ALREADY_STABLE(Kind.CONFLICT, "v1 is the stable version already; deploy a different version as canary."),
 	GENERATION_CHANGED(Kind.CONFLICT,
+			"The deployment changed: generation is now 7, the request expected 5; re-read /admin/status and retry."),
+	STALE_IF_MATCH(Kind.PRECONDITION_FAILED,
 			"The deployment changed: generation is now 7, the request expected 5; re-read /admin/status and retry."),
 	NO_CANARY_TO_PROMOTE(Kind.CONFLICT, "No canary is deployed, so there is nothing to promote."),
 	NO_CANARY_TO_ROLL_BACK(Kind.CONFLICT, "No canary is deployed, so there is nothing to roll back."),
@@ -102,6 +110,9 @@ public enum ApiProblem {
 		static final Kind CONFLICT = new Kind(HttpStatus.CONFLICT,
 				URI.create("urn:ml-canary:problem:deployment-conflict"), "Deployment conflict");
 
+		static final Kind PRECONDITION_FAILED = new Kind(HttpStatus.PRECONDITION_FAILED,
+				URI.create("urn:ml-canary:problem:precondition-failed"), "Precondition Failed");
+
 		static final Kind PAYLOAD_TOO_LARGE = new Kind(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.PAYLOAD_TOO_LARGE,
 				"Content Too Large");
 
@@ -112,6 +123,12 @@ public enum ApiProblem {
 				URI.create("urn:ml-canary:problem:state-not-saved"), "State not saved");
 
 	}
+
+	/**
+	 * The query parameter that the details of {@link #EMPTY_PARAMETER} and
+	 * {@link #REPEATED_PARAMETER} name.
+	 */
+	static final String EXAMPLE_PARAMETER = "limit";
 
 	private final Kind kind;
 
@@ -144,11 +161,20 @@ public enum ApiProblem {
 	 * @param path the request path, shown as {@code instance}
 	 */
 	public Map<String, Object> body(String path) {
+		return body(path, EXAMPLE_PARAMETER);
+	}
+
+	/**
+	 * The problem as the service sends it for a request to {@code path} whose query
+	 * parameter {@code parameter} is at fault (for the problems of any query parameter;
+	 * others ignore it).
+	 */
+	Map<String, Object> body(String path, String parameter) {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("type", kind.type().toString());
 		body.put("title", kind.title());
 		body.put("status", kind.status().value());
-		body.put("detail", detail);
+		body.put("detail", detail.replace("'" + EXAMPLE_PARAMETER + "'", "'" + parameter + "'"));
 		body.put("instance", path);
 		if (this == MODEL_NOT_FOUND) {
 			body.put("available_versions", List.of("v1", "v2", "v3"));

@@ -18,19 +18,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @Configuration(proxyBeanMethods = false)
 class AuditConfiguration {
 
-	/** How many events the trail keeps. */
-	record Limits(int maxEvents) {
-	}
-
-	@Bean
-	Limits auditLimits() {
-		return new Limits(10_000);
-	}
+	/** How many events the trail keeps, and the most {@code GET /admin/events} shows. */
+	static final int MAX_EVENTS = 10_000;
 
 	@Bean
 	@ConditionalOnStore(Store.FILE)
-	EventLog eventLog(DeploymentProperties properties, Limits limits, JsonMapper json) {
-		return new EventLog(properties.stateDir(), limits.maxEvents(), json);
+	EventLog eventLog(DeploymentProperties properties, JsonMapper json) {
+		return new EventLog(properties.stateDir(), MAX_EVENTS, json);
 	}
 
 	/**
@@ -42,8 +36,8 @@ class AuditConfiguration {
 	static class SharedTrail {
 
 		@Bean
-		JdbcAuditTrail jdbcAuditTrail(JdbcTemplate jdbc, JsonMapper json, FleetProperties fleet, Limits limits) {
-			return new JdbcAuditTrail(jdbc, json, fleet.replicaId(), limits.maxEvents());
+		JdbcAuditTrail jdbcAuditTrail(JdbcTemplate jdbc, JsonMapper json, FleetProperties fleet) {
+			return new JdbcAuditTrail(jdbc, json, fleet.replicaId(), MAX_EVENTS);
 		}
 
 		@Bean

@@ -5,6 +5,7 @@ import java.time.Instant;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.mlcanary.analysis.HealthReport;
 import dev.mlcanary.deployment.Deployment;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One line of the audit trail: an admin action, who asked for it, how it ended and what
@@ -32,13 +33,15 @@ import dev.mlcanary.deployment.Deployment;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AuditEvent(Instant time, String action, String method, String outcome, int status, String actor,
-		String remoteAddress, String stableBefore, String canaryBefore, String stableAfter, String canaryAfter,
-		Double weight, long generation, Boolean slowdown, String detail, Verdict verdict, String replicaId) {
+		String remoteAddress, String stableBefore, @Nullable String canaryBefore, String stableAfter,
+		@Nullable String canaryAfter, @Nullable Double weight, long generation, @Nullable Boolean slowdown,
+		@Nullable String detail, @Nullable Verdict verdict, @Nullable String replicaId) {
 
 	/** An event of one process, without a replica. */
 	public AuditEvent(Instant time, String action, String method, String outcome, int status, String actor,
-			String remoteAddress, String stableBefore, String canaryBefore, String stableAfter, String canaryAfter,
-			Double weight, long generation, Boolean slowdown, String detail, Verdict verdict) {
+			String remoteAddress, String stableBefore, @Nullable String canaryBefore, String stableAfter,
+			@Nullable String canaryAfter, @Nullable Double weight, long generation, @Nullable Boolean slowdown,
+			@Nullable String detail, @Nullable Verdict verdict) {
 		this(time, action, method, outcome, status, actor, remoteAddress, stableBefore, canaryBefore, stableAfter,
 				canaryAfter, weight, generation, slowdown, detail, verdict, null);
 	}
@@ -65,9 +68,9 @@ public record AuditEvent(Instant time, String action, String method, String outc
 
 	/** The health check's answer, as the audit trail keeps it. */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	public record Verdict(dev.mlcanary.shared.Verdict verdict, boolean alertTriggered, String message, Double pValue,
-			Double tStatistic, Double stableAvgLatencyMs, Double canaryAvgLatencyMs, int stableSampleCount,
-			int canarySampleCount) {
+	public record Verdict(dev.mlcanary.shared.Verdict verdict, boolean alertTriggered, String message,
+			@Nullable Double pValue, @Nullable Double tStatistic, @Nullable Double stableAvgLatencyMs,
+			@Nullable Double canaryAvgLatencyMs, int stableSampleCount, int canarySampleCount) {
 
 		static Verdict of(HealthReport r) {
 			if (r == null) {

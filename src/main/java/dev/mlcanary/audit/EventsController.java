@@ -4,11 +4,12 @@ import java.util.List;
 
 import dev.mlcanary.apidocs.ApiProblem;
 import dev.mlcanary.apidocs.ApiProblems;
-import dev.mlcanary.system.BadRequestException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,11 +22,8 @@ class EventsController {
 
 	private final AuditTrail events;
 
-	private final int maxEvents;
-
-	EventsController(AuditTrail events, AuditConfiguration.Limits limits) {
+	EventsController(AuditTrail events) {
 		this.events = events;
-		this.maxEvents = limits.maxEvents();
 	}
 
 	@Schema(description = "The newest events first.")
@@ -38,11 +36,11 @@ class EventsController {
 			Every admin call (refused ones too) and every action of the automated rollout: who, what, how it \
 			ended and the versions before and after. Absent fields were not set for that event.""")
 	@ApiProblems(ApiProblem.INVALID_LIMIT)
-	EventsResponse events(
-			@Parameter(description = "How many events, 1 to 10,000.") @RequestParam(defaultValue = "100") int limit) {
-		if (limit < 1 || limit > maxEvents) {
-			throw BadRequestException.because("limit must be between 1 and " + maxEvents + ", was " + limit + ".");
-		}
+	EventsResponse events(@Parameter(
+			description = "How many events, 1 to 10,000.") @Min(1) @Max(AuditConfiguration.MAX_EVENTS) @RequestParam(
+					defaultValue = "100") int limit) {
+		// Out of range (0, 10001, 99999999999999) is a 400 that says so
+		// (system.ProblemDetailsAdvice).
 		List<AuditEvent> newest = events.newest(limit);
 		return new EventsResponse(newest.size(), newest);
 	}

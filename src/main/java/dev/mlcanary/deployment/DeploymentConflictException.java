@@ -15,8 +15,23 @@ public final class DeploymentConflictException extends ProblemException {
 	/** The problem type of every refusal by the current deployment. */
 	public static final URI TYPE = URI.create("urn:ml-canary:problem:deployment-conflict");
 
+	private final boolean staleGeneration;
+
 	private DeploymentConflictException(String message) {
+		this(message, false);
+	}
+
+	private DeploymentConflictException(String message, boolean staleGeneration) {
 		super(HttpStatus.CONFLICT, TYPE, "Deployment conflict", message, null);
+		this.staleGeneration = staleGeneration;
+	}
+
+	/**
+	 * Whether the deployment was refused only because it is no longer at the generation
+	 * the caller expected.
+	 */
+	boolean staleGeneration() {
+		return staleGeneration;
 	}
 
 	static DeploymentConflictException canaryAlreadyActive(Deployment current) {
@@ -31,7 +46,7 @@ public final class DeploymentConflictException extends ProblemException {
 
 	static DeploymentConflictException staleGeneration(long current, long expected) {
 		return new DeploymentConflictException("The deployment changed: generation is now " + current
-				+ ", the request expected " + expected + "; re-read /admin/status and retry.");
+				+ ", the request expected " + expected + "; re-read /admin/status and retry.", true);
 	}
 
 	static DeploymentConflictException noRollout() {

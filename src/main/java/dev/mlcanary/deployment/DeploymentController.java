@@ -12,6 +12,7 @@ import dev.mlcanary.model.ModelStore;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
@@ -27,9 +28,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Operator endpoints that change or show the deployment. Every change accepts the
- * generation it expects ({@code expected_generation} or {@code If-Match}) and every
- * answer that shows a deployment carries its generation as the {@code ETag}, so
- * read-modify-write by an operator is safe.
+ * generation it expects ({@code expected_generation}, refused with 409 when stale, or
+ * {@code If-Match}, refused with 412) and every answer that shows a deployment carries
+ * its generation as the {@code ETag}, so read-modify-write by an operator is safe.
  */
 @RestController
 @RequestMapping(path = "/admin", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -53,14 +54,15 @@ class DeploymentController {
 	}
 
 	@Schema(description = "What to deploy as canary: exactly one of `version` and `model_path`.")
-	record DeployRequest(@Schema(description = "A version in the model directory.", example = "v2") String version,
+	record DeployRequest(
+			@Schema(description = "A version in the model directory.", example = "v2") @Nullable String version,
 			@Schema(description = "A model file inside the model directory, as `models/<file>` or a bare file name.",
-					example = "models/model_v2.ser") String modelPath,
+					example = "models/model_v2.ser") @Nullable String modelPath,
 			@Schema(description = "The canary's share of traffic, 0 < weight <= 1; default `canary.weight` (0.10). "
-					+ "Not together with `strategy`.", example = "0.25", maximum = "1") Double weight,
-			@Schema(description = "Hands the canary to an automated, step-by-step rollout.") StrategyRequest strategy,
+					+ "Not together with `strategy`.", example = "0.25", maximum = "1") @Nullable Double weight,
+			@Schema(description = "Hands the canary to an automated, step-by-step rollout.") @Nullable StrategyRequest strategy,
 			@Schema(description = "Deploy only if the deployment is still at this generation; the same as `If-Match`.",
-					example = "7") Long expectedGeneration) {
+					example = "7") @Nullable Long expectedGeneration) {
 	}
 
 	/**
@@ -73,15 +75,15 @@ class DeploymentController {
 	@Schema(description = "An automated rollout: the canary moves through the steps, analysed every interval.")
 	record StrategyRequest(
 			@Schema(description = "Traffic percentages, strictly increasing, each in (0, 100], at least one below 100; "
-					+ "a trailing 100 means \"then give it all traffic\".") List<Double> steps,
+					+ "a trailing 100 means \"then give it all traffic\".") @Nullable List<Double> steps,
 			@Schema(description = "Time between two analyses, 1 s to 1 h: \"30s\", \"2m\", \"1h\" or a number of seconds.",
 					types = {
 							"string", "integer" },
-					example = "30s") Object interval,
+					example = "30s") @Nullable Object interval,
 			@Schema(description = "Whether a FAIL (or INCONCLUSIVE too long) rolls the canary back; otherwise the "
-					+ "rollout halts. Default true.") Boolean autoRollback,
+					+ "rollout halts. Default true.") @Nullable Boolean autoRollback,
 			@Schema(description = "Whether a PASS at the last analysed step promotes the canary; otherwise it waits, "
-					+ "ready to promote. Default true.") Boolean autoPromote){
+					+ "ready to promote. Default true.") @Nullable Boolean autoPromote){
 
 		RolloutStrategy parse() {
 			return RolloutStrategy.parse(steps, interval, autoRollback, autoPromote);
@@ -91,7 +93,7 @@ class DeploymentController {
 
 	@Schema(description = "The canary as deployed, with the new generation.")
 	record DeployResponse(String status, String message, String canaryVersion, String modelPath,
-			Instant canaryStartTime, double weight, long generation, RolloutView rollout) {
+			Instant canaryStartTime, double weight, long generation, @Nullable RolloutView rollout) {
 	}
 
 	@Schema(description = "The versions before and after the promotion, with the new generation.")
@@ -109,14 +111,14 @@ class DeploymentController {
 	}
 
 	@Schema(description = "The current deployment; canary fields are `null` without a canary.")
-	record StatusResponse(String stableVersion, String stableModelPath, String canaryVersion, String canaryModelPath,
-			Double canaryWeight, Instant canaryStartTime, boolean simulateSlowdown, double slowdownDelayMs,
-			long generation, int stableSampleCount, int canarySampleCount, long stableRequestCount,
-			long canaryRequestCount, RolloutView rollout) {
+	record StatusResponse(String stableVersion, String stableModelPath, @Nullable String canaryVersion,
+			@Nullable String canaryModelPath, @Nullable Double canaryWeight, @Nullable Instant canaryStartTime,
+			boolean simulateSlowdown, double slowdownDelayMs, long generation, int stableSampleCount,
+			int canarySampleCount, long stableRequestCount, long canaryRequestCount, @Nullable RolloutView rollout) {
 	}
 
 	@Schema(description = "One version in the model directory; `role` is `stable`, `canary` or `null`.")
-	record ModelView(String version, String modelPath, String role, ModelManifest manifest) {
+	record ModelView(String version, String modelPath, @Nullable String role, ModelManifest manifest) {
 	}
 
 	@Schema(description = "The model directory and every version in it.")
@@ -135,10 +137,11 @@ class DeploymentController {
 	ResponseEntity<DeployResponse> deployCanary(@RequestBody DeployRequest request,
 			@RequestParam(name = "expected_generation", required = false) Long expectedGeneration,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-		Long expected = ExpectedGeneration.resolve(request.expectedGeneration(), expectedGeneration, ifMatch);
+		ExpectedGeneration expected = ExpectedGeneration.resolve(request.expectedGeneration(), expectedGeneration,
+				ifMatch);
 		RolloutStrategy strategy = request.strategy() == null ? null : request.strategy().parse();
-		Deployment after = deployments
-			.deployCanary(request.version(), request.modelPath(), request.weight(), strategy, expected)
+		Deployment after = expected
+			.apply(g -> deployments.deployCanary(request.version(), request.modelPath(), request.weight(), strategy, g))
 			.after();
 		String version = after.canary().version();
 		String automated = strategy == null ? "" : " Automated rollout: " + strategy.describe() + ".";
@@ -158,8 +161,8 @@ class DeploymentController {
 	ResponseEntity<PromoteResponse> promoteCanary(
 			@RequestParam(name = "expected_generation", required = false) Long expectedGeneration,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-		DeploymentService.Transition t = deployments
-			.promoteCanary(ExpectedGeneration.resolve(null, expectedGeneration, ifMatch));
+		DeploymentService.Transition t = ExpectedGeneration.resolve(null, expectedGeneration, ifMatch)
+			.apply(deployments::promoteCanary);
 		String previous = t.before().stable().version();
 		String promoted = t.after().stable().version();
 		return tagged(t.after(),
@@ -175,8 +178,8 @@ class DeploymentController {
 	ResponseEntity<RollbackResponse> rollbackCanary(
 			@RequestParam(name = "expected_generation", required = false) Long expectedGeneration,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-		DeploymentService.Transition t = deployments
-			.rollbackCanary(ExpectedGeneration.resolve(null, expectedGeneration, ifMatch));
+		DeploymentService.Transition t = ExpectedGeneration.resolve(null, expectedGeneration, ifMatch)
+			.apply(deployments::rollbackCanary);
 		String canary = t.before().canary().version();
 		String stable = t.after().stable().version();
 		return tagged(t.after(),
@@ -192,7 +195,8 @@ class DeploymentController {
 	ResponseEntity<SlowdownResponse> toggleSlowdown(
 			@RequestParam(name = "expected_generation", required = false) Long expectedGeneration,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
-		Deployment after = deployments.toggleSlowdown(ExpectedGeneration.resolve(null, expectedGeneration, ifMatch))
+		Deployment after = ExpectedGeneration.resolve(null, expectedGeneration, ifMatch)
+			.apply(deployments::toggleSlowdown)
 			.after();
 		return tagged(after,
 				new SlowdownResponse(after.slowdown(),
@@ -228,7 +232,7 @@ class DeploymentController {
 		return new ModelsResponse(models.directory().toString(), views);
 	}
 
-	private RolloutView rolloutView(Deployment d) {
+	private @Nullable RolloutView rolloutView(Deployment d) {
 		if (!d.hasRollout()) {
 			return null;
 		}
@@ -243,7 +247,7 @@ class DeploymentController {
 		return ResponseEntity.ok().eTag(ExpectedGeneration.etag(deployment.generation())).body(body);
 	}
 
-	private static String roleOf(Deployment d, String version) {
+	private static @Nullable String roleOf(Deployment d, String version) {
 		if (d.stable().version().equals(version)) {
 			return "stable";
 		}

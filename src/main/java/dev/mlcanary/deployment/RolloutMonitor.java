@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import dev.mlcanary.shared.Verdict;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the rollout automation knows beyond the {@link Deployment} snapshot: when it
@@ -29,8 +30,8 @@ public interface RolloutMonitor {
 	 * @param lastVerdict that analysis's verdict, or {@code null}
 	 * @param lastReasons that analysis's reasons, empty when there was none
 	 */
-	record Schedule(Instant nextAnalysisAt, Instant inconclusiveDeadline, Instant lastAnalysisAt, Verdict lastVerdict,
-			List<String> lastReasons) {
+	record Schedule(@Nullable Instant nextAnalysisAt, @Nullable Instant inconclusiveDeadline,
+			@Nullable Instant lastAnalysisAt, @Nullable Verdict lastVerdict, List<String> lastReasons) {
 
 		public static final Schedule NONE = new Schedule(null, null, null, null, List.of());
 

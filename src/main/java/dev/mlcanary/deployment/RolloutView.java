@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.mlcanary.shared.Verdict;
 import io.swagger.v3.oas.annotations.media.Schema;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An automated rollout as {@code /admin/status} and {@code /admin/deploy-canary} show it.
@@ -27,14 +28,14 @@ import io.swagger.v3.oas.annotations.media.Schema;
 @Schema(description = "An automated rollout: where it stands and what happens next.")
 record RolloutView(StrategyView strategy, @Schema(allowableValues = {
 		"progressing", "ready_to_promote", "halted" }) String phase, int stepIndex, Number stepPercent,
-		Instant stepStartedAt, Instant nextAnalysisAt, Instant inconclusiveDeadline, Instant lastAnalysisAt,
-		Verdict lastVerdict, List<String> lastReasons, String message){
+		Instant stepStartedAt, @Nullable Instant nextAnalysisAt, @Nullable Instant inconclusiveDeadline,
+		@Nullable Instant lastAnalysisAt, @Nullable Verdict lastVerdict, List<String> lastReasons, String message){
 
 	record StrategyView(List<Number> steps, long interval, boolean autoRollback, boolean autoPromote) {
 	}
 
 	/** {@code null} for a deployment without an automated rollout. */
-	static RolloutView of(Deployment deployment, RolloutMonitor.Schedule schedule) {
+	static @Nullable RolloutView of(Deployment deployment, RolloutMonitor.Schedule schedule) {
 		Rollout r = deployment.rollout();
 		if (r == null) {
 			return null;

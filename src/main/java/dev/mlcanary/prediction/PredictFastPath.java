@@ -86,7 +86,7 @@ class PredictFastPath implements Filter {
 			answer = predictions.predict(features, new RouteHint(null, request.getHeader(RouteHint.REQUEST_KEY)));
 		}
 		catch (RuntimeException ex) {
-			ProblemResponses.internalError(json, request, response, ex);
+			ProblemResponses.internalError(request, response, ex);
 			return;
 		}
 		request.setAttribute(RequestTimingFilter.SERVED, answer);

@@ -12,6 +12,8 @@ import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomize
 import org.springframework.boot.tomcat.TomcatContextCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 @Configuration(proxyBeanMethods = false)
 class ApplicationConfiguration {
@@ -30,6 +32,20 @@ class ApplicationConfiguration {
 		return context -> {
 			if (context.getParent() instanceof StandardHost host) {
 				host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+			}
+		};
+	}
+
+	/**
+	 * Query parameters given at most once and never empty, no body where none is read
+	 * ({@link StrictRequests}).
+	 */
+	@Bean
+	WebMvcConfigurer strictRequests() {
+		return new WebMvcConfigurer() {
+			@Override
+			public void addInterceptors(InterceptorRegistry registry) {
+				registry.addInterceptor(new StrictRequests());
 			}
 		};
 	}

@@ -2,10 +2,13 @@ package dev.mlcanary.system;
 
 import java.net.URI;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -22,6 +25,12 @@ final class JsonErrorDetails {
 	/** The problem's type, title and detail. */
 	record Described(URI type, String title, String detail) {
 	}
+
+	/**
+	 * The number in Jackson's "Numeric value (99999999999999999999) out of range of
+	 * `long` ...".
+	 */
+	private static final Pattern COERCED_NUMBER = Pattern.compile("^Numeric value \\(([^)]{1,100})\\) out of range");
 
 	private JsonErrorDetails() {
 	}
@@ -50,6 +59,9 @@ final class JsonErrorDetails {
 					: "Field \"" + path + "\" must be " + expected(mismatch.getTargetType()) + ".";
 			return new Described(ProblemTypes.INVALID_REQUEST, "Invalid request", detail);
 		}
+		if (cause instanceof InputCoercionException coercion) {
+			return new Described(ProblemTypes.INVALID_REQUEST, "Invalid request", outOfRange(coercion));
+		}
 		if (cause instanceof StreamReadException parse) {
 			String where = parse.getLocation() == null ? "" : String.format(Locale.ROOT, " at line %d, column %d",
 					parse.getLocation().getLineNr(), parse.getLocation().getColumnNr());
@@ -60,6 +72,27 @@ final class JsonErrorDetails {
 				? ": " + describeParseError(jackson.getOriginalMessage()) : ".";
 		return new Described(ProblemTypes.MALFORMED_JSON, "Malformed request body",
 				"The request body could not be read as JSON" + reason);
+	}
+
+	/**
+	 * A number that does not fit its field's type
+	 * ({@code "expected_generation": 99999999999999999999}): valid JSON, so an invalid
+	 * request rather than malformed JSON, with the type's range.
+	 */
+	private static String outOfRange(InputCoercionException ex) {
+		String path = path(ex);
+		String field = path.isEmpty() ? "A number in the request body" : "Field \"" + path + "\"";
+		Matcher number = COERCED_NUMBER.matcher(String.valueOf(ex.getOriginalMessage()));
+		String was = number.find() ? ", was " + number.group(1) : "";
+		Class<?> type = ex.getTargetType();
+		if (type == int.class || type == Integer.class) {
+			return field + " must be a whole number between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE + was
+					+ ".";
+		}
+		if (type == long.class || type == Long.class) {
+			return field + " must be a whole number between " + Long.MIN_VALUE + " and " + Long.MAX_VALUE + was + ".";
+		}
+		return field + " is out of range for its type" + was + ".";
 	}
 
 	private static String path(JacksonException ex) {

@@ -21,6 +21,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
@@ -88,14 +89,39 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		return handleExceptionInternal(ex, body, headers, HttpStatus.BAD_REQUEST, request);
 	}
 
+	/**
+	 * A parameter that is not of its type. A whole number too large for its type (as
+	 * {@code limit=99999999999999}) is out of range, and said so with the parameter's
+	 * range.
+	 */
 	@Override
 	protected @Nullable ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
 			HttpStatusCode status, WebRequest request) {
 		String name = ex instanceof MethodArgumentTypeMismatchException m ? m.getName() : ex.getPropertyName();
 		String expected = ex.getRequiredType() == null ? "a value of another type"
 				: JsonErrorDetails.expected(ex.getRequiredType());
-		ProblemDetail body = problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request",
-				"Parameter '" + name + "' must be " + expected + ", got '" + ex.getValue() + "'.");
+		String detail = "Parameter '" + name + "' must be " + expected + ", got '" + ex.getValue() + "'.";
+		if (ex instanceof MethodArgumentTypeMismatchException m && ex.getValue() instanceof String value
+				&& ParameterRanges.isWholeNumber(value)) {
+			detail = ParameterRanges.outOfRange(name, m.getParameter(), value).orElse(detail);
+		}
+		ProblemDetail body = problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request", detail);
+		return handleExceptionInternal(ex, body, headers, HttpStatus.BAD_REQUEST, request);
+	}
+
+	/**
+	 * A parameter outside the range its {@code @Min}/{@code @Max} declare
+	 * ({@code limit=0}), in the same words as one too large for its type.
+	 */
+	@Override
+	protected @Nullable ResponseEntity<Object> handleHandlerMethodValidationException(
+			HandlerMethodValidationException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+		String detail = ex.getParameterValidationResults()
+			.stream()
+			.findFirst()
+			.map(ParameterRanges::describe)
+			.orElse("The request is invalid.");
+		ProblemDetail body = problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request", detail);
 		return handleExceptionInternal(ex, body, headers, HttpStatus.BAD_REQUEST, request);
 	}
 

@@ -24,13 +24,10 @@ class ProblemErrorController implements ErrorController {
 		Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
 		HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null
 				? HttpStatus.valueOf(value) : HttpStatus.INTERNAL_SERVER_ERROR;
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detailFor(status));
-		problem.setType(ProblemTypes.forStatus(status.value()));
-		problem.setTitle(status.getReasonPhrase());
+		ProblemDetail problem = ProblemResponses.problem(status, ProblemTypes.forStatus(status.value()),
+				ProblemTypes.titleFor(status.value()), detailFor(status));
 		Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
-		if (uri instanceof String path) {
-			problem.setInstance(java.net.URI.create(path.replaceAll("[^A-Za-z0-9/._~-]", "")));
-		}
+		problem.setInstance(ProblemResponses.instance(uri instanceof String path ? path : null));
 		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
 	}
 

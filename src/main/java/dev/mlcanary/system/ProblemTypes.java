@@ -2,6 +2,8 @@ package dev.mlcanary.system;
 
 import java.net.URI;
 
+import org.springframework.http.HttpStatus;
+
 /**
  * Fixed RFC 9457 problem types of the errors any endpoint can answer, stable for clients
  * to match on. A feature's own refusals ({@link ProblemException}) carry their types
@@ -46,6 +48,22 @@ public final class ProblemTypes {
 			case 415 -> UNSUPPORTED_MEDIA_TYPE;
 			case 500 -> INTERNAL;
 			default -> URI.create("urn:ml-canary:problem:http-" + status);
+		};
+	}
+
+	/**
+	 * The title that goes with {@link #forStatus}: the one the advice gives the same type
+	 * ({@code Invalid request}, {@code Internal error}), otherwise the status's reason
+	 * phrase.
+	 */
+	public static String titleFor(int status) {
+		return switch (status) {
+			case 400 -> "Invalid request";
+			case 500 -> "Internal error";
+			default -> {
+				HttpStatus resolved = HttpStatus.resolve(status);
+				yield resolved == null ? "Error" : resolved.getReasonPhrase();
+			}
 		};
 	}
 

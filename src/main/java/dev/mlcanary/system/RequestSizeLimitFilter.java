@@ -9,7 +9,6 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -28,11 +27,8 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
 
 	private final long limit;
 
-	private final JsonMapper json;
-
-	RequestSizeLimitFilter(HttpProperties properties, JsonMapper json) {
+	RequestSizeLimitFilter(HttpProperties properties) {
 		this.limit = properties.maxRequestSize().toBytes();
-		this.json = json;
 	}
 
 	@Override
@@ -42,8 +38,8 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
 			// The body is not read: closing the connection keeps the client from sending
 			// it anyway.
 			response.setHeader("Connection", "close");
-			ProblemResponses.write(json, request, response, HttpStatus.CONTENT_TOO_LARGE,
-					ProblemTypes.PAYLOAD_TOO_LARGE, new PayloadTooLargeException(limit).getMessage());
+			ProblemResponses.write(request, response, HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.PAYLOAD_TOO_LARGE,
+					new PayloadTooLargeException(limit).getMessage());
 			return;
 		}
 		chain.doFilter(new LimitedRequest(request, limit), response);

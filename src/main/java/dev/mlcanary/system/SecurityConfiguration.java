@@ -2,12 +2,12 @@ package dev.mlcanary.system;
 
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -27,6 +27,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.header.HeaderWriter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -67,6 +68,13 @@ class SecurityConfiguration {
 	private static final String CONTENT_SECURITY_POLICY_HEADER = "Content-Security-Policy";
 
 	/**
+	 * The methods the firewall lets through; any other is refused before the filter
+	 * chains.
+	 */
+	private static final Set<String> STANDARD_METHODS = Set.of("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST",
+			"PUT");
+
+	/**
 	 * The one path outside the chain: exactly this raw URI, so any other spelling still
 	 * meets it.
 	 */
@@ -98,8 +106,29 @@ class SecurityConfiguration {
 		return SecurityObservationSettings.noObservations();
 	}
 
+	/**
+	 * Spring Security's firewall refuses a path that two parts of the service could read
+	 * differently (an empty segment, a path parameter, an encoded period, a dot segment
+	 * ...) before any filter chain runs, on {@code /predict} as on {@code /admin/**}. By
+	 * default that is a bare 400; this says which part of the path is at fault, with the
+	 * path sent as {@code instance}.
+	 */
 	@Bean
-	SecurityFilterChain securityFilterChain(HttpSecurity http, AdminProperties admin, JsonMapper json) {
+	RequestRejectedHandler requestRejectedHandler() {
+		return (request, response, ex) -> ProblemResponses.write(request, response, HttpStatus.BAD_REQUEST,
+				ProblemTypes.INVALID_REQUEST, rejected(request));
+	}
+
+	private static String rejected(HttpServletRequest request) {
+		if (!STANDARD_METHODS.contains(request.getMethod())) {
+			return "Method " + request.getMethod() + " is not accepted; the API uses GET and POST.";
+		}
+		return RequestPaths.problem(request.getRequestURI())
+			.orElse("The request was refused: a header or parameter holds control characters or unassigned characters.");
+	}
+
+	@Bean
+	SecurityFilterChain securityFilterChain(HttpSecurity http, AdminProperties admin) {
 		if (!admin.tokenConfigured()) {
 			log.warn("No admin token configured: /admin/** answers loopback clients only. Set CANARY_ADMIN_TOKEN "
 					+ "(canary.admin.token) to a long random secret, e.g. `openssl rand -hex 32`, to allow remote operators.");
@@ -116,8 +145,8 @@ class SecurityConfiguration {
 			.headers(headers -> headers.addHeaderWriter(contentSecurityPolicy())
 				.referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)))
 			.addFilterBefore(new AdminTokenFilter(admin), AuthorizationFilter.class)
-			.exceptionHandling(handling -> handling.authenticationEntryPoint(unauthenticated(admin, json))
-				.accessDeniedHandler(forbidden(json)))
+			.exceptionHandling(handling -> handling.authenticationEntryPoint(unauthenticated(admin))
+				.accessDeniedHandler(forbidden()))
 			.authorizeHttpRequests(requests -> requests
 				.requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/error")
 				.permitAll()
@@ -152,10 +181,10 @@ class SecurityConfiguration {
 	 * 401 with {@code WWW-Authenticate: Bearer}, or 403 for a remote client when only
 	 * loopback may administer.
 	 */
-	private static AuthenticationEntryPoint unauthenticated(AdminProperties admin, JsonMapper json) {
+	private static AuthenticationEntryPoint unauthenticated(AdminProperties admin) {
 		return (request, response, ex) -> {
 			if (!admin.tokenConfigured()) {
-				ProblemResponses.write(json, request, response, HttpStatus.FORBIDDEN, ProblemTypes.FORBIDDEN,
+				ProblemResponses.write(request, response, HttpStatus.FORBIDDEN, ProblemTypes.FORBIDDEN,
 						"Admin endpoints answer only loopback clients because no admin token is configured; "
 								+ "set CANARY_ADMIN_TOKEN on the service and send 'Authorization: Bearer <token>'.");
 				return;
@@ -163,14 +192,14 @@ class SecurityConfiguration {
 			boolean invalid = request.getAttribute(AdminTokenFilter.INVALID_TOKEN) != null;
 			response.setHeader(HttpHeaders.WWW_AUTHENTICATE,
 					invalid ? "Bearer realm=\"ml-canary\", error=\"invalid_token\"" : "Bearer realm=\"ml-canary\"");
-			ProblemResponses.write(json, request, response, HttpStatus.UNAUTHORIZED, ProblemTypes.UNAUTHORIZED, invalid
+			ProblemResponses.write(request, response, HttpStatus.UNAUTHORIZED, ProblemTypes.UNAUTHORIZED, invalid
 					? "The admin token is not valid: send 'Authorization: Bearer <token>' with the service's admin token."
 					: "This endpoint needs an admin token: send 'Authorization: Bearer <token>'.");
 		};
 	}
 
-	private static AccessDeniedHandler forbidden(JsonMapper json) {
-		return (request, response, ex) -> ProblemResponses.write(json, request, response, HttpStatus.FORBIDDEN,
+	private static AccessDeniedHandler forbidden() {
+		return (request, response, ex) -> ProblemResponses.write(request, response, HttpStatus.FORBIDDEN,
 				ProblemTypes.FORBIDDEN, AdminAccessRules.READ_TOKEN_REFUSED);
 	}
 

@@ -17,6 +17,7 @@ import dev.mlcanary.TestTokens;
 import dev.mlcanary.WithAdminTokens;
 import dev.mlcanary.deployment.DeploymentConflictException;
 import dev.mlcanary.deployment.DeploymentService;
+import dev.mlcanary.deployment.PreconditionFailedException;
 import dev.mlcanary.deployment.StateNotSavedException;
 import dev.mlcanary.model.InvalidModelException;
 import dev.mlcanary.model.ModelNotFoundException;
@@ -160,6 +161,88 @@ public class ApiDocsTest {
 	}
 
 	@Test
+	void everyChangeDocumentsAStaleGenerationAs409AndAStaleIfMatchAs412() {
+		Set<String> conditional = new TreeSet<>();
+		operations((path, method, operation) -> {
+			if (operation.path("parameters")
+				.values()
+				.stream()
+				.anyMatch(p -> p.path("name").asString().equals("If-Match"))) {
+				conditional.add(path);
+				JsonNode problems = operation.get("responses");
+				assertThat(problems.at("/409/content/application~1problem+json/examples/generation-changed/value/type")
+					.asString()).as(path).isEqualTo("urn:ml-canary:problem:deployment-conflict");
+				assertThat(problems.at("/412/content/application~1problem+json/examples/stale-if-match/value/type")
+					.asString()).as(path).isEqualTo("urn:ml-canary:problem:precondition-failed");
+			}
+		});
+		assertThat(conditional).containsExactly("/admin/deploy-canary", "/admin/promote-canary",
+				"/admin/rollback-canary", "/admin/toggle-slowdown");
+	}
+
+	@Test
+	void everyOperationWithQueryParametersShowsThemRefusedEmptyOrRepeatedByAName() {
+		Set<String> withQuery = new TreeSet<>();
+		operations((path, method, operation) -> {
+			Set<String> query = operation.path("parameters")
+				.values()
+				.stream()
+				.filter(p -> p.path("in").asString().equals("query"))
+				.map(p -> p.path("name").asString())
+				.collect(Collectors.toSet());
+			if (!query.isEmpty()) {
+				withQuery.add(path);
+				JsonNode examples = operation.at("/responses/400/content/application~1problem+json/examples");
+				for (String problem : new String[] { "empty-parameter", "repeated-parameter" }) {
+					String detail = examples.at("/" + problem + "/value/detail").asString();
+					Matcher named = Pattern.compile("^Parameter '([a-z_]+)'").matcher(detail);
+					assertThat(named.find()).as(path + " " + problem + ": " + detail).isTrue();
+					assertThat(query).as(path + " " + problem).contains(named.group(1));
+				}
+			}
+		});
+		assertThat(withQuery).contains("/admin/events", "/admin/power-analysis", "/admin/check-canary-health",
+				"/admin/toggle-slowdown");
+	}
+
+	@Test
+	void everyPostWithoutABodyDocumentsThatItRefusesOne() {
+		Set<String> withoutBody = new TreeSet<>();
+		operations((path, method, operation) -> {
+			if (method.equals("post") && !operation.has("requestBody")) {
+				withoutBody.add(path);
+				assertThat(operation
+					.at("/responses/400/content/application~1problem+json/examples/unexpected-body/value/detail")
+					.asString()).as(path).isEqualTo(ApiProblem.UNEXPECTED_BODY.detail());
+			}
+		});
+		assertThat(withoutBody).containsExactly("/admin/promote-canary", "/admin/rollback-canary",
+				"/admin/toggle-slowdown");
+	}
+
+	/**
+	 * JSpecify's {@code @Nullable} on a record component is "or null" in its schema
+	 * (ApiModelResolver).
+	 */
+	@Test
+	void nullableComponentsAreNullableInTheSchemaAndOthersAreNot() {
+		assertThat(schema("StatusResponse").at("/properties/canary_version/type").toString())
+			.isEqualTo("[\"string\",\"null\"]");
+		assertThat(schema("StatusResponse").at("/properties/canary_weight/type").toString())
+			.isEqualTo("[\"number\",\"null\"]");
+		assertThat(schema("StatusResponse").at("/properties/stable_version/type").asString()).isEqualTo("string");
+		assertThat(schema("StatusResponse").at("/properties/rollout/oneOf").toString())
+			.isEqualTo("[{\"$ref\":\"#/components/schemas/RolloutView\"},{\"type\":\"null\"}]");
+		assertThat(schema("RolloutView").at("/properties/last_verdict/enum").toString())
+			.isEqualTo("[\"PASS\",\"FAIL\",\"INCONCLUSIVE\",null]");
+		assertThat(schema("HealthReport").at("/properties/p_value/type").toString()).isEqualTo("[\"number\",\"null\"]");
+		assertThat(schema("HealthReport").at("/properties/alpha/type").asString()).isEqualTo("number");
+		assertThat(schema("AuditEvent").at("/properties/canary_before/type").asString())
+			.as("left out of the JSON when null (NON_NULL), never null")
+			.isEqualTo("string");
+	}
+
+	@Test
 	void schemaPropertyNamesAreSnakeCase() {
 		apiDocs().at("/components/schemas")
 			.properties()
@@ -264,6 +347,9 @@ public class ApiDocsTest {
 			case INVALID_MODE -> exchange(HttpMethod.GET, "/admin/check-canary-health?mode=bayesian", READER, null);
 			case INVALID_POWER_ANALYSIS -> exchange(HttpMethod.GET, "/admin/power-analysis?alpha=1.5", READER, null);
 			case INVALID_LIMIT -> exchange(HttpMethod.GET, "/admin/events?limit=0", READER, null);
+			case EMPTY_PARAMETER -> exchange(HttpMethod.GET, "/admin/events?limit=", READER, null);
+			case REPEATED_PARAMETER -> exchange(HttpMethod.GET, "/admin/events?limit=5&limit=6", READER, null);
+			case UNEXPECTED_BODY -> exchange(HttpMethod.POST, "/admin/toggle-slowdown", OPERATOR, "{{{");
 			case UNAUTHORIZED -> exchange(HttpMethod.GET, "/admin/status", null, null);
 			case READ_TOKEN_MAY_NOT_CHANGE -> exchange(HttpMethod.POST, "/admin/toggle-slowdown", READER, null);
 			case ROUTE_NEEDS_TOKEN -> predict("X-Canary-Route", "canary", null);
@@ -276,6 +362,11 @@ public class ApiDocsTest {
 			case ALREADY_STABLE -> deploy("{\"version\": \"v1\"}");
 			case GENERATION_CHANGED ->
 				exchange(HttpMethod.POST, "/admin/toggle-slowdown?expected_generation=999999", OPERATOR, null);
+			case STALE_IF_MATCH -> mvc.post()
+				.uri("/admin/toggle-slowdown")
+				.header("Authorization", OPERATOR)
+				.header(HttpHeaders.IF_MATCH, "\"999999\"")
+				.exchange();
 			case NO_CANARY_TO_PROMOTE -> exchange(HttpMethod.POST, "/admin/promote-canary", OPERATOR, null);
 			case NO_CANARY_TO_ROLL_BACK -> exchange(HttpMethod.POST, "/admin/rollback-canary", OPERATOR, null);
 			case NO_CANARY_TO_ROUTE_TO -> predict("X-Canary-Route", "canary", OPERATOR);
@@ -427,8 +518,8 @@ public class ApiDocsTest {
 			.map(ApiDocsTest::value)
 			.collect(Collectors.toSet());
 		Stream
-			.of(DeploymentConflictException.TYPE, StateNotSavedException.TYPE, ModelNotFoundException.TYPE,
-					InvalidModelException.TYPE)
+			.of(DeploymentConflictException.TYPE, PreconditionFailedException.TYPE, StateNotSavedException.TYPE,
+					ModelNotFoundException.TYPE, InvalidModelException.TYPE)
 			.forEach(type -> types.add(type.toString()));
 		return types;
 	}

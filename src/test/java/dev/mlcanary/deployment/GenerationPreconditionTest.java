@@ -26,10 +26,11 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Compare-and-set over HTTP: {@code expected_generation} and {@code If-Match} on every
- * admin change, the generation as {@code ETag}, and 503 when a change cannot be saved.
- * Runs on the same cached context as the API error test, so each test starts from "stable
- * only, slowdown off" and works with whatever generation that is.
+ * Compare-and-set over HTTP: {@code expected_generation} (409 when stale) and
+ * {@code If-Match} (412 when stale) on every admin change, the generation as
+ * {@code ETag}, and 503 when a change cannot be saved. Runs on the same cached context as
+ * the API error test, so each test starts from "stable only, slowdown off" and works with
+ * whatever generation that is.
  */
 @SpringBootTest
 @AutoConfigureMockMvc
@@ -83,27 +84,63 @@ class GenerationPreconditionTest {
 	}
 
 	@ParameterizedTest(name = "{0} with {1}")
-	@CsvSource(delimiter = '|',
-			value = { "/admin/deploy-canary|body", "/admin/deploy-canary|query", "/admin/deploy-canary|If-Match",
-					"/admin/promote-canary|query", "/admin/promote-canary|If-Match", "/admin/rollback-canary|query",
-					"/admin/rollback-canary|If-Match", "/admin/toggle-slowdown|query",
-					"/admin/toggle-slowdown|If-Match" })
-	void aStaleGenerationIsRefusedWith409AndChangesNothing(String path, String how) {
-		if (!path.endsWith("deploy-canary")) {
-			deployments.deployCanary("v2", null, null, null);
-		}
-		long now = generation();
+	@CsvSource(delimiter = '|', value = { "/admin/deploy-canary|body", "/admin/deploy-canary|query",
+			"/admin/promote-canary|query", "/admin/rollback-canary|query", "/admin/toggle-slowdown|query" })
+	void aStaleExpectedGenerationIsRefusedWith409AndChangesNothing(String path, String how) {
+		long now = prepare(path);
 		long stale = now - 1;
 		String body = path.endsWith("deploy-canary")
 				? "{\"version\": \"v2\"" + (how.equals("body") ? ", \"expected_generation\": " + stale : "") + "}"
 				: null;
-		String uri = how.equals("query") ? path + "?expected_generation=" + stale : path;
 
-		MvcTestResult result = post(uri, body, how.equals("If-Match") ? "\"" + stale + "\"" : null);
+		MvcTestResult result = post(path + (how.equals("query") ? "?expected_generation=" + stale : ""), body, null);
 
-		assertThat(result).hasStatus(409);
+		assertStale(result, 409, "urn:ml-canary:problem:deployment-conflict", now, stale);
+	}
+
+	/**
+	 * RFC 9110: a precondition in If-Match that does not hold is 412 Precondition Failed.
+	 */
+	@ParameterizedTest(name = "{0} with {1}")
+	@CsvSource(delimiter = '|',
+			value = { "/admin/deploy-canary|If-Match", "/admin/promote-canary|If-Match",
+					"/admin/rollback-canary|If-Match", "/admin/toggle-slowdown|If-Match",
+					"/admin/toggle-slowdown|If-Match and query", "/admin/deploy-canary|If-Match and body" })
+	void aStaleIfMatchIsRefusedWith412AndChangesNothing(String path, String how) {
+		long now = prepare(path);
+		long stale = now - 1;
+		String body = path.endsWith("deploy-canary")
+				? "{\"version\": \"v2\"" + (how.endsWith("body") ? ", \"expected_generation\": " + stale : "") + "}"
+				: null;
+		String uri = how.endsWith("query") ? path + "?expected_generation=" + stale : path;
+
+		MvcTestResult result = post(uri, body, "\"" + stale + "\"");
+
+		assertStale(result, 412, "urn:ml-canary:problem:precondition-failed", now, stale);
+		assertThat(result).bodyJson().extractingPath("$.title").isEqualTo("Precondition Failed");
+	}
+
+	@Test
+	void aStaleIfMatchIsCheckedBeforeTheDeploymentsOwnConflicts() {
+		long now = generation();
+
+		MvcTestResult result = post("/admin/promote-canary", null, "\"" + (now - 1) + "\"");
+
+		assertStale(result, 412, "urn:ml-canary:problem:precondition-failed", now, now - 1);
+	}
+
+	/** A canary for the endpoints that need one; the current generation. */
+	private long prepare(String path) {
+		if (!path.endsWith("deploy-canary")) {
+			deployments.deployCanary("v2", null, null, null);
+		}
+		return generation();
+	}
+
+	private void assertStale(MvcTestResult result, int status, String type, long now, long stale) {
+		assertThat(result).hasStatus(status);
 		assertThat(result).contentType().isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
-		assertThat(result).bodyJson().extractingPath("$.type").isEqualTo("urn:ml-canary:problem:deployment-conflict");
+		assertThat(result).bodyJson().extractingPath("$.type").isEqualTo(type);
 		assertThat(result).bodyJson()
 			.extractingPath("$.detail")
 			.isEqualTo("The deployment changed: generation is now " + now + ", the request expected " + stale

@@ -145,6 +145,20 @@ class ApiErrorsTest {
 				arguments("GET", "/admin/check-canary-health?mode=bayesian", null, null, 400, "mode must be"),
 				arguments("GET", "/admin/events?limit=0", null, null, 400, "limit must be between 1 and 10000"),
 				arguments("GET", "/admin/events?limit=abc", null, null, 400, "Parameter 'limit' must be a number"),
+				// numbers out of range say so, with the range, however large
+				arguments("GET", "/admin/events?limit=10001", null, null, 400,
+						"limit must be between 1 and 10000, was 10001."),
+				arguments("GET", "/admin/events?limit=-5", null, null, 400,
+						"limit must be between 1 and 10000, was -5."),
+				arguments("GET", "/admin/events?limit=99999999999999", null, null, 400,
+						"limit must be between 1 and 10000, was 99999999999999."),
+				arguments("POST", "/admin/toggle-slowdown?expected_generation=99999999999999999999", null, null, 400,
+						"expected_generation must be between -9223372036854775808 and 9223372036854775807, was 99999999999999999999."),
+				arguments("POST", "/admin/deploy-canary", "application/json",
+						"{\"version\": \"v2\", \"expected_generation\": 99999999999999999999}", 400,
+						"Field \"expected_generation\" must be a whole number between -9223372036854775808 and 9223372036854775807, was 99999999999999999999."),
+				arguments("GET", "/admin/power-analysis?effect_size=1e400", null, null, 400,
+						"effect_size must be a positive finite number"),
 				arguments("GET", "/admin/nothing-here", null, null, 404, "/admin/nothing-here"));
 	}
 

@@ -374,6 +374,9 @@ class PostgresDeploymentService implements DeploymentService, SmartLifecycle {
 			thread.setDaemon(true);
 			return thread;
 		});
+		// A re-read under way finishes before stop() returns, so before the pool closes.
+		s.setWaitForTasksToCompleteOnShutdown(true);
+		s.setAwaitTerminationMillis(fleet.databaseTimeout().toMillis() * 2);
 		s.initialize();
 		s.scheduleWithFixedDelay(this::tick, fleet.publishInterval());
 		scheduler = s;

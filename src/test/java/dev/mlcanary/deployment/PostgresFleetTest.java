@@ -180,8 +180,10 @@ class PostgresFleetTest {
 				// or the refused attempt to open a new one
 				.containsAnyOf("Connection to 127.0.0.1:" + TestPostgres.get().port() + " refused",
 						"terminating connection due to administrator command");
-			assertThat(took).as("answered within the database timeout and some slack")
-				.isLessThan(TIMEOUT.multipliedBy(2).plusSeconds(2));
+			// Not a speed target (those are in the benchmarks): only that the change does
+			// not hang on
+			// the dead database; canary.fleet.database-timeout bounds it (docs/fleet.md).
+			assertThat(took).as("answered, not hung").isLessThan(TIMEOUT.multipliedBy(10));
 			for (FleetHttp replica : List.of(httpA, httpB)) {
 				for (int i = 0; i < 20; i++) {
 					assertThat(replica.post("/predict", TestRequests.PREDICT_BODY).status()).isEqualTo(200);

@@ -15,16 +15,24 @@ import java.util.concurrent.Future;
 
 import dev.mlcanary.deployment.Deployment;
 import dev.mlcanary.deployment.DeploymentService;
+import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolver;
+import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
+import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * How a replica starts on PostgreSQL: a database that refuses it stops the start with one
@@ -40,22 +48,51 @@ class PostgresStartupTest {
 	}
 
 	@Test
-	void aWrongPasswordStopsTheStartWithOneLineNamingTheUrlButNotThePassword(CapturedOutput output) {
+	void aWrongPasswordStopsTheStartWithOneLineNamingTheUrlButNotThePassword() {
 		String database = TestPostgres.get().createDatabase();
-		assertThatThrownBy(() -> TestReplicas.start(database, "wrong-password", TestReplicas.stateDir(),
-				"spring.datasource.password=not-the-password-1234"))
-			.isInstanceOf(Exception.class);
-		assertThat(output).contains("The PostgreSQL store at " + TestPostgres.get().jdbcUrl(database)
+		String report = refusedStart(database, "wrong-password", "spring.datasource.password=not-the-password-1234");
+		assertThat(report).contains("The PostgreSQL store at " + TestPostgres.get().jdbcUrl(database)
 				+ " (canary.store=postgres) cannot be used: FATAL: password authentication failed for user \"postgres\".")
 			.doesNotContain("not-the-password-1234");
 	}
 
 	@Test
-	void aMissingDatabaseStopsTheStartWithOneLine(CapturedOutput output) {
-		assertThatThrownBy(() -> TestReplicas.start("no_such_database", "no-database", TestReplicas.stateDir()))
-			.isInstanceOf(Exception.class);
-		assertThat(output).contains("The PostgreSQL store at " + TestPostgres.get().jdbcUrl("no_such_database")
+	void aMissingDatabaseStopsTheStartWithOneLine() {
+		String report = refusedStart("no_such_database", "no-database");
+		assertThat(report).contains("The PostgreSQL store at " + TestPostgres.get().jdbcUrl("no_such_database")
 				+ " (canary.store=postgres) cannot be used: FATAL: database \"no_such_database\" does not exist.");
+	}
+
+	@Test
+	void theStoreFailureAnalyzerIsWhatSpringBootReportsAFailedStartWith() {
+		assertThat(SpringFactoriesLoader.forDefaultResourceLocation()
+			.load(FailureAnalyzer.class, ArgumentResolver.of(Environment.class, new MockEnvironment()),
+					// Spring Boot's own analyzers want arguments this test does not give.
+					FailureHandler.logging(LogFactory.getLog(PostgresStartupTest.class))))
+			.hasAtLeastOneElementOfType(StoreFailureAnalyzer.class);
+	}
+
+	/**
+	 * Starts a replica that must not come up, and answers what Spring Boot's failure
+	 * report says about it: the description of the {@link StoreFailureAnalyzer}, which
+	 * {@link #theStoreFailureAnalyzerIsWhatSpringBootReportsAFailedStartWith() is
+	 * registered}. The start's own error logging (Tomcat's ERROR with the whole cause,
+	 * the context's WARN, the report) is switched off, so that a green build shows no
+	 * error.
+	 */
+	private static String refusedStart(String database, String replicaId, String... extra) {
+		List<String> properties = new ArrayList<>(List.of(extra));
+		properties.addAll(List.of("logging.level.org.springframework.boot.tomcat.servlet=OFF",
+				"logging.level.org.springframework.boot.web.server.servlet.context=OFF",
+				"logging.level.org.springframework.boot.diagnostics=OFF"));
+		Throwable failure = catchThrowable(() -> TestReplicas.start(database, replicaId, TestReplicas.stateDir(),
+				properties.toArray(String[]::new)));
+		assertThat(failure).isNotNull();
+		MockEnvironment environment = new MockEnvironment().withProperty("canary.store", "postgres")
+			.withProperty("spring.datasource.url", TestPostgres.get().jdbcUrl(database));
+		FailureAnalysis analysis = new StoreFailureAnalyzer(environment).analyze(failure);
+		assertThat(analysis).as("the store's analysis of " + failure).isNotNull();
+		return analysis.getDescription();
 	}
 
 	@Test

@@ -1,15 +1,19 @@
 package dev.mlcanary.analysis;
 
+import java.util.List;
+
 import dev.mlcanary.shared.Verdict;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
  * The answer of {@code GET /admin/check-canary-health}. The prototype's fields keep their
  * names; a statistic that is undefined or infinite is {@code null}, never NaN or Infinity
  * in JSON. {@code verdict} is {@code FAIL} when the alert is raised, {@code INCONCLUSIVE}
  * without a canary or with too few samples, {@code PASS} otherwise; {@code reasons} say
- * why in plain sentences.
+ * why in plain sentences. In a fleet the samples are every live replica's, and
+ * {@code replicas} says who contributed how many.
  */
-@io.swagger.v3.oas.annotations.media.Schema(description = "The verdict of the five judges, their reasons, and the "
+@Schema(description = "The verdict of the five judges, their reasons, and the "
 		+ "prototype's Welch test fields. Statistics that are undefined or infinite are `null`.")
 public record HealthReport(boolean alertTriggered, Verdict verdict, java.util.List<String> reasons, String message,
 		String explanation, java.util.Map<String, JudgeReport> judges, Double pValue, Double tStatistic,
@@ -17,7 +21,10 @@ public record HealthReport(boolean alertTriggered, Verdict verdict, java.util.Li
 		String canaryVersion, int stableSampleCount, int canarySampleCount, Double stableAvgLatencyMs,
 		Double canaryAvgLatencyMs, Double latencyIncreaseMs, Double stableLatencyStddevMs, Double canaryLatencyStddevMs,
 		Double stableP50LatencyMs, Double stableP95LatencyMs, Double stableP99LatencyMs, Double canaryP50LatencyMs,
-		Double canaryP95LatencyMs, Double canaryP99LatencyMs) {
+		Double canaryP95LatencyMs, Double canaryP99LatencyMs,
+		@Schema(description = "Who contributed the samples judged, and how many each: in file mode the one process, "
+				+ "in a fleet every live replica whose samples of the current generation were pooled (the "
+				+ "sample counts above are their totals).") List<ReplicaSamples> replicas) {
 
 	HealthReport with(boolean alert, Verdict newVerdict, java.util.List<String> newReasons, String newMessage,
 			java.util.Map<String, JudgeReport> newJudges) {
@@ -25,7 +32,7 @@ public record HealthReport(boolean alertTriggered, Verdict verdict, java.util.Li
 				degreesOfFreedom, alpha, minLatencyIncreaseMs, minSamples, stableVersion, canaryVersion,
 				stableSampleCount, canarySampleCount, stableAvgLatencyMs, canaryAvgLatencyMs, latencyIncreaseMs,
 				stableLatencyStddevMs, canaryLatencyStddevMs, stableP50LatencyMs, stableP95LatencyMs,
-				stableP99LatencyMs, canaryP50LatencyMs, canaryP95LatencyMs, canaryP99LatencyMs);
+				stableP99LatencyMs, canaryP50LatencyMs, canaryP95LatencyMs, canaryP99LatencyMs, replicas);
 	}
 
 	static Double finite(double value) {

@@ -60,7 +60,7 @@ public class AnalysisBenchmark {
 		health = new CanaryHealthService(HealthProperties.defaults(), AnalysisProperties.defaults());
 	}
 
-	private static long latencyNanos(SplittableRandom random, double medianNanos) {
+	static long latencyNanos(SplittableRandom random, double medianNanos) {
 		double gaussian = Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
 		double outlier = random.nextDouble() < 0.001 ? 50 : 1;
 		return (long) (medianNanos * Math.exp(0.3 * gaussian) * outlier);

@@ -42,17 +42,28 @@ public class CanaryHealthService {
 
 	private final Clock clock;
 
+	private final SampleSource samples;
+
 	private final AtomicReference<Checked> lastCheck = new AtomicReference<>();
 
 	public CanaryHealthService(HealthProperties health, AnalysisProperties analysis) {
 		this(health, analysis, Clock.systemUTC());
 	}
 
-	@org.springframework.beans.factory.annotation.Autowired
 	public CanaryHealthService(HealthProperties health, AnalysisProperties analysis, Clock clock) {
+		this(health, analysis, clock, SampleSource.local("local"));
+	}
+
+	/**
+	 * @param samples where a period's samples come from: this process's windows, or a
+	 * fleet's pooled
+	 */
+	@org.springframework.beans.factory.annotation.Autowired
+	CanaryHealthService(HealthProperties health, AnalysisProperties analysis, Clock clock, SampleSource samples) {
 		this.config = health;
 		this.judges = new Judges(health, analysis);
 		this.clock = clock;
+		this.samples = samples;
 	}
 
 	/**
@@ -95,51 +106,63 @@ public class CanaryHealthService {
 
 	/**
 	 * What the windows of the deployment's period hold now, per version, without judging
-	 * them.
+	 * them: this process's, or in a fleet every live replica's.
+	 * @throws dev.mlcanary.store.StoreUnavailableException when a fleet's samples cannot
+	 * be pooled
 	 */
 	public LatencyView latency(Deployment deployment) {
-		LatencyWindows period = deployment.samples();
+		PeriodSamples period = samples.of(deployment);
 		return new LatencyView(deployment.generation(),
-				LatencyView.VersionLatency.of(deployment.stable().version(), period.stable()), deployment.hasCanary()
-						? LatencyView.VersionLatency.of(deployment.canary().version(), period.canary()) : null);
+				LatencyView.VersionLatency.of(deployment.stable().version(), period.stable(), period.stableRecorded()),
+				deployment.hasCanary() ? LatencyView.VersionLatency.of(deployment.canary().version(), period.canary(),
+						period.canaryRecorded()) : null,
+				period.replicas());
 	}
 
 	private HealthReport evaluate(Deployment deployment, AnalysisMode mode) {
+		// One read of the windows (this process's, or the fleet's) serves the Welch
+		// fields and every judge: the same samples, copied and summarised once.
+		PeriodSamples period = samples.of(deployment);
+		List<ReplicaSamples> replicas = period.replicas();
 		if (!deployment.hasCanary()) {
-			LatencySummary s = LatencySummary.of(deployment.samples().stable().samplesMillis());
+			LatencySummary s = LatencySummary.of(period.stable());
 			return report(false, NO_CANARY, "Deploy a canary with POST /admin/deploy-canary.", null, deployment, null,
-					s, LatencySummary.of(new double[0]));
+					s, LatencySummary.of(new double[0]), replicas);
 		}
-		// One read of the windows serves the Welch fields and every judge: the same
-		// samples, copied and
-		// summarised once.
-		Evidence evidence = Evidence.of(deployment.samples());
+		Evidence evidence = Evidence.of(period);
 		double[] stable = evidence.stable();
 		double[] canary = evidence.canary();
 		LatencySummary s = evidence.stableSummary();
 		LatencySummary c = evidence.canarySummary();
 		String canaryVersion = deployment.canary().version();
-		Map<String, JudgeReport> verdicts = judge(deployment, evidence, mode);
+		Map<String, JudgeReport> verdicts = judge(deployment, evidence, mode, period.wrapped());
 		if (s.count() < config.minSamples() || c.count() < config.minSamples()) {
 			return withJudges(report(false, INSUFFICIENT, String.format(Locale.ROOT,
 					"Need at least %d samples per version; have %d stable and %d canary. Send more traffic to /predict.",
-					config.minSamples(), s.count(), c.count()), null, deployment, canaryVersion, s, c), verdicts);
+					config.minSamples(), s.count(), c.count()), null, deployment, canaryVersion, s, c, replicas),
+					verdicts);
 		}
 		WelchTest welch = WelchTest.of(c, s, canary, stable);
 		double increase = c.mean() - s.mean();
 		boolean significant = welch.pValue() < config.alpha();
 		boolean alert = significant && increase > 0 && increase >= config.minLatencyIncreaseMs();
 		return withJudges(report(alert, alert ? ALERT : ACCEPTABLE, explain(significant, increase, welch), welch,
-				deployment, canaryVersion, s, c), verdicts);
+				deployment, canaryVersion, s, c, replicas), verdicts);
 	}
 
-	/** Every judge on the current period, in the order they are reported. */
-	private Map<String, JudgeReport> judge(Deployment deployment, Evidence evidence, AnalysisMode mode) {
+	/**
+	 * Every judge on the current period, in the order they are reported. The sequential
+	 * test's looks are state of this replica's period
+	 * ({@link LatencyWindows#sequential}): in a fleet each replica that checks keeps its
+	 * own looks, over the pooled samples.
+	 */
+	private Map<String, JudgeReport> judge(Deployment deployment, Evidence evidence, AnalysisMode mode,
+			boolean wrapped) {
 		LatencyWindows period = deployment.samples();
 		Map<String, JudgeReport> reports = new LinkedHashMap<>();
 		reports.put("welch",
 				mode == AnalysisMode.SEQUENTIAL
-						? judges.welchSequential(evidence, period.sequential(this::newSequentialTest), period.wrapped())
+						? judges.welchSequential(evidence, period.sequential(this::newSequentialTest), wrapped)
 						: judges.welch(evidence));
 		reports.put("mann_whitney", judges.mannWhitney(evidence));
 		reports.put("tail_latency", judges.tailLatency(evidence));
@@ -205,7 +228,8 @@ public class CanaryHealthService {
 	}
 
 	private HealthReport report(boolean alert, String message, String explanation, WelchTest welch,
-			Deployment deployment, String canaryVersion, LatencySummary s, LatencySummary c) {
+			Deployment deployment, String canaryVersion, LatencySummary s, LatencySummary c,
+			List<ReplicaSamples> replicas) {
 		Verdict verdict = welch == null ? Verdict.INCONCLUSIVE : alert ? Verdict.FAIL : Verdict.PASS;
 		return new HealthReport(alert, verdict, java.util.List.of(explanation), message, explanation, Map.of(),
 				welch == null ? null : HealthReport.finite(welch.pValue()),
@@ -216,7 +240,7 @@ public class CanaryHealthService {
 				HealthReport.finite(c.mean() - s.mean()), HealthReport.finite(s.stddev()),
 				HealthReport.finite(c.stddev()), HealthReport.finite(s.p50()), HealthReport.finite(s.p95()),
 				HealthReport.finite(s.p99()), HealthReport.finite(c.p50()), HealthReport.finite(c.p95()),
-				HealthReport.finite(c.p99()));
+				HealthReport.finite(c.p99()), replicas);
 	}
 
 }

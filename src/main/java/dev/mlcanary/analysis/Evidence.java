@@ -1,12 +1,11 @@
 package dev.mlcanary.analysis;
 
 import dev.mlcanary.shared.AgreementStats;
-import dev.mlcanary.shared.LatencyWindows;
-import dev.mlcanary.shared.Role;
 import dev.mlcanary.statistics.LatencySummary;
 
 /**
- * Everything the judges look at, read once from the current deployment period.
+ * Everything the judges look at, read once from the current deployment period: one
+ * replica's windows or the union of a fleet's ({@link PeriodSamples}).
  *
  * @param stable stable latency samples (ms)
  * @param canary canary latency samples (ms)
@@ -20,15 +19,16 @@ import dev.mlcanary.statistics.LatencySummary;
 record Evidence(double[] stable, double[] canary, LatencySummary stableSummary, LatencySummary canarySummary,
 		long stableCalls, long stableErrors, long canaryCalls, long canaryErrors, AgreementStats.Snapshot agreement) {
 
-	static Evidence of(LatencyWindows period) {
-		double[] stable = period.stable().samplesMillis();
-		double[] canary = period.canary().samplesMillis();
-		AgreementStats.Snapshot agreement = period.agreement().snapshot();
-		long stableErrors = period.errors(Role.STABLE);
-		long canaryErrors = period.errors(Role.CANARY);
+	/** The evidence of a period's samples, one replica's or a fleet's. */
+	static Evidence of(PeriodSamples samples) {
+		double[] stable = samples.stable();
+		double[] canary = samples.canary();
+		AgreementStats.Snapshot agreement = samples.agreement();
+		long stableErrors = samples.stableErrors();
+		long canaryErrors = samples.canaryErrors();
 		return new Evidence(stable, canary, LatencySummary.of(stable), LatencySummary.of(canary),
-				period.stable().recordedCount() + stableErrors, stableErrors,
-				period.canary().recordedCount() + agreement.pairs() + canaryErrors, canaryErrors, agreement);
+				samples.stableRecorded() + stableErrors, stableErrors,
+				samples.canaryRecorded() + agreement.pairs() + canaryErrors, canaryErrors, agreement);
 	}
 
 }

@@ -1,6 +1,9 @@
 package dev.mlcanary.analysis;
 
+import java.util.List;
+
 import dev.mlcanary.shared.Verdict;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -8,9 +11,10 @@ import org.jspecify.annotations.Nullable;
  * names; a statistic that is undefined or infinite is {@code null}, never NaN or Infinity
  * in JSON. {@code verdict} is {@code FAIL} when the alert is raised, {@code INCONCLUSIVE}
  * without a canary or with too few samples, {@code PASS} otherwise; {@code reasons} say
- * why in plain sentences.
+ * why in plain sentences. In a fleet the samples are every live replica's, and
+ * {@code replicas} says who contributed how many.
  */
-@io.swagger.v3.oas.annotations.media.Schema(description = "The verdict of the five judges, their reasons, and the "
+@Schema(description = "The verdict of the five judges, their reasons, and the "
 		+ "prototype's Welch test fields. Statistics that are undefined or infinite are `null`.")
 public record HealthReport(boolean alertTriggered, Verdict verdict, java.util.List<String> reasons, String message,
 		String explanation, java.util.Map<String, JudgeReport> judges, @Nullable Double pValue,
@@ -20,7 +24,10 @@ public record HealthReport(boolean alertTriggered, Verdict verdict, java.util.Li
 		@Nullable Double latencyIncreaseMs, @Nullable Double stableLatencyStddevMs,
 		@Nullable Double canaryLatencyStddevMs, @Nullable Double stableP50LatencyMs,
 		@Nullable Double stableP95LatencyMs, @Nullable Double stableP99LatencyMs, @Nullable Double canaryP50LatencyMs,
-		@Nullable Double canaryP95LatencyMs, @Nullable Double canaryP99LatencyMs) {
+		@Nullable Double canaryP95LatencyMs, @Nullable Double canaryP99LatencyMs,
+		@Schema(description = "Who contributed the samples judged, and how many each: in file mode the one process, "
+				+ "in a fleet every live replica whose samples of the current generation were pooled (the "
+				+ "sample counts above are their totals).") List<ReplicaSamples> replicas) {
 
 	HealthReport with(boolean alert, Verdict newVerdict, java.util.List<String> newReasons, String newMessage,
 			java.util.Map<String, JudgeReport> newJudges) {
@@ -28,7 +35,7 @@ public record HealthReport(boolean alertTriggered, Verdict verdict, java.util.Li
 				degreesOfFreedom, alpha, minLatencyIncreaseMs, minSamples, stableVersion, canaryVersion,
 				stableSampleCount, canarySampleCount, stableAvgLatencyMs, canaryAvgLatencyMs, latencyIncreaseMs,
 				stableLatencyStddevMs, canaryLatencyStddevMs, stableP50LatencyMs, stableP95LatencyMs,
-				stableP99LatencyMs, canaryP50LatencyMs, canaryP95LatencyMs, canaryP99LatencyMs);
+				stableP99LatencyMs, canaryP50LatencyMs, canaryP95LatencyMs, canaryP99LatencyMs, replicas);
 	}
 
 	static @Nullable Double finite(double value) {

@@ -1,7 +1,9 @@
 package dev.mlcanary.analysis;
 
-import dev.mlcanary.shared.LatencyWindow;
+import java.util.List;
+
 import dev.mlcanary.statistics.LatencySummary;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,14 +14,19 @@ import org.jspecify.annotations.Nullable;
  * @param generation the deployment generation the windows belong to
  * @param stable the stable version's window
  * @param canary the canary's window, or {@code null} without a canary
+ * @param replicas who contributed the samples, and how many each (in a fleet the counts
+ * above are the live replicas' totals)
  */
-public record LatencyView(long generation, VersionLatency stable, @Nullable VersionLatency canary) {
+public record LatencyView(long generation, VersionLatency stable, @Nullable VersionLatency canary,
+		@Schema(description = "Who contributed the samples, and how many each: "
+				+ "in file mode the one process, in a fleet every live replica whose samples of the current "
+				+ "generation were pooled (the counts above are their totals).") List<ReplicaSamples> replicas) {
 
 	/**
 	 * One version's window.
 	 *
 	 * @param version the model version
-	 * @param sampleCount samples held (at most {@code canary.window-size})
+	 * @param sampleCount samples held (at most {@code canary.window-size} per replica)
 	 * @param requestCount requests recorded in this deployment period
 	 * @param meanMs mean latency in milliseconds
 	 * @param p50Ms median
@@ -29,9 +36,8 @@ public record LatencyView(long generation, VersionLatency stable, @Nullable Vers
 	public record VersionLatency(String version, int sampleCount, long requestCount, @Nullable Double meanMs,
 			@Nullable Double p50Ms, @Nullable Double p95Ms, @Nullable Double p99Ms) {
 
-		static VersionLatency of(String version, LatencyWindow window) {
-			long recorded = window.recordedCount();
-			LatencySummary s = LatencySummary.of(window.samplesMillis());
+		static VersionLatency of(String version, double[] samples, long recorded) {
+			LatencySummary s = LatencySummary.of(samples);
 			return new VersionLatency(version, s.count(), recorded, HealthReport.finite(s.mean()),
 					HealthReport.finite(s.p50()), HealthReport.finite(s.p95()), HealthReport.finite(s.p99()));
 		}

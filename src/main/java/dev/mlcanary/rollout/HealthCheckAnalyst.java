@@ -11,7 +11,10 @@ import org.springframework.stereotype.Component;
  * The rollout automation judges a canary as
  * {@code GET /admin/check-canary-health?mode=sequential} does: it checks again and again,
  * so the mean-latency judge uses the always-valid sequential test, and repeated looks do
- * not inflate false alarms.
+ * not inflate false alarms. In a fleet it judges the pooled samples of every live
+ * replica; when they cannot be pooled (the store is unavailable) it throws
+ * {@link dev.mlcanary.store.StoreUnavailableException}, and {@link RolloutScheduler}
+ * takes no step that interval.
  */
 @Component
 class HealthCheckAnalyst implements CanaryAnalyst {

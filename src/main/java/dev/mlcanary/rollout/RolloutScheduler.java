@@ -82,7 +82,12 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 		 */
 		CONFLICT,
 		/** The action could not be saved and was not applied. */
-		NOT_SAVED
+		NOT_SAVED,
+		/**
+		 * The analysis could not run: the fleet's samples cannot be pooled while the
+		 * store is unavailable. No verdict, no action; the next interval tries again.
+		 */
+		NO_ANALYSIS
 
 	}
 
@@ -125,6 +130,11 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 	private final Instant startedAt;
 
 	private volatile Tracking tracking;
+
+	/**
+	 * Whether the last analysis found the store unavailable, so that it is logged once.
+	 */
+	private boolean storeUnavailable;
 
 	private @Nullable ThreadPoolTaskScheduler scheduler;
 
@@ -257,7 +267,26 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 		// Counted as an analysis before it runs: a check that throws is retried an
 		// interval later, not every second.
 		tracking = new Tracking(key, r.step(), clock.instant(), null, List.of());
-		CanaryAnalyst.Result result = analyst.analyse(d);
+		CanaryAnalyst.Result result;
+		try {
+			result = analyst.analyse(d);
+		}
+		catch (StoreUnavailableException ex) {
+			// Never act on part of the fleet's samples, nor on stale ones: this interval
+			// has no analysis, and the rollout stays where it is.
+			tracking = new Tracking(key, r.step(), clock.instant(), null, List.of(ex.getMessage()));
+			if (!storeUnavailable) {
+				storeUnavailable = true;
+				log.warn("Automated rollout of {}: paused, no analysis this interval: {}", d.canary().version(),
+						ex.getMessage());
+			}
+			return Outcome.NO_ANALYSIS;
+		}
+		if (storeUnavailable) {
+			storeUnavailable = false;
+			log.info("Automated rollout of {}: the fleet's samples can be pooled again; analysing.",
+					d.canary().version());
+		}
 		Instant now = clock.instant();
 		tracking = new Tracking(key, r.step(), now, result.verdict(), result.reasons());
 		RolloutPolicy.Decision decision = RolloutPolicy.decide(r, d.canary().version(), result.verdict(),

@@ -100,6 +100,24 @@ public final class LatencyWindow {
 	}
 
 	/**
+	 * A copy of the held samples in nanoseconds, in slot order: what a replica of a fleet
+	 * publishes. Skips a slot claimed but not stored yet, as {@link #samplesMillis()}
+	 * does; {@code samplesNanos()[i] / 1e6} is exactly that method's value.
+	 */
+	public long[] samplesNanos() {
+		int size = size();
+		long[] out = new long[size];
+		int n = 0;
+		for (int i = 0; i < size; i++) {
+			long value = nanos.getAcquire(i);
+			if (value != EMPTY) {
+				out[n++] = value & NANOS_MASK;
+			}
+		}
+		return n == size ? out : java.util.Arrays.copyOf(out, n);
+	}
+
+	/**
 	 * A copy of the held samples in milliseconds. A slot claimed by a writer that has not
 	 * stored its value yet is skipped, so the copy never contains a made-up value.
 	 */

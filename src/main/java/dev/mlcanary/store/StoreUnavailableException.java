@@ -37,6 +37,16 @@ public final class StoreUnavailableException extends ProblemException {
 	}
 
 	/**
+	 * Shared state that an answer needs cannot be read, and answering without it would
+	 * mislead.
+	 * @param consequence what the caller does not get, as the detail's first clause
+	 */
+	public static StoreUnavailableException because(String consequence, Throwable cause) {
+		return new StoreUnavailableException(
+				consequence + ": the PostgreSQL store cannot be used (" + describeCause(cause) + ").", cause);
+	}
+
+	/**
 	 * The driver's own words: the innermost SQL exception's first line (the pool's and
 	 * Spring's wrappers only repeat it), without a final period.
 	 */

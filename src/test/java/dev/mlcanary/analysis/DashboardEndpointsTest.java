@@ -6,6 +6,7 @@ import dev.mlcanary.TestTokens;
 import dev.mlcanary.WithAdminTokens;
 import dev.mlcanary.audit.EventLog;
 import dev.mlcanary.deployment.DeploymentService;
+import dev.mlcanary.store.FleetProperties;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,9 @@ class DashboardEndpointsTest {
 
 	@Autowired
 	EventLog events;
+
+	@Autowired
+	FleetProperties fleet;
 
 	@BeforeEach
 	void stableOnly() {
@@ -77,6 +81,17 @@ class DashboardEndpointsTest {
 			assertThat(p95).as(role).isLessThanOrEqualTo(p99);
 		}
 		assertThat(events.newest(10_000)).hasSize(recorded);
+		// File mode: the one process contributed everything.
+		assertThat(result).bodyJson().extractingPath("$.replicas").asArray().hasSize(1);
+		assertThat(result).bodyJson().extractingPath("$.replicas[0].replica_id").isEqualTo(fleet.replicaId());
+		assertThat(result).bodyJson()
+			.extractingPath("$.replicas[0].stable_sample_count")
+			.asNumber()
+			.isEqualTo((int) stable);
+		assertThat(result).bodyJson()
+			.extractingPath("$.replicas[0].canary_sample_count")
+			.asNumber()
+			.isEqualTo((int) canary);
 	}
 
 	@Test
@@ -101,6 +116,13 @@ class DashboardEndpointsTest {
 			.asMap()
 			.containsOnlyKeys("welch", "mann_whitney", "tail_latency", "errors", "agreement");
 		assertThat(events.newest(10_000)).as("reading the latest check is not a check").hasSize(recorded);
+		assertThat(latest).bodyJson()
+			.extractingPath("$.report.replicas[0].replica_id")
+			.as("file mode: the one process")
+			.isEqualTo(fleet.replicaId());
+		assertThat(latest).bodyJson()
+			.extractingPath("$.report.replicas[0].canary_sample_count")
+			.isEqualTo(JsonPath.read(checked, "$.canary_sample_count"));
 
 		deployments.rollbackCanary(null);
 

@@ -1,5 +1,6 @@
 package dev.mlcanary.rollout;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,6 +16,7 @@ import dev.mlcanary.deployment.RolloutPhase;
 import dev.mlcanary.deployment.RolloutStrategy;
 import dev.mlcanary.rollout.RolloutScheduler.Outcome;
 import dev.mlcanary.shared.Verdict;
+import dev.mlcanary.store.StoreUnavailableException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -315,6 +317,40 @@ class RolloutSchedulerTest {
 		assertThat(mvc.get().uri("/admin/status").exchange()).bodyJson()
 			.extractingPath("$.rollout.phase")
 			.isEqualTo("halted");
+	}
+
+	@Test
+	void anAnalysisTheStoreCannotPoolTakesNoStepAndTheNextIntervalTriesAgain(CapturedOutput output) {
+		Deployment d = deploy(strategy(List.of(10.0, 25.0, 50.0), true, true));
+		int eventsBefore = events.newest(10_000).size();
+		analyst.answer(Verdict.PASS);
+		analyst.failWith(StoreUnavailableException.because("The fleet's samples cannot be pooled",
+				new SQLException("Connection to 127.0.0.1:5432 refused")));
+
+		assertThat(scheduler.analyzeNow()).isEqualTo(Outcome.NO_ANALYSIS);
+		assertThat(scheduler.analyzeNow()).isEqualTo(Outcome.NO_ANALYSIS);
+		assertThat(deployments.current().generation()).isEqualTo(d.generation());
+		assertThat(deployments.current().weight()).isEqualTo(0.10);
+		assertThat(events.newest(10_000)).as("nothing recorded: nothing was done").hasSize(eventsBefore);
+		assertThat(output).containsOnlyOnce("paused, no analysis this interval: The fleet's samples cannot be pooled");
+		MvcTestResult paused = mvc.get().uri("/admin/status").exchange();
+		assertThat(paused).bodyJson().extractingPath("$.rollout.last_verdict").isNull();
+		assertThat(paused).bodyJson()
+			.extractingPath("$.rollout.last_reasons[0]")
+			.asString()
+			.startsWith("The fleet's samples cannot be pooled");
+		assertThat(paused).bodyJson()
+			.extractingPath("$.rollout.next_analysis_at")
+			.as("an interval after the attempt, not at once")
+			.isEqualTo(clock.instant().plusSeconds(3600).toString());
+		clock.advance(Duration.ofMinutes(1));
+		assertThat(scheduler.tick()).as("not due: the failed attempt counts as this interval's")
+			.isEqualTo(Outcome.NOT_DUE);
+
+		analyst.failWith(null);
+		assertThat(scheduler.analyzeNow()).as("the store is back").isEqualTo(Outcome.ADVANCED);
+		assertThat(output).contains("the fleet's samples can be pooled again");
+		assertThat(deployments.current().weight()).isEqualTo(0.25);
 	}
 
 	@Test

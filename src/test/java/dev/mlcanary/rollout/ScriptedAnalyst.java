@@ -18,6 +18,8 @@ final class ScriptedAnalyst implements CanaryAnalyst {
 
 	private volatile Runnable during;
 
+	private volatile RuntimeException failure;
+
 	private volatile int calls;
 
 	ScriptedAnalyst(CanaryAnalyst real) {
@@ -40,6 +42,14 @@ final class ScriptedAnalyst implements CanaryAnalyst {
 		this.during = action;
 	}
 
+	/**
+	 * Every analysis throws {@code next} from now on (as the health check does when a
+	 * fleet's samples cannot be pooled); {@code null} stops it.
+	 */
+	void failWith(RuntimeException next) {
+		this.failure = next;
+	}
+
 	int calls() {
 		return calls;
 	}
@@ -47,6 +57,7 @@ final class ScriptedAnalyst implements CanaryAnalyst {
 	void reset() {
 		verdict = null;
 		during = null;
+		failure = null;
 		calls = 0;
 	}
 
@@ -57,6 +68,10 @@ final class ScriptedAnalyst implements CanaryAnalyst {
 		during = null;
 		if (action != null) {
 			action.run();
+		}
+		RuntimeException thrown = failure;
+		if (thrown != null) {
+			throw thrown;
 		}
 		Verdict scripted = verdict;
 		return scripted == null ? real.analyse(deployment)

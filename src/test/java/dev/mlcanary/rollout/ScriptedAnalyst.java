@@ -18,6 +18,8 @@ final class ScriptedAnalyst implements CanaryAnalyst {
 
 	private volatile Runnable during;
 
+	private volatile Verdict once;
+
 	private volatile int calls;
 
 	ScriptedAnalyst(CanaryAnalyst real) {
@@ -30,6 +32,11 @@ final class ScriptedAnalyst implements CanaryAnalyst {
 	 */
 	void answer(Verdict next) {
 		this.verdict = next;
+	}
+
+	/** The next analysis only answers {@code next}; the ones after it as before. */
+	void answerOnce(Verdict next) {
+		this.once = next;
 	}
 
 	/**
@@ -47,6 +54,7 @@ final class ScriptedAnalyst implements CanaryAnalyst {
 	void reset() {
 		verdict = null;
 		during = null;
+		once = null;
 		calls = 0;
 	}
 
@@ -58,7 +66,8 @@ final class ScriptedAnalyst implements CanaryAnalyst {
 		if (action != null) {
 			action.run();
 		}
-		Verdict scripted = verdict;
+		Verdict scripted = once != null ? once : verdict;
+		once = null;
 		return scripted == null ? real.analyse(deployment)
 				: new Result(scripted, List.of("Scripted " + scripted + " for the test."), null);
 	}

@@ -18,8 +18,10 @@ import dev.mlcanary.TestRequests;
 import dev.mlcanary.store.FleetHttp;
 import dev.mlcanary.store.TestPostgres;
 import dev.mlcanary.store.TestReplicas;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
@@ -31,8 +33,11 @@ import static org.awaitility.Awaitility.await;
 /**
  * A replica that cannot load the model the shared deployment names keeps serving what it
  * has, says why in {@code /admin/fleet} and its log, and turns its readiness probe DOWN;
- * once the model is there it is ready again by itself.
+ * once the model is there it is ready again by itself. The replicas start before each
+ * test (here: the one), because starting an application resets the logging that
+ * {@link ExpectedLog} hooks into.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresReadinessTest {
 
 	@RegisterExtension
@@ -44,15 +49,13 @@ class PostgresReadinessTest {
 
 	private ConfigurableApplicationContext b;
 
-	@AfterEach
-	void stop() {
-		Stream.of(a, b).filter(c -> c != null).forEach(ConfigurableApplicationContext::close);
-	}
+	/** The model directory of replica b: the bundled models without v2. */
+	private Path models;
 
-	@Test
-	void aReplicaMissingTheSharedModelRefusesTrafficUntilItLoads() throws Exception {
+	@BeforeAll
+	void startTwoReplicas() throws IOException {
 		String database = TestPostgres.get().createDatabase();
-		Path models = Files.createTempDirectory(Files.createDirectories(Path.of("target", "test-state")), "models-");
+		models = Files.createTempDirectory(Files.createDirectories(Path.of("target", "test-state")), "models-");
 		try (Stream<Path> bundled = Files.list(Path.of("models"))) {
 			for (Path file : bundled.filter(f -> !f.getFileName().toString().startsWith("model_v2")).toList()) {
 				Files.copy(file, models.resolve(file.getFileName()));
@@ -63,6 +66,15 @@ class PostgresReadinessTest {
 		b = TestReplicas.start(database, "ready-b", TestReplicas.stateDir(),
 				Stream.concat(Stream.of(fast), Stream.of("canary.model-dir=" + models.toAbsolutePath()))
 					.toArray(String[]::new));
+	}
+
+	@AfterAll
+	void stop() {
+		Stream.of(a, b).filter(c -> c != null).forEach(ConfigurableApplicationContext::close);
+	}
+
+	@Test
+	void aReplicaMissingTheSharedModelRefusesTrafficUntilItLoads() throws Exception {
 		FleetHttp httpA = new FleetHttp(a);
 		FleetHttp httpB = new FleetHttp(b);
 		assertThat(readiness(b)).isEqualTo(200);

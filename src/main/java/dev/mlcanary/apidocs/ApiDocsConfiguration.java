@@ -113,7 +113,10 @@ class ApiDocsConfiguration {
 						.description("Deploy, promote and roll back the canary; the deployment and the models."),
 					new Tag().name("Analysis")
 						.description("Is the canary healthy, and how many samples does a check need?"),
-					new Tag().name("Audit").description("Who changed what, and how each admin call ended.")));
+					new Tag().name("Audit").description("Who changed what, and how each admin call ended."),
+					new Tag().name("Fleet")
+						.description(
+								"The replicas of a fleet: which are live, what they serve, which drives rollouts.")));
 	}
 
 	/**

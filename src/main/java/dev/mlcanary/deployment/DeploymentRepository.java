@@ -80,17 +80,24 @@ final class DeploymentRepository {
 		jdbc.queryForList("SELECT pg_notify(?, ?)", CHANNEL, generation + " " + replicaId);
 	}
 
-	void heartbeat(String replicaId, Instant startedAt, long appliedGeneration, Collection<String> loadedModels) {
+	void heartbeat(String replicaId, Instant startedAt, long appliedGeneration, Collection<String> loadedModels,
+			int stableSamples, int canarySamples, @Nullable String problem) {
 		jdbc.update(con -> {
 			var statement = con.prepareStatement("INSERT INTO replica_heartbeat "
-					+ "(replica_id, started_at, last_seen, applied_generation, loaded_models) VALUES (?, ?, now(), ?, ?) "
+					+ "(replica_id, started_at, last_seen, applied_generation, loaded_models, stable_samples, "
+					+ "canary_samples, problem) VALUES (?, ?, now(), ?, ?, ?, ?, ?) "
 					+ "ON CONFLICT (replica_id) DO UPDATE SET started_at = excluded.started_at, last_seen = now(), "
-					+ "applied_generation = excluded.applied_generation, loaded_models = excluded.loaded_models");
+					+ "applied_generation = excluded.applied_generation, loaded_models = excluded.loaded_models, "
+					+ "stable_samples = excluded.stable_samples, canary_samples = excluded.canary_samples, "
+					+ "problem = excluded.problem");
 			Array models = con.createArrayOf("text", loadedModels.toArray());
 			statement.setString(1, replicaId);
 			statement.setObject(2, timestamp(startedAt));
 			statement.setLong(3, appliedGeneration);
 			statement.setArray(4, models);
+			statement.setInt(5, stableSamples);
+			statement.setInt(6, canarySamples);
+			statement.setString(7, problem);
 			return statement;
 		});
 	}

@@ -20,6 +20,25 @@ public interface DeploymentService {
 	Deployment current();
 
 	/**
+	 * The current snapshot after catching up with a shared store, for a caller about to
+	 * act on it (the rollout automation); the same as {@link #current()} for one process.
+	 * @throws dev.mlcanary.store.StoreUnavailableException if the shared store cannot be
+	 * read
+	 */
+	default Deployment latest() {
+		return current();
+	}
+
+	/**
+	 * Why this replica does not serve the shared deployment (a model it cannot load), or
+	 * {@code null} when it does: always {@code null} for one process, which refuses such
+	 * a change instead.
+	 */
+	default @Nullable String problem() {
+		return null;
+	}
+
+	/**
 	 * Deploys a canary given by version or by a path inside the model directory (exactly
 	 * one).
 	 * @param weight share of traffic, or {@code null} for the configured default

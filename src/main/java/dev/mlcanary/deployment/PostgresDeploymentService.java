@@ -19,6 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
@@ -50,8 +53,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * as a fallback for a lost notification or connection, by re-reading the row every
  * {@code canary.fleet.publish-interval}, which also writes this replica's heartbeat.
  * Applying one loads the models it names and swaps in a complete snapshot; a replica that
- * cannot load them keeps serving what it has, says so once in its log, and tries again at
- * every re-read.
+ * cannot load them keeps serving what it has, says so once in its log and in its
+ * heartbeat ({@link #problem()}, shown by {@code GET /admin/fleet}), turns its readiness
+ * probe DOWN ({@link ReadinessState#REFUSING_TRAFFIC}) so that a balancer sends it no
+ * traffic, and tries again at every re-read; once the model loads it is ready again.
  */
 @Service
 @ConditionalOnStore(Store.POSTGRES)
@@ -75,6 +80,8 @@ class PostgresDeploymentService implements DeploymentService, SmartLifecycle {
 
 	private final ApplicationEventPublisher events;
 
+	private final ApplicationAvailability availability;
+
 	private final Instant startedAt;
 
 	private final AtomicReference<Deployment> current;
@@ -89,6 +96,12 @@ class PostgresDeploymentService implements DeploymentService, SmartLifecycle {
 	/** The shared generation this replica could not load, so that it is logged once. */
 	private volatile long unloadable;
 
+	/** Why this replica does not serve the shared generation, or null. */
+	private volatile @Nullable String problem;
+
+	/** Whether this service turned the readiness probe DOWN (and so may turn it UP). */
+	private volatile boolean refusing;
+
 	/** Whether the last periodic re-read failed, so that an outage is logged once. */
 	private volatile boolean unreachable;
 
@@ -99,7 +112,7 @@ class PostgresDeploymentService implements DeploymentService, SmartLifecycle {
 	PostgresDeploymentService(ModelStore models, DeploymentProperties properties, Clock clock, JdbcTemplate jdbc,
 			PlatformTransactionManager transactionManager, DeploymentStateStore localFile, FleetProperties fleet,
 			StoreNotifications notifications, ObjectProvider<TransitionRecorder> recorders,
-			ApplicationEventPublisher events) {
+			ApplicationEventPublisher events, ApplicationAvailability availability) {
 		// timestamptz keeps microseconds: every replica then holds the very instants
 		// saved
 		Clock micros = Clock.tick(clock, Duration.ofNanos(1000));
@@ -112,6 +125,7 @@ class PostgresDeploymentService implements DeploymentService, SmartLifecycle {
 		this.notifications = notifications;
 		this.recorders = recorders;
 		this.events = events;
+		this.availability = availability;
 		this.startedAt = micros.instant();
 		this.current = new AtomicReference<>(startFromSharedState());
 	}
@@ -119,6 +133,17 @@ class PostgresDeploymentService implements DeploymentService, SmartLifecycle {
 	@Override
 	public Deployment current() {
 		return current.get();
+	}
+
+	@Override
+	public Deployment latest() {
+		catchUp();
+		return current.get();
+	}
+
+	@Override
+	public @Nullable String problem() {
+		return problem;
 	}
 
 	@Override
@@ -228,6 +253,7 @@ class PostgresDeploymentService implements DeploymentService, SmartLifecycle {
 			.orElseThrow(() -> new IllegalStateException("the deployment row is missing from the PostgreSQL store"));
 		Deployment local = current.get();
 		if (shared.generation() == local.generation()) {
+			ready();
 			return;
 		}
 		Deployment next;
@@ -235,14 +261,18 @@ class PostgresDeploymentService implements DeploymentService, SmartLifecycle {
 			next = transitions.applied(local, shared);
 		}
 		catch (RuntimeException ex) {
+			problem = "Cannot serve generation " + shared.generation() + " (stable " + shared.stableVersion()
+					+ (shared.canaryVersion() == null ? "" : ", canary " + shared.canaryVersion()) + "): "
+					+ ex.getMessage() + " Serving generation " + local.generation() + " meanwhile.";
 			if (unloadable != shared.generation()) {
 				unloadable = shared.generation();
 				log.error(
 						"Cannot serve generation {} of the PostgreSQL store ({}): {}; this replica keeps serving "
-								+ "generation {} and tries again every {}.",
+								+ "generation {}, refuses traffic on its readiness probe, and tries again every {}.",
 						shared.generation(), shared.describe(), ex.getMessage(), local.generation(),
 						RolloutStrategy.formatDuration(fleet.publishInterval()));
 			}
+			refuseTraffic();
 			return;
 		}
 		synchronized (lock) {
@@ -252,6 +282,36 @@ class PostgresDeploymentService implements DeploymentService, SmartLifecycle {
 			swap(local, next);
 		}
 		log.info("Generation {} from the PostgreSQL store: {}", next.generation(), shared.describe());
+		ready();
+	}
+
+	// --- readiness
+
+	/**
+	 * Turns the readiness probe DOWN, and again if Spring Boot turned it UP meanwhile (it
+	 * does once the application has started, which may come after the first re-read).
+	 */
+	private void refuseTraffic() {
+		if (!refusing || availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC) {
+			refusing = true;
+			AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
+		}
+	}
+
+	/** Serving the shared generation: ready again, if a problem had turned it DOWN. */
+	private void ready() {
+		String was = problem;
+		if (was == null) {
+			return;
+		}
+		problem = null;
+		unloadable = 0;
+		log.info("Serving generation {} of the PostgreSQL store: this replica is ready again.",
+				current.get().generation());
+		if (refusing) {
+			refusing = false;
+			AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
+		}
 	}
 
 	/** What the notification thread and the periodic re-read run; never throws. */
@@ -284,7 +344,8 @@ class PostgresDeploymentService implements DeploymentService, SmartLifecycle {
 			if (d.hasCanary()) {
 				loaded.add(d.canary().version());
 			}
-			repository.heartbeat(fleet.replicaId(), startedAt, d.generation(), loaded);
+			repository.heartbeat(fleet.replicaId(), startedAt, d.generation(), loaded, d.samples().stable().size(),
+					d.samples().canary().size(), problem);
 		}
 		catch (DataAccessException ex) {
 			log.debug("Heartbeat not written: {}", ex.toString());

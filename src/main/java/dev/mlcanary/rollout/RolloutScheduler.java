@@ -17,6 +17,7 @@ import dev.mlcanary.deployment.RolloutMonitor;
 import dev.mlcanary.deployment.RolloutPhase;
 import dev.mlcanary.deployment.StateNotSavedException;
 import dev.mlcanary.shared.Verdict;
+import dev.mlcanary.store.RolloutLease;
 import dev.mlcanary.store.StoreUnavailableException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -61,6 +62,13 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 
 		/** No automated rollout is running. */
 		NO_ROLLOUT,
+		/**
+		 * Another replica of the fleet holds the rollout lease, or this one cannot
+		 * confirm that it does: nothing is analysed or acted on here.
+		 */
+		NOT_LEADER,
+		/** The shared store cannot be read: the rollout pauses until it answers. */
+		PAUSED,
 		/** {@link #tick()} only: the next analysis is not due yet. */
 		NOT_DUE,
 		/** The rollout is halted, or ready to promote at 100%: nothing is analysed. */
@@ -120,6 +128,8 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 
 	private final Clock clock;
 
+	private final RolloutLease lease;
+
 	private final Duration maxInconclusive;
 
 	/**
@@ -136,14 +146,21 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 	 */
 	private boolean storeUnavailable;
 
+	/** Whether the last look found the lease held here. */
+	private volatile boolean leading;
+
+	/** Whether the store could not be read at the last due analysis: logged once. */
+	private volatile boolean paused;
+
 	private @Nullable ThreadPoolTaskScheduler scheduler;
 
 	RolloutScheduler(DeploymentService deployments, CanaryAnalyst analyst, AuditTrail events, Clock clock,
-			RolloutProperties properties) {
+			RolloutLease lease, RolloutProperties properties) {
 		this.deployments = deployments;
 		this.analyst = analyst;
 		this.events = events;
 		this.clock = clock;
+		this.lease = lease;
 		this.maxInconclusive = properties.maxInconclusive();
 		this.startedAt = clock.instant();
 	}
@@ -197,26 +214,72 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 
 	/**
 	 * Follows the current deployment and analyses it if an analysis is due. What the
-	 * thread runs every second.
+	 * thread runs every second; only the holder of the rollout lease does anything.
 	 */
 	synchronized Outcome tick() {
+		if (!leading()) {
+			return Outcome.NOT_LEADER;
+		}
 		Deployment d = deployments.current();
 		follow(d);
-		Instant next = d.hasRollout() ? nextAnalysis(d, tracking) : null;
-		if (next == null || clock.instant().isBefore(next)) {
+		if (!due(d)) {
 			return d.hasRollout() ? Outcome.NOT_DUE : Outcome.NO_ROLLOUT;
 		}
-		return analyse(d);
+		// About to act: on the shared state as it is now, not as the last notification
+		// left it (a replica that just took over may not have heard of the last step).
+		Deployment fresh;
+		try {
+			fresh = deployments.latest();
+		}
+		catch (StoreUnavailableException ex) {
+			if (!paused) {
+				paused = true;
+				log.warn("The automated rollout pauses: {}", StoreUnavailableException.describeCause(ex));
+			}
+			return Outcome.PAUSED;
+		}
+		if (paused) {
+			paused = false;
+			log.info("The automated rollout resumes: the store answers again.");
+		}
+		if (fresh != d) {
+			follow(fresh);
+			if (!due(fresh)) {
+				return fresh.hasRollout() ? Outcome.NOT_DUE : Outcome.NO_ROLLOUT;
+			}
+		}
+		return analyse(fresh);
+	}
+
+	private boolean due(Deployment d) {
+		Instant next = d.hasRollout() ? nextAnalysis(d, tracking) : null;
+		return next != null && !clock.instant().isBefore(next);
 	}
 
 	/**
 	 * Analyses the current rollout now, whether or not it is due, and acts on the
-	 * verdict.
+	 * verdict; only on the holder of the rollout lease.
 	 */
 	synchronized Outcome analyzeNow() {
+		if (!leading()) {
+			return Outcome.NOT_LEADER;
+		}
 		Deployment d = deployments.current();
 		follow(d);
 		return analyse(d);
+	}
+
+	/**
+	 * Whether this replica holds the rollout lease. One that loses it forgets what it
+	 * tracked, so that it resumes from the persisted rollout when it takes it again.
+	 */
+	private boolean leading() {
+		boolean held = lease.held();
+		if (leading && !held) {
+			tracking = null;
+		}
+		leading = held;
+		return held;
 	}
 
 	/**
@@ -286,6 +349,11 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 			storeUnavailable = false;
 			log.info("Automated rollout of {}: the fleet's samples can be pooled again; analysing.",
 					d.canary().version());
+		}
+		if (!lease.held()) {
+			log.info("Automated rollout of {}: the rollout lease was lost during the analysis; not acting on it.",
+					d.canary().version());
+			return Outcome.NOT_LEADER;
 		}
 		Instant now = clock.instant();
 		tracking = new Tracking(key, r.step(), now, result.verdict(), result.reasons());

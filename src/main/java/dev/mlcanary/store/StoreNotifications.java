@@ -1,12 +1,10 @@
 package dev.mlcanary.store;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -164,17 +162,7 @@ public final class StoreNotifications implements DisposableBean {
 		}
 
 		private Connection open() throws SQLException {
-			Properties properties = new Properties();
-			properties.putAll(dataSource.getDataSourceProperties());
-			if (dataSource.getUsername() != null) {
-				properties.setProperty("user", dataSource.getUsername());
-			}
-			if (dataSource.getPassword() != null) {
-				properties.setProperty("password", dataSource.getPassword());
-			}
-			properties.setProperty("ApplicationName",
-					properties.getProperty("ApplicationName", "ml-canary") + " listener");
-			return DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
+			return DedicatedConnections.open(dataSource, "listener");
 		}
 
 		/** Waits, or returns true at once when closed. */

@@ -11,7 +11,7 @@ public final class AdminAccessRules {
 	 * show the same rule.
 	 */
 	public static final String[] READ_ONLY = { "/admin/status", "/admin/check-canary-health",
-			"/admin/check-canary-health/latest", "/admin/latency", "/admin/models", "/admin/events",
+			"/admin/check-canary-health/latest", "/admin/latency", "/admin/models", "/admin/events", "/admin/fleet",
 			"/admin/power-analysis", "/actuator/prometheus" };
 
 	/**

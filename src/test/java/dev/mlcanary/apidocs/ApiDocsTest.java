@@ -284,6 +284,11 @@ public class ApiDocsTest {
 		assertProperties("RollbackResponse", post("/admin/rollback-canary", OPERATOR, null));
 		assertThat(deployments.current().stable().version()).as("left as found").isEqualTo("v1");
 
+		JsonNode fleet = get("/admin/fleet");
+		assertProperties("FleetView", fleet);
+		assertProperties("ReplicaView", fleet.at("/replicas/0"));
+		assertProperties("Samples", fleet.at("/replicas/0/samples"));
+
 		JsonNode events = get("/admin/events?limit=50");
 		assertProperties("EventsResponse", events);
 		Set<String> eventFields = schema("AuditEvent").get("properties")

@@ -16,6 +16,7 @@ import dev.mlcanary.deployment.RolloutPhase;
 import dev.mlcanary.deployment.RolloutStrategy;
 import dev.mlcanary.rollout.RolloutScheduler.Outcome;
 import dev.mlcanary.shared.Verdict;
+import dev.mlcanary.store.RolloutLease;
 import dev.mlcanary.store.StoreUnavailableException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -405,7 +406,7 @@ class RolloutSchedulerTest {
 		MutableClock threeHoursLater = new MutableClock(clock.instant().plus(Duration.ofHours(3)));
 
 		RolloutScheduler restarted = new RolloutScheduler(deployments, analyst, events, threeHoursLater,
-				new RolloutProperties(Duration.ofMinutes(5)));
+				RolloutLease.single("test"), new RolloutProperties(Duration.ofMinutes(5)));
 
 		RolloutMonitor.Schedule schedule = restarted.schedule(deployments.current());
 		assertThat(schedule.nextAnalysisAt()).isEqualTo(threeHoursLater.instant().plus(Duration.ofHours(1)));

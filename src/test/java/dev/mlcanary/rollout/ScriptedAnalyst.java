@@ -20,6 +20,8 @@ final class ScriptedAnalyst implements CanaryAnalyst {
 
 	private volatile RuntimeException failure;
 
+	private volatile Verdict once;
+
 	private volatile int calls;
 
 	ScriptedAnalyst(CanaryAnalyst real) {
@@ -32,6 +34,11 @@ final class ScriptedAnalyst implements CanaryAnalyst {
 	 */
 	void answer(Verdict next) {
 		this.verdict = next;
+	}
+
+	/** The next analysis only answers {@code next}; the ones after it as before. */
+	void answerOnce(Verdict next) {
+		this.once = next;
 	}
 
 	/**
@@ -58,6 +65,7 @@ final class ScriptedAnalyst implements CanaryAnalyst {
 		verdict = null;
 		during = null;
 		failure = null;
+		once = null;
 		calls = 0;
 	}
 
@@ -73,7 +81,8 @@ final class ScriptedAnalyst implements CanaryAnalyst {
 		if (thrown != null) {
 			throw thrown;
 		}
-		Verdict scripted = verdict;
+		Verdict scripted = once != null ? once : verdict;
+		once = null;
 		return scripted == null ? real.analyse(deployment)
 				: new Result(scripted, List.of("Scripted " + scripted + " for the test."), null);
 	}

@@ -31,6 +31,15 @@ public final class TestReplicas {
 	 */
 	public static ConfigurableApplicationContext start(String database, String replicaId, Path stateDir,
 			String... extra) {
+		return start(List.of(), database, replicaId, stateDir, extra);
+	}
+
+	/**
+	 * Starts one replica with further configuration classes (test doubles).
+	 * @param extra further {@code name=value} properties
+	 */
+	public static ConfigurableApplicationContext start(List<Class<?>> sources, String database, String replicaId,
+			Path stateDir, String... extra) {
 		List<String> properties = new ArrayList<>(
 				List.of("canary.store=postgres", "spring.datasource.url=" + TestPostgres.get().jdbcUrl(database),
 						"spring.datasource.username=" + TestPostgres.USER,
@@ -40,7 +49,7 @@ public final class TestReplicas {
 		properties.addAll(List.of(extra));
 		// As arguments: they win over application.properties (server.port=8000), as on a
 		// command line.
-		return new SpringApplicationBuilder(Application.class)
+		return new SpringApplicationBuilder(Application.class).sources(sources.toArray(Class<?>[]::new))
 			.run(properties.stream().map(p -> "--" + p).toArray(String[]::new));
 	}
 

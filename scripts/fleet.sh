@@ -14,7 +14,8 @@
 #   --keep          leave everything running until Ctrl-C, after the scenario
 # Installs Debian's postgresql and nginx (nginx-light where Debian still has it) when they are
 # missing (as root, or with sudo). Until GET /admin/fleet exists (it answers 404 on a build without
-# the rollout lease) the script says so and shows each replica's /admin/status instead.
+# the rollout lease) the script says so, shows each replica's /admin/status instead, and finds the
+# rollout's driver in the audit trail.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -31,7 +32,7 @@ while [[ $# -gt 0 ]]; do
 			REPLICAS="$2"; shift 2 ;;
 		--kill-leader) KILL_LEADER=true; shift ;;
 		--keep) KEEP=true; shift ;;
-		-h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+		-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
 		*) SIMULATOR_ARGS+=("$1"); shift ;;
 	esac
 done
@@ -41,105 +42,11 @@ fi
 READY_TIMEOUT=90
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/ml-canary-fleet.XXXXXX")"
 PIDS=()
-PG_BIN=""
-PG_DATA="$WORK/pg"
 
 say() { echo "fleet: $*"; }
 
-install_missing() {
-	local packages=()
-	compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || packages+=(postgresql)
-	local need_nginx=false
-	command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || need_nginx=true
-	[[ ${#packages[@]} -eq 0 ]] && ! $need_nginx && return 0
-	local sudo=()
-	[[ "$(id -u)" -ne 0 ]] && sudo=(sudo -E)
-	command -v apt-get >/dev/null || { say "missing: ${packages[*]} ${need_nginx/true/nginx}; install them (no apt-get here)" >&2; exit 2; }
-	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get update -q >/dev/null
-	if $need_nginx; then
-		# nginx-light is enough (no extra modules); newer Debian releases only have nginx.
-		if apt-cache show nginx-light >/dev/null 2>&1; then packages+=(nginx-light); else packages+=(nginx); fi
-	fi
-	say "installing ${packages[*]} from Debian's packages"
-	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${packages[@]}" >/dev/null
-}
-
-# PostgreSQL refuses to run as root: as root, its files belong to the postgres user and it runs as him.
-as_pg() {
-	if [[ "$(id -u)" -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
-start_postgres() {
-	PG_BIN="$(dirname "$(compgen -G '/usr/lib/postgresql/*/bin/postgres' | sort -V | tail -n 1)")"
-	PG_PORT="$(free_port)"
-	mkdir -p "$PG_DATA"
-	[[ "$(id -u)" -eq 0 ]] && chown postgres "$WORK" "$PG_DATA"
-	as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U canary --auth=trust -E UTF8 >"$WORK/initdb.log" 2>&1
-	as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/postgres.log" -w -t 60 \
-		-o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $WORK -c fsync=off" start >/dev/null
-	as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U canary canary
-	say "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT (data in $PG_DATA)"
-}
-
-# shellcheck disable=SC2317 # called from the EXIT trap
-stop_postgres() {
-	if [[ -n "$PG_BIN" && -f "$PG_DATA/postmaster.pid" ]]; then
-		as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
-	fi
-}
-
-# Starts replica NAME; records its port in $WORK/NAME.port.
-start_replica() {
-	local name="$1"
-	mkdir -p "$WORK/$name"
-	CANARY_STORE=postgres CANARY_FLEET_REPLICA_ID="$name" \
-		SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/canary" SPRING_DATASOURCE_USERNAME=canary \
-		start_service "fleet ($name)" "$WORK/$name/state" "$WORK/$name.log" "$READY_TIMEOUT"
-	PIDS+=("$SERVICE_PID")
-	echo "$PORT" >"$WORK/$name.port"
-	echo "$SERVICE_PID" >"$WORK/$name.pid"
-	say "replica $name on 127.0.0.1:$PORT (pid $SERVICE_PID, log $WORK/$name.log)"
-}
-
-start_nginx() {
-	LB_PORT="$(free_port)"
-	local upstreams="" name
-	for name in "${NAMES[@]}"; do
-		upstreams+="		server 127.0.0.1:$(cat "$WORK/$name.port") max_fails=1 fail_timeout=2s;"$'\n'
-	done
-	mkdir -p "$WORK/nginx"
-	cat >"$WORK/nginx/nginx.conf" <<-EOF
-		worker_processes 1;
-		pid $WORK/nginx/nginx.pid;
-		error_log $WORK/nginx/error.log warn;
-		events { worker_connections 1024; }
-		http {
-		    access_log off;
-		    client_body_temp_path $WORK/nginx/body;
-		    proxy_temp_path $WORK/nginx/proxy;
-		    fastcgi_temp_path $WORK/nginx/fastcgi;
-		    uwsgi_temp_path $WORK/nginx/uwsgi;
-		    scgi_temp_path $WORK/nginx/scgi;
-		    upstream replicas {
-		$upstreams
-		        keepalive 64;
-		    }
-		    server {
-		        listen 127.0.0.1:$LB_PORT;
-		        location / {
-		            proxy_pass http://replicas;
-		            proxy_http_version 1.1;
-		            proxy_set_header Connection "";
-		            # A replica that is down or not ready: the next one answers instead.
-		            proxy_next_upstream error timeout http_502 http_503;
-		            proxy_connect_timeout 1s;
-		        }
-		    }
-		}
-	EOF
-	/usr/sbin/nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
-	say "nginx on 127.0.0.1:$LB_PORT in front of ${#NAMES[@]} replicas"
-}
+# shellcheck source=scripts/fleet-lib.sh
+source "$ROOT/scripts/fleet-lib.sh"
 
 # shellcheck disable=SC2317 # the EXIT trap
 stop_all() {
@@ -147,7 +54,7 @@ stop_all() {
 	trap - INT TERM
 	[[ -n "$WATCHER" ]] && kill "$WATCHER" 2>/dev/null
 	[[ -n "$SIMULATOR" ]] && kill "$SIMULATOR" 2>/dev/null
-	if [[ -f "$WORK/nginx/nginx.pid" ]]; then kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true; fi
+	stop_nginx
 	local pid
 	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
 	for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
@@ -163,7 +70,7 @@ trap 'exit 143' TERM
 # GET PATH on URL (default: the balancer) with the token; the body on stdout, the HTTP status in $WORK/code.
 admin_get() {
 	local path="$1" base="${2:-http://127.0.0.1:$LB_PORT}"
-	curl -sS --max-time 5 -o "$WORK/body" -w '%{http_code}' -H "Authorization: Bearer $CANARY_ADMIN_TOKEN" \
+	curl -s --max-time 5 -o "$WORK/body" -w '%{http_code}' -H "Authorization: Bearer $CANARY_ADMIN_TOKEN" \
 		"$base$path" >"$WORK/code" || echo 000 >"$WORK/code"
 	cat "$WORK/body" 2>/dev/null || true
 }
@@ -183,15 +90,29 @@ fleet_endpoint() {
 }
 
 # The replica that drives the rollout: /admin/fleet's leader, or where that endpoint is missing the
-# replica that recorded the latest automated rollout step in the shared audit trail.
+# replica that recorded the newest automated rollout event (actor "rollout") in the shared audit
+# trail. Parsed with jq or python3 (nested objects defeat a grep).
 leader() {
 	local body
 	if [[ "$HAS_FLEET" == yes ]]; then
 		body="$(admin_get /admin/fleet)"
-		tr '{' '\n' <<<"$body" | grep '"leader" *: *true' | sed -n 's/.*"replica_id" *: *"\([^"]*\)".*/\1/p' | head -n 1
+		json_pick '[.replicas[] | select(.leader == true) | .replica_id][0] // empty' \
+			'next((r["replica_id"] for r in d.get("replicas", []) if r.get("leader")), "")' <<<"$body"
 	else
-		body="$(admin_get '/admin/events?limit=50')"
-		tr '{' '\n' <<<"$body" | grep '"actor" *: *"rollout"' | sed -n 's/.*"replica_id" *: *"\([^"]*\)".*/\1/p' | head -n 1
+		body="$(admin_get '/admin/events?limit=100')"
+		json_pick '[.events[] | select(.actor == "rollout")] | sort_by(.time) | last | .replica_id // empty' \
+			'max((e for e in d.get("events", []) if e.get("actor") == "rollout"), key=lambda e: e["time"], default={}).get("replica_id") or ""' <<<"$body"
+	fi
+}
+
+# json_pick JQ_FILTER PYTHON_EXPRESSION (of d, the parsed document): one value from the JSON on stdin.
+json_pick() {
+	if command -v jq >/dev/null; then
+		jq -r "$1" 2>/dev/null || true
+	elif command -v python3 >/dev/null; then
+		python3 -c "import json, sys; d = json.load(sys.stdin); print($2)" 2>/dev/null || true
+	else
+		say "neither jq nor python3: cannot tell which replica drives the rollout" >&2
 	fi
 }
 
@@ -232,7 +153,7 @@ watch_generations() {
 report_propagation() {
 	local rounds elapsed
 	read -r rounds elapsed <"$WORK/watch.rounds" 2>/dev/null || { rounds=1; elapsed=0; }
-	say "propagation, from each replica's own /admin/status (not through nginx), polled every $(( elapsed / rounds / 1000 )) ms on average (the resolution of the figures):"
+	say "propagation, from each replica's own /admin/status (not through nginx), polled every $(( elapsed / rounds / 1000 )) ms on average (each figure is good to about one such period):"
 	awk -v names="${NAMES[*]}" '
 		BEGIN { n = split(names, replica, " ") }
 		{ t[NR] = $1; who[NR] = $2; g[NR] = $3; lines = NR; if ($3 != "down" && (min == "" || $3 + 0 < min)) min = $3 + 0; if ($3 != "down" && $3 + 0 > max) max = $3 + 0 }
@@ -318,7 +239,8 @@ status=0
 java -jar "$JAR" simulate --url "http://127.0.0.1:$LB_PORT" "${SIMULATOR_ARGS[@]}" &
 SIMULATOR=$!
 if $KILL_LEADER; then
-	deadline=$(( SECONDS + 60 ))
+	# A busy 2-core machine takes most of a minute to reach the first step: wait up to 3 minutes.
+	deadline=$(( SECONDS + 180 ))
 	victim=""
 	# Wait until the rollout has moved past its first step, then kill its driver.
 	until [[ -n "$victim" ]] || (( SECONDS >= deadline )) || ! kill -0 "$SIMULATOR" 2>/dev/null; do
@@ -331,7 +253,7 @@ if $KILL_LEADER; then
 		say "kill -9 of the rollout's driver, $victim (pid $(cat "$WORK/$victim.pid")), at $(admin_get /admin/status | grep -o '"step_index" *: *[0-9]*')"
 		kill -9 "$(cat "$WORK/$victim.pid")"
 	else
-		say "found no rollout driver past its first step${victim:+ (named $victim, not one of ours)}; nothing killed"
+		say "found no rollout driver past its first step within 180 s${victim:+ (named $victim, not one of ours)}; nothing killed"
 	fi
 fi
 wait "$SIMULATOR" || status=$?

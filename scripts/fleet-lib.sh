@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Sourced by scripts/fleet.sh and scripts/bench/fleet.sh: the parts of a fleet on one machine
 # (docs/fleet.md). The caller sets WORK (a scratch folder, deleted by the caller), READY_TIMEOUT, and
-# a say function for messages; these set PG_BIN, PG_PORT, PG_DATA, PIDS (the replicas' process ids,
+# a say function for messages; these set PG_BIN, PG_PORT, PG_DATA, REPLICA_PIDS (the replicas' process ids,
 # appended), LB_PORT, and $WORK/NAME.port and $WORK/NAME.pid for every replica. Needs scripts/lib.sh.
 
 PG_BIN="" PG_PORT="" LB_PORT=""
@@ -58,7 +58,7 @@ start_replica() {
 	CANARY_STORE=postgres CANARY_FLEET_REPLICA_ID="$name" \
 		SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/canary" SPRING_DATASOURCE_USERNAME=canary \
 		start_service "fleet ($name)" "$WORK/$name/state" "$WORK/$name.log" "$READY_TIMEOUT" "$@"
-	PIDS+=("$SERVICE_PID")
+	REPLICA_PIDS+=("$SERVICE_PID")
 	echo "$PORT" >"$WORK/$name.port"
 	echo "$SERVICE_PID" >"$WORK/$name.pid"
 	say "replica $name on 127.0.0.1:$PORT (pid $SERVICE_PID, log $WORK/$name.log)"

@@ -41,7 +41,7 @@ if $KILL_LEADER && [[ " ${SIMULATOR_ARGS[*]-} " != *" --scenario "* ]]; then
 fi
 READY_TIMEOUT=90
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/ml-canary-fleet.XXXXXX")"
-PIDS=()
+REPLICA_PIDS=()
 
 say() { echo "fleet: $*"; }
 
@@ -56,8 +56,8 @@ stop_all() {
 	[[ -n "$SIMULATOR" ]] && kill "$SIMULATOR" 2>/dev/null
 	stop_nginx
 	local pid
-	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-	for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+	for pid in "${REPLICA_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+	for pid in "${REPLICA_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
 	stop_postgres
 	if [[ $status -eq 0 ]]; then rm -rf "$WORK"; else say "logs kept in $WORK"; fi
 	exit "$status"

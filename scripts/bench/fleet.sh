@@ -36,7 +36,7 @@ JAVA_OPTS=()
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/ml-canary-fleet-bench.XXXXXX")"
 OUT="$ROOT/target/bench"
 READY_TIMEOUT=120
-PIDS=()
+REPLICA_PIDS=()   # the replicas (fleet-lib.sh); apps.sh has its own PIDS
 CLOCK_TICKS=$(getconf CLK_TCK)
 say() { log "fleet bench: $*"; }
 
@@ -49,8 +49,8 @@ cleanup() {
 	trap - INT TERM
 	stop_nginx
 	local pid
-	for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-	for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+	for pid in "${REPLICA_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+	for pid in "${REPLICA_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
 	stop_postgres
 	if [[ $status -eq 0 ]]; then rm -rf "$WORK"; else say "logs kept in $WORK"; fi
 	exit "$status"

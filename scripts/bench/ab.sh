@@ -10,9 +10,12 @@
 # run, and the median of each variant. Arguments of a variant are separated by commas, e.g.
 #   scripts/bench/ab.sh before=/tmp/before.jar after=target/ml-canary.jar \
 #       base=target/bench/baseline.jar keepalive=target/ml-canary.jar,--server.tomcat.max-keep-alive-requests=-1
+# An argument env:KEY=VALUE sets the variant's environment instead, e.g.
+#   pg=target/ml-canary.jar,env:CANARY_STORE=postgres,env:SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:5432/canary
 #
 # Takes about 2 minutes per variant to warm up, then 15 s per variant and round.
-# Options (environment): AB_ROUNDS=3, AB_DURATION=10, AB_CONNECTIONS=32, AB_JAVA_OPTS="".
+# Options (environment): AB_ROUNDS=3, AB_DURATION=10, AB_CONNECTIONS=32, AB_JAVA_OPTS="",
+# AB_WARMUP_MAX=120 (the longest warm-up per variant, seconds).
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -25,7 +28,7 @@ if [[ $# -lt 1 ]]; then
 	exit 2
 fi
 ROUNDS="${AB_ROUNDS:-3}" DURATION="${AB_DURATION:-10}" CONNECTIONS="${AB_CONNECTIONS:-32}"
-WRK_THREADS=2 WARMUP=5 WARMUP_MAX=120
+WRK_THREADS=2 WARMUP=5 WARMUP_MAX="${AB_WARMUP_MAX:-120}"
 read -r -a JAVA_OPTS <<< "${AB_JAVA_OPTS:-}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/ml-canary-ab.XXXXXX")"
 CLOCK_TICKS=$(getconf CLK_TCK)
@@ -53,6 +56,7 @@ for spec in "$@"; do
 	esac
 	warm_up
 	echo "$name: ${args[*]}; $setup; $WARM_UP_SUMMARY" >&2
+	printf '%s\t%s\t%s\n' "$name" "$setup" "$WARM_UP_SUMMARY" >> "${AB_SETUP_OUT:-/dev/null}"
 done
 
 for round in $(seq 1 "$ROUNDS"); do

@@ -24,16 +24,23 @@ install_wrk() {
 
 # start_app NAME JAR [ARGS...]: starts it on a free port, waits until /predict answers, makes it the
 # current app (use_app) and sets STARTUP_MS (JVM launch to the first answer, polled every 20 ms).
+# An argument env:KEY=VALUE is not passed on but set in the app's environment (e.g.
+# env:CANARY_STORE=postgres).
 start_app() {
 	local name=$1 jar=$2
 	shift 2
+	local envs=() args=() arg
+	for arg in "$@"; do
+		if [[ $arg == env:?*=* ]]; then envs+=("${arg#env:}"); else args+=("$arg"); fi
+	done
+	set -- "${args[@]}"
 	local port
 	port="$(free_port)"
 	local base="http://127.0.0.1:$port" log="$WORK/$name.log" started
 	started=$(date +%s%N)
 	# Without admin tokens whatever the caller's environment holds: on loopback the admin API is then
 	# open to this script (the apps listen on 127.0.0.1 only).
-	env -u CANARY_ADMIN_TOKEN -u CANARY_ADMIN_READ_TOKEN java "${JAVA_OPTS[@]}" -jar "$jar" \
+	env -u CANARY_ADMIN_TOKEN -u CANARY_ADMIN_READ_TOKEN "${envs[@]}" java "${JAVA_OPTS[@]}" -jar "$jar" \
 		--server.address=127.0.0.1 --server.port="$port" "$@" > "$log" 2>&1 &
 	PIDS[$name]=$!
 	BASES[$name]=$base

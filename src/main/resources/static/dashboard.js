@@ -29,6 +29,11 @@ const state = {
 	latestShown: null,
 	// Judges whose "All numbers" the operator opened, by key: kept open when a new check is drawn.
 	openJudges: new Set(),
+	// GET /admin/fleet's latest answer, and when it came; fleetMissing once the service answered 404 (it
+	// has no fleet view): the card is then not shown at all.
+	fleet: null,
+	fleetReadAt: null,
+	fleetMissing: false,
 	polls: 0,
 };
 
@@ -95,8 +100,8 @@ async function refresh() {
 	try {
 		// Status first: without a valid token that is the only call refused (and audited) per attempt.
 		const status = await get('/admin/status');
-		const [latency, latest, events] = await Promise.all([get('/admin/latency'),
-			get('/admin/check-canary-health/latest'), get(`/admin/events?limit=${EVENT_LIMIT}`)]);
+		const [latency, latest, events, fleet] = await Promise.all([get('/admin/latency'),
+			get('/admin/check-canary-health/latest'), get(`/admin/events?limit=${EVENT_LIMIT}`), readFleet(get)]);
 		if (epoch === state.epoch) {
 			state.status = status;
 			state.readAt = new Date();
@@ -105,6 +110,7 @@ async function refresh() {
 			renderStatus(status);
 			renderTraffic(status, latency);
 			renderLatest(latest);
+			renderFleet(fleet, latest);
 			renderEvents();
 			connection('live', `Live · updated ${clock(new Date())}`);
 			// Lets a test wait for the next refresh instead of sleeping.
@@ -173,6 +179,19 @@ document.addEventListener('visibilitychange', () => {
 	}
 });
 
+/**
+ * GET /admin/fleet, which a service without the fleet view answers with 404: that hides the card
+ * rather than failing the refresh, and so does any other refusal of this one call (shown in the card).
+ */
+async function readFleet(get) {
+	try {
+		return { answer: await get('/admin/fleet') };
+	}
+	catch (error) {
+		return error.status === 404 ? { missing: true } : { error };
+	}
+}
+
 async function loadModels() {
 	try {
 		state.models = (await api('/admin/models')).models;
@@ -225,6 +244,7 @@ function renderUnknown(reason) {
 	$('distribution-versions').firstChild.firstChild.className = 'visually-hidden';
 	$('distribution').replaceChildren(row(cell('td', `${noData}.`, { class: 'muted no-data' })));
 	$('distribution-bars').replaceChildren();
+	renderFleetUnknown(noData);
 	state.events = [];
 	const none = element('li', `${noData}.`);
 	none.className = 'muted no-data';
@@ -305,6 +325,11 @@ function renderTraffic(status, latency) {
 
 /** One column per version, one row per measure: two or three columns fit any card, a phone's too. */
 function renderDistribution(latency) {
+	// A fleet's analysis pools every live replica's windows: the numbers are the fleet's totals then.
+	const pooled = Array.isArray(latency.replicas) ? latency.replicas.length : 0;
+	$('distribution-note').textContent = pooled > 0
+		? `Fleet totals, pooled from ${pooled} replica${pooled === 1 ? '' : 's'}: samples, and latency in ms`
+		: "Each version's window: samples, and latency in ms";
 	const versions = [['stable', latency.stable], ['canary', latency.canary]].filter(([, v]) => v);
 	$('distribution-versions').replaceChildren(cell('th', element('span', 'Measure'), { scope: 'col' }),
 		...versions.map(([role, v]) => cell('th', [dot(role), v.version, roleName(role)], { scope: 'col' })));
@@ -391,6 +416,131 @@ function numbers(key, judge) {
 	}
 	details.append(summary, list);
 	return details;
+}
+
+// ---- fleet ----------------------------------------------------------------------------------
+
+/** The fleet card before anything is known about the fleet, or while the deployment is unknown. */
+function renderFleetUnknown(noData) {
+	state.fleet = null;
+	state.fleetReadAt = null;
+	$('fleet-card').hidden = state.fleetMissing;
+	fleetState('unknown', noData);
+	for (const id of ['fleet-store', 'fleet-generation', 'fleet-count', 'fleet-check']) {
+		$(id).textContent = UNKNOWN;
+	}
+	$('fleet-replicas').replaceChildren();
+}
+
+function fleetState(kind, text) {
+	const line = $('fleet-state');
+	line.className = `data-state ${kind}`;
+	line.textContent = text;
+	line.hidden = kind === 'live';
+}
+
+function renderFleet(result, latest) {
+	if (result.missing) {
+		// This service has no fleet view (an older build): nothing to show, and nothing wrong.
+		state.fleetMissing = true;
+		$('fleet-card').hidden = true;
+		return;
+	}
+	state.fleetMissing = false;
+	$('fleet-card').hidden = false;
+	if (result.error) {
+		const reason = result.error.status === 0 ? 'service unreachable' : `the service answered ${result.error.status}`;
+		if (state.fleet) {
+			fleetState('stale', `Stale: not updated since ${clock(state.fleetReadAt)} (${reason}: ${result.error.message})`);
+		}
+		else {
+			renderFleetUnknown(`No data: ${reason}`);
+			fleetState('unknown', `No data: ${reason} (${result.error.message})`);
+		}
+		return;
+	}
+	const fleet = result.answer;
+	state.fleet = fleet;
+	state.fleetReadAt = new Date();
+	fleetState('live', '');
+	const replicas = Array.isArray(fleet.replicas) ? fleet.replicas : [];
+	const live = replicas.filter(r => r.live).length;
+	$('fleet-store').textContent = fleet.store === 'postgres' ? 'postgres (shared by the replicas)'
+		: fleet.store === 'file' ? 'file (one process, no database)' : String(fleet.store ?? UNKNOWN);
+	$('fleet-generation').textContent = fleet.generation ?? UNKNOWN;
+	$('fleet-count').textContent = `${replicas.length}, ${live} live`
+		+ (fleet.replica_id ? ` · this answer from ${fleet.replica_id}` : '');
+	// What each replica contributed to the latest check: only from a report that says so.
+	const report = latest?.report;
+	const contributed = Array.isArray(report?.replicas) ? new Map(report.replicas.map(r => [r.replica_id, r])) : null;
+	const checkRow = [$('fleet-check'), $('fleet-check').previousElementSibling];
+	checkRow.forEach(e => { e.hidden = Boolean(report) && !contributed; });
+	if (!report) {
+		$('fleet-check').textContent = 'none yet in this deployment period';
+	}
+	else if (contributed) {
+		const all = [...contributed.values()];
+		const sum = key => all.reduce((total, r) => total + (r[key] ?? 0), 0);
+		const gone = all.filter(r => !replicas.some(x => x.replica_id === r.replica_id)).map(r => r.replica_id);
+		$('fleet-check').textContent = `pooled from ${all.length} replica${all.length === 1 ? '' : 's'}: `
+			+ `stable ${sum('stable_sample_count')}, canary ${sum('canary_sample_count')} samples`
+			+ (gone.length ? ` (also from ${gone.join(', ')}, no longer listed)` : '');
+	}
+	$('fleet-replicas').replaceChildren(...replicas.map(r => replicaItem(r, fleet.generation, contributed, r.replica_id === fleet.replica_id)));
+}
+
+/** One replica: its name, whether it drives rollouts and is live, then its facts. */
+function replicaItem(r, generation, contributed, answered) {
+	const li = document.createElement('li');
+	li.className = `replica ${r.live ? 'live' : 'gone'}${r.leader ? ' leader' : ''}`;
+	li.dataset.replica = r.replica_id;
+	const name = element('strong', r.replica_id);
+	name.className = 'replica-name';
+	const head = element('div', [name]);
+	head.className = 'replica-head';
+	if (r.leader) {
+		head.append(pill('leader', 'drives rollouts'));
+	}
+	head.append(pill(r.live ? 'live' : 'gone', r.live ? 'live' : 'not live'));
+	if (answered) {
+		head.append(pill('answered', 'answered'));
+	}
+	const facts = document.createElement('dl');
+	facts.className = 'replica-facts';
+	const fact = (label, value, className) => {
+		const dd = element('dd', value);
+		if (className) {
+			dd.className = className;
+		}
+		facts.append(element('dt', label), dd);
+	};
+	// Behind matters on a live replica (not yet applied, or cannot apply it); a gone one is just old.
+	const behind = r.live && r.generation != null && generation != null && r.generation !== generation;
+	fact('Generation', r.generation == null ? UNKNOWN
+		: behind ? `${r.generation} (the fleet is at ${generation})` : `${r.generation}`, behind ? 'behind' : '');
+	const problem = r.problem ? `: ${r.problem}` : '';
+	fact('Readiness', r.ready == null ? `${UNKNOWN}${problem}` : r.ready ? `ready${problem}` : `not ready${problem}`,
+		r.ready === false ? 'problem' : r.problem ? 'behind' : '');
+	fact('Models', Array.isArray(r.models) && r.models.length ? r.models.join(', ') : 'none loaded');
+	fact('Published', r.samples
+		? `stable ${r.samples.stable ?? UNKNOWN}, canary ${r.samples.canary ?? UNKNOWN}`
+			+ (r.published_at ? ` at ${clock(new Date(r.published_at))}` : '')
+		: 'nothing published yet');
+	if (contributed) {
+		const c = contributed.get(r.replica_id);
+		fact('Latest check', c ? `stable ${c.stable_sample_count}, canary ${c.canary_sample_count}` : 'not in it', c ? '' : 'muted-value');
+	}
+	if (!r.live && r.last_seen) {
+		fact('Last seen', dateTime(r.last_seen));
+	}
+	li.append(head, facts);
+	return li;
+}
+
+function pill(kind, text) {
+	const p = element('span', text);
+	p.className = `pill ${kind}`;
+	return p;
 }
 
 function renderEvents() {

@@ -42,6 +42,12 @@ start_postgres() {
 	say "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT (data in $PG_DATA)"
 }
 
+# Starts the cluster start_postgres made again, on the same port (after an outage).
+restart_postgres() {
+	as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/postgres.log" -w -t 60 \
+		-o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $WORK -c fsync=off" start >/dev/null
+}
+
 # shellcheck disable=SC2317 # called from the EXIT trap
 stop_postgres() {
 	if [[ -n "$PG_BIN" && -f "$PG_DATA/postmaster.pid" ]]; then

@@ -4,13 +4,16 @@
 # scenario played through the balancer, then /admin/fleet. While the scenario runs it polls every
 # replica's /admin/status directly (not through nginx) and reports, for each new generation, how
 # long it took from the first replica serving it to all of them (the fleet issue wants < 1 s).
-# Stops everything it started on exit, also on Ctrl-C. Exits with the simulator's exit code, or 4
-# when a live replica never applied a generation.
+# Stops everything it started on exit, also on Ctrl-C. Exits with the simulator's exit code, 4
+# when a live replica never applied a generation, or 5 when the outage check failed.
 #
 # usage: scripts/fleet.sh [--replicas N] [--kill-leader] [--keep] [simulator options, e.g. --scenario progressive]
 #   --replicas N    how many replicas (default 3)
 #   --kill-leader   kill -9 the replica that drives the rollout in the middle of it (a rollout
 #                   scenario is then the default: --scenario progressive)
+#   --outage S      after the scenario, stop PostgreSQL for S seconds while predictions run through
+#                   the balancer: every one must answer 200, an admin change 503; then start it
+#                   again and check that an admin change works without restarting a replica
 #   --keep          leave everything running until Ctrl-C, after the scenario
 # Installs Debian's postgresql and nginx (nginx-light where Debian still has it) when they are
 # missing (as root, or with sudo). Until GET /admin/fleet exists (it answers 404 on a build without
@@ -23,6 +26,7 @@ source "$(dirname "$0")/lib.sh"
 REPLICAS=3
 KILL_LEADER=false
 KEEP=false
+OUTAGE=0
 SIMULATOR_ARGS=()
 while [[ $# -gt 0 ]]; do
 	case "$1" in
@@ -32,6 +36,9 @@ while [[ $# -gt 0 ]]; do
 			REPLICAS="$2"; shift 2 ;;
 		--kill-leader) KILL_LEADER=true; shift ;;
 		--keep) KEEP=true; shift ;;
+		--outage)
+			[[ "${2-}" =~ ^[1-9][0-9]?$ ]] || { echo "fleet: --outage needs a number of seconds from 1 to 99" >&2; exit 2; }
+			OUTAGE="$2"; shift 2 ;;
 		-h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
 		*) SIMULATOR_ARGS+=("$1"); shift ;;
 	esac
@@ -268,6 +275,43 @@ if ! report_propagation; then
 	say "a live replica never applied a generation"
 	(( status == 0 )) && status=4
 fi
+if (( OUTAGE > 0 )); then
+	echo
+	say "database outage: PostgreSQL stopped for ${OUTAGE} s while predictions run through the balancer"
+	stop_postgres
+	ok=0
+	failed=0
+	end=$(( SECONDS + OUTAGE ))
+	while (( SECONDS < end )); do
+		code="$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+			-d '{"features": [0.5, 1.2, 0.8, 0.3, 1.1]}' "http://127.0.0.1:$LB_PORT/predict" || true)"
+		if [[ "$code" == 200 ]]; then ok=$(( ok + 1 )); else failed=$(( failed + 1 )); fi
+	done
+	change="$(curl -s --max-time 30 -o /dev/null -w '%{http_code}' -X POST \
+		-H "Authorization: Bearer $CANARY_ADMIN_TOKEN" "http://127.0.0.1:$LB_PORT/admin/toggle-slowdown" || true)"
+	say "during the outage: $ok predictions answered 200, $failed did not; an admin change answered $change"
+	restart_postgres
+	say "PostgreSQL started again"
+	back=""
+	deadline=$(( SECONDS + 60 ))
+	until [[ "$back" == 200 ]] || (( SECONDS >= deadline )); do
+		back="$(curl -s --max-time 10 -o /dev/null -w '%{http_code}' -X POST \
+			-H "Authorization: Bearer $CANARY_ADMIN_TOKEN" "http://127.0.0.1:$LB_PORT/admin/toggle-slowdown" || true)"
+		[[ "$back" == 200 ]] || sleep 0.5
+	done
+	if [[ "$back" == 200 ]]; then
+		# Back to how it was: the change above turned the slowdown on.
+		curl -s --max-time 10 -o /dev/null -X POST -H "Authorization: Bearer $CANARY_ADMIN_TOKEN" \
+			"http://127.0.0.1:$LB_PORT/admin/toggle-slowdown" || true
+		say "after the outage an admin change answered 200, without restarting any replica"
+	else
+		say "after the outage no admin change succeeded within 60 s (last answer $back)"
+	fi
+	if (( failed > 0 )) || [[ "$change" != 503 || "$back" != 200 ]]; then
+		(( status == 0 )) && status=5
+	fi
+fi
+
 echo
 print_fleet
 say "the simulator exited $status"

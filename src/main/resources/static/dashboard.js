@@ -325,9 +325,10 @@ function renderTraffic(status, latency) {
 
 /** One column per version, one row per measure: two or three columns fit any card, a phone's too. */
 function renderDistribution(latency) {
-	// A fleet's analysis pools every live replica's windows: the numbers are the fleet's totals then.
+	// A fleet's analysis pools every live replica's windows: the numbers are the fleet's totals then
+	// (one process, file mode, lists itself alone).
 	const pooled = Array.isArray(latency.replicas) ? latency.replicas.length : 0;
-	$('distribution-note').textContent = pooled > 0
+	$('distribution-note').textContent = pooled > 1
 		? `Fleet totals, pooled from ${pooled} replica${pooled === 1 ? '' : 's'}: samples, and latency in ms`
 		: "Each version's window: samples, and latency in ms";
 	const versions = [['stable', latency.stable], ['canary', latency.canary]].filter(([, v]) => v);

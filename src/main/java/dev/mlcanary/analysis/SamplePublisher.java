@@ -1,5 +1,6 @@
 package dev.mlcanary.analysis;
 
+import java.time.Duration;
 import java.util.List;
 
 import dev.mlcanary.deployment.Deployment;
@@ -8,12 +9,12 @@ import dev.mlcanary.shared.LatencyWindows;
 import dev.mlcanary.shared.Role;
 import dev.mlcanary.store.FleetProperties;
 import dev.mlcanary.store.StoreUnavailableException;
+import dev.mlcanary.system.PeriodicTask;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * Every {@code canary.fleet.publish-interval}, on a thread of its own, writes this
@@ -38,7 +39,7 @@ final class SamplePublisher implements SmartLifecycle {
 
 	private boolean failing;
 
-	private @Nullable ThreadPoolTaskScheduler scheduler;
+	private @Nullable PeriodicTask scheduler;
 
 	SamplePublisher(DeploymentService deployments, PublishedSamples published, FleetProperties fleet) {
 		this.deployments = deployments;
@@ -100,26 +101,19 @@ final class SamplePublisher implements SmartLifecycle {
 		if (scheduler != null) {
 			return;
 		}
-		ThreadPoolTaskScheduler s = new ThreadPoolTaskScheduler();
-		s.setThreadFactory(runnable -> {
-			Thread thread = new Thread(runnable, "samples-publish");
-			thread.setDaemon(true);
-			return thread;
-		});
-		s.initialize();
-		s.scheduleWithFixedDelay(this::publishQuietly, fleet.publishInterval());
-		scheduler = s;
+		scheduler = PeriodicTask.start("samples-publish", Duration.ZERO, fleet.publishInterval(), Duration.ZERO, null,
+				this::publishQuietly);
 	}
 
 	@Override
 	public void stop() {
-		ThreadPoolTaskScheduler running;
+		PeriodicTask running;
 		synchronized (this) {
 			running = scheduler;
 			scheduler = null;
 		}
 		if (running != null) {
-			running.shutdown();
+			running.stop();
 		}
 	}
 

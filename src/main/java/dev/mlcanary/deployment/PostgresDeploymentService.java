@@ -14,6 +14,7 @@ import dev.mlcanary.store.FleetProperties;
 import dev.mlcanary.store.Store;
 import dev.mlcanary.store.StoreNotifications;
 import dev.mlcanary.store.StoreUnavailableException;
+import dev.mlcanary.system.PeriodicTask;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,6 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionException;
@@ -105,7 +105,7 @@ class PostgresDeploymentService implements DeploymentService, SmartLifecycle {
 	/** Whether the last periodic re-read failed, so that an outage is logged once. */
 	private volatile boolean unreachable;
 
-	private @Nullable ThreadPoolTaskScheduler scheduler;
+	private @Nullable PeriodicTask scheduler;
 
 	private StoreNotifications.@Nullable Subscription subscription;
 
@@ -429,18 +429,9 @@ class PostgresDeploymentService implements DeploymentService, SmartLifecycle {
 			}
 
 		});
-		ThreadPoolTaskScheduler s = new ThreadPoolTaskScheduler();
-		s.setThreadFactory(runnable -> {
-			Thread thread = new Thread(runnable, "store-reread");
-			thread.setDaemon(true);
-			return thread;
-		});
 		// A re-read under way finishes before stop() returns, so before the pool closes.
-		s.setWaitForTasksToCompleteOnShutdown(true);
-		s.setAwaitTerminationMillis(fleet.databaseTimeout().toMillis() * 2);
-		s.initialize();
-		s.scheduleWithFixedDelay(this::tick, fleet.publishInterval());
-		scheduler = s;
+		scheduler = PeriodicTask.start("store-reread", Duration.ZERO, fleet.publishInterval(),
+				fleet.databaseTimeout().multipliedBy(2), null, this::tick);
 	}
 
 	@Override
@@ -450,7 +441,7 @@ class PostgresDeploymentService implements DeploymentService, SmartLifecycle {
 			subscription = null;
 		}
 		if (scheduler != null) {
-			scheduler.shutdown();
+			scheduler.stop();
 			scheduler = null;
 		}
 	}

@@ -1,7 +1,6 @@
 package dev.mlcanary.prediction;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
@@ -18,6 +17,7 @@ import dev.mlcanary.deployment.DeploymentService;
 import dev.mlcanary.shared.LatencyWindow;
 import dev.mlcanary.shared.LatencyWindows;
 import dev.mlcanary.shared.Role;
+import dev.mlcanary.system.PeriodicTask;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
@@ -82,7 +81,7 @@ class PredictionMetrics implements SmartLifecycle {
 	 */
 	private final List<Period> retired = new ArrayList<>();
 
-	private volatile @Nullable ThreadPoolTaskScheduler drainer;
+	private volatile @Nullable PeriodicTask drainer;
 
 	private final long graceNanos;
 
@@ -230,19 +229,11 @@ class PredictionMetrics implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
-		scheduler.setThreadFactory(task -> {
-			Thread thread = new Thread(task, "prediction-metrics");
-			thread.setDaemon(true);
-			return thread;
-		});
-		// A periodic task that throws would never run again: log, and export again at the
-		// next one.
-		scheduler.setErrorHandler(ex -> log.error("Could not export prediction metrics", ex));
-		scheduler.initialize();
-		scheduler.scheduleWithFixedDelay(this::drain, Instant.now().plusMillis(DRAIN_MILLIS),
-				Duration.ofMillis(DRAIN_MILLIS));
-		drainer = scheduler;
+		// A drain that throws is logged, and the next one exports again; stop() waits for
+		// a drain under way, so that the last one there does not run beside it.
+		drainer = PeriodicTask.start("prediction-metrics", Duration.ofMillis(DRAIN_MILLIS),
+				Duration.ofMillis(DRAIN_MILLIS), Duration.ofSeconds(5),
+				ex -> log.error("Could not export prediction metrics", ex), this::drain);
 	}
 
 	/**
@@ -259,14 +250,10 @@ class PredictionMetrics implements SmartLifecycle {
 	 */
 	@Override
 	public void stop() {
-		ThreadPoolTaskScheduler scheduler = drainer;
+		PeriodicTask scheduler = drainer;
 		drainer = null;
 		if (scheduler != null) {
-			// Waits for a drain under way, so that the last one below does not run beside
-			// it.
-			scheduler.setWaitForTasksToCompleteOnShutdown(true);
-			scheduler.setAwaitTerminationSeconds(5);
-			scheduler.shutdown();
+			scheduler.stop();
 		}
 		drain();
 	}

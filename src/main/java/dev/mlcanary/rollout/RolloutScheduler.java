@@ -19,12 +19,12 @@ import dev.mlcanary.deployment.StateNotSavedException;
 import dev.mlcanary.shared.Verdict;
 import dev.mlcanary.store.RolloutLease;
 import dev.mlcanary.store.StoreUnavailableException;
+import dev.mlcanary.system.PeriodicTask;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
@@ -152,7 +152,7 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 	/** Whether the store could not be read at the last due analysis: logged once. */
 	private volatile boolean paused;
 
-	private @Nullable ThreadPoolTaskScheduler scheduler;
+	private @Nullable PeriodicTask scheduler;
 
 	RolloutScheduler(DeploymentService deployments, CanaryAnalyst analyst, AuditTrail events, Clock clock,
 			RolloutLease lease, RolloutProperties properties) {
@@ -432,33 +432,22 @@ class RolloutScheduler implements RolloutMonitor, SmartLifecycle {
 		if (scheduler != null) {
 			return;
 		}
-		scheduler = new ThreadPoolTaskScheduler();
-		scheduler.setThreadFactory(runnable -> {
-			Thread thread = new Thread(runnable, "rollout");
-			thread.setDaemon(true);
-			return thread;
-		});
-		// A periodic task that throws would never run again: log, and analyse again at
-		// the next interval.
-		scheduler.setErrorHandler(
-				ex -> log.error("The automated rollout analysis failed; it is retried at the next interval", ex));
 		// An analysis under way finishes (and records what it did) before the context
-		// closes.
-		scheduler.setWaitForTasksToCompleteOnShutdown(true);
-		scheduler.setAwaitTerminationSeconds(10);
-		scheduler.initialize();
-		scheduler.scheduleWithFixedDelay(this::tick, POLL_PERIOD);
+		// closes; one that throws is logged, and the next interval analyses again.
+		scheduler = PeriodicTask.start("rollout", Duration.ZERO, POLL_PERIOD, Duration.ofSeconds(10),
+				ex -> log.error("The automated rollout analysis failed; it is retried at the next interval", ex),
+				this::tick);
 	}
 
 	@Override
 	public void stop() {
-		ThreadPoolTaskScheduler running;
+		PeriodicTask running;
 		synchronized (this) {
 			running = scheduler;
 			scheduler = null;
 		}
 		if (running != null) {
-			running.shutdown();
+			running.stop();
 		}
 	}
 

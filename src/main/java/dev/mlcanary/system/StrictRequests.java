@@ -56,8 +56,8 @@ final class StrictRequests implements HandlerInterceptor {
 			return true;
 		}
 		// Before the parameters, since reading those would consume a form body; and only
-		// for a method
-		// that reads none, since looking into a chunked body takes its first byte.
+		// for a method that reads none, since looking into a chunked body takes its first
+		// byte.
 		if (!BODY_IGNORED.contains(request.getMethod())
 				&& !bodies.computeIfAbsent(method.getMethod(), m -> readsBody(method)) && hasBody(request)) {
 			throw BadRequestException.because(NO_BODY);

@@ -46,7 +46,7 @@ class AnalysisController {
 			distribution (Mann-Whitney), tail latency, errors (Fisher) and prediction agreement. A judge without \
 			enough samples says INCONCLUSIVE; the verdict is FAIL if any judge fails, PASS if all pass. \
 			`alert_triggered` is true exactly when the verdict is FAIL. A statistic that is undefined is `null`.""")
-	@ApiProblems(ApiProblem.INVALID_MODE)
+	@ApiProblems({ ApiProblem.INVALID_MODE, ApiProblem.SAMPLES_NOT_POOLED })
 	HealthReport checkCanaryHealth(@Parameter(
 			description = "`fixed` (default): one Welch test. `sequential`: an "
 					+ "always-valid p-value for the mean-latency judge, safe to check again and again.",
@@ -92,6 +92,7 @@ class AnalysisController {
 			Sample and request counts, mean, p50, p95 and p99 (milliseconds, R-7 percentiles) of the stable and \
 			canary latency windows of the current period (`canary` is `null` without a canary). Runs no judge \
 			and writes nothing to the audit trail.""")
+	@ApiProblems(ApiProblem.SAMPLES_NOT_POOLED)
 	LatencyView latency() {
 		return health.latency(deployments.current());
 	}

@@ -158,7 +158,7 @@ class ApiDocsConfiguration {
 			if (handler.hasMethodAnnotation(ChangesDeployment.class)) {
 				describeGenerationParameters(operation);
 				List.of(ApiProblem.INVALID_IF_MATCH, ApiProblem.GENERATION_CHANGED, ApiProblem.STALE_IF_MATCH,
-						ApiProblem.STATE_NOT_SAVED)
+						ApiProblem.STATE_NOT_SAVED, ApiProblem.STORE_UNAVAILABLE)
 					.forEach(problem -> addProblem(operation, problem));
 			}
 			if (handler.hasMethodAnnotation(ChangesDeployment.class)
@@ -266,7 +266,8 @@ class ApiDocsConfiguration {
 			case CONTENT_TOO_LARGE -> "The request body is larger than `canary.max-request-size` (64 KiB).";
 			case UNSUPPORTED_MEDIA_TYPE -> "The body is not sent as `Content-Type: application/json`.";
 			case SERVICE_UNAVAILABLE ->
-				"The new deployment state could not be saved durably, so the change was not applied.";
+				"A dependency is unavailable, so nothing changed: the deployment state could not be saved durably, or "
+						+ "(in fleet mode) the PostgreSQL store cannot be used; `detail` says which.";
 			default -> problem.status().getReasonPhrase();
 		};
 	}

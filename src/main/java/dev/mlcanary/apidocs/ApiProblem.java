@@ -78,6 +78,16 @@ public enum ApiProblem {
 	STATE_NOT_SAVED(Kind.STATE_NOT_SAVED, "The change was not applied: the deployment state could not be saved to "
 			+ "state/deployment.json, so the deployment is unchanged. The cause is in the service log; retry once the "
 			+ "state directory is writable."),
+	// Fleet mode only (canary.store=postgres): the database cannot be used. The cause in
+	// parentheses is the driver's own first line; the tests compare the rest.
+	STORE_UNAVAILABLE(Kind.STORE_UNAVAILABLE,
+			"The change was not applied: the PostgreSQL store cannot be used (" + ApiProblem.EXAMPLE_CAUSE
+					+ "), so the deployment is unchanged. /predict keeps serving it; retry once the database is back."),
+	SAMPLES_NOT_POOLED(Kind.STORE_UNAVAILABLE,
+			"The fleet's samples cannot be pooled, so nothing was judged (this replica's samples alone are only its "
+					+ "share of the traffic): the PostgreSQL store cannot be used (" + ApiProblem.EXAMPLE_CAUSE + ")."),
+	EVENTS_UNAVAILABLE(Kind.STORE_UNAVAILABLE,
+			"The audit trail cannot be read: the PostgreSQL store cannot be used (" + ApiProblem.EXAMPLE_CAUSE + ")."),
 
 	// Any JSON body (413, 415).
 	PAYLOAD_TOO_LARGE(Kind.PAYLOAD_TOO_LARGE, "The request body is larger than the limit of 65536 bytes."),
@@ -119,6 +129,9 @@ public enum ApiProblem {
 		static final Kind UNSUPPORTED_MEDIA_TYPE = new Kind(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
 				ProblemTypes.UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type");
 
+		static final Kind STORE_UNAVAILABLE = new Kind(HttpStatus.SERVICE_UNAVAILABLE,
+				URI.create("urn:ml-canary:problem:store-unavailable"), "Store unavailable");
+
 		static final Kind STATE_NOT_SAVED = new Kind(HttpStatus.SERVICE_UNAVAILABLE,
 				URI.create("urn:ml-canary:problem:state-not-saved"), "State not saved");
 
@@ -129,6 +142,22 @@ public enum ApiProblem {
 	 * {@link #REPEATED_PARAMETER} name.
 	 */
 	static final String EXAMPLE_PARAMETER = "limit";
+
+	/**
+	 * The cause that the examples of {@link #STORE_UNAVAILABLE},
+	 * {@link #SAMPLES_NOT_POOLED} and {@link #EVENTS_UNAVAILABLE} name: the driver's
+	 * words for a database that is down.
+	 */
+	public static final String EXAMPLE_CAUSE = "Connection to 127.0.0.1:5432 refused. Check that the hostname and "
+			+ "port are correct and that the postmaster is accepting TCP/IP connections";
+
+	/**
+	 * A real answer's detail with the driver's cause replaced by {@link #EXAMPLE_CAUSE},
+	 * to compare with the examples of the store's problems.
+	 */
+	public static String withExampleCause(String detail) {
+		return detail.replaceFirst("cannot be used \\(.*\\)", "cannot be used (" + EXAMPLE_CAUSE + ")");
+	}
 
 	private final Kind kind;
 

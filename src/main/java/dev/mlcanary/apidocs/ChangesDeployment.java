@@ -12,7 +12,7 @@ import java.lang.annotation.Target;
  * with the new generation as {@code ETag}, and can answer 400 (a malformed
  * {@code If-Match}), 409 (the generation in {@code expected_generation} moved on), 412
  * (the generation in {@code If-Match} moved on) and 503 (the new state could not be
- * saved, so nothing changed).
+ * saved, or in fleet mode the database cannot be used, so nothing changed).
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

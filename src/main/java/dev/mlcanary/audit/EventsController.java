@@ -35,7 +35,7 @@ class EventsController {
 	@Operation(summary = "Show the audit trail", description = """
 			Every admin call (refused ones too) and every action of the automated rollout: who, what, how it \
 			ended and the versions before and after. Absent fields were not set for that event.""")
-	@ApiProblems(ApiProblem.INVALID_LIMIT)
+	@ApiProblems({ ApiProblem.INVALID_LIMIT, ApiProblem.EVENTS_UNAVAILABLE })
 	EventsResponse events(@Parameter(
 			description = "How many events, 1 to 10,000.") @Min(1) @Max(AuditConfiguration.MAX_EVENTS) @RequestParam(
 					defaultValue = "100") int limit) {

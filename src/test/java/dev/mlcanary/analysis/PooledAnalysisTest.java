@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.mlcanary.TestRequests;
+import dev.mlcanary.apidocs.ApiProblem;
 import dev.mlcanary.store.FleetHttp;
 import dev.mlcanary.store.FleetHttp.Answer;
 import dev.mlcanary.store.StoreUnavailableException;
@@ -195,7 +196,8 @@ class PooledAnalysisTest {
 				Answer refused = httpA.get(path);
 				assertThat(refused.status()).as(path).isEqualTo(503);
 				assertThat(refused.body().path("type").asString()).isEqualTo(StoreUnavailableException.TYPE.toString());
-				assertThat(refused.body().path("detail").asString()).startsWith("The fleet's samples cannot be pooled");
+				assertThat(ApiProblem.withExampleCause(refused.body().path("detail").asString())).as(path)
+					.isEqualTo(ApiProblem.SAMPLES_NOT_POOLED.detail());
 			}
 			// Nobody can confirm the rollout lease now, so no replica analyses or acts
 			// (that a

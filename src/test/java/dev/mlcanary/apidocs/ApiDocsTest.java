@@ -21,6 +21,7 @@ import dev.mlcanary.deployment.PreconditionFailedException;
 import dev.mlcanary.deployment.StateNotSavedException;
 import dev.mlcanary.model.InvalidModelException;
 import dev.mlcanary.model.ModelNotFoundException;
+import dev.mlcanary.store.StoreUnavailableException;
 import dev.mlcanary.system.AdminAccessRules;
 import dev.mlcanary.system.ProblemTypes;
 import org.junit.jupiter.api.BeforeEach;
@@ -326,8 +327,8 @@ public class ApiDocsTest {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = ApiProblem.class, mode = EnumSource.Mode.EXCLUDE,
-			names = { "LOOPBACK_ONLY", "ROUTE_LOOPBACK_ONLY", "STATE_NOT_SAVED" })
+	@EnumSource(value = ApiProblem.class, mode = EnumSource.Mode.EXCLUDE, names = { "LOOPBACK_ONLY",
+			"ROUTE_LOOPBACK_ONLY", "STATE_NOT_SAVED", "STORE_UNAVAILABLE", "SAMPLES_NOT_POOLED", "EVENTS_UNAVAILABLE" })
 	void everyDocumentedProblemIsWhatTheServiceAnswers(ApiProblem problem) {
 		MvcTestResult result = switch (problem) {
 			case INVALID_FEATURES ->
@@ -524,7 +525,7 @@ public class ApiDocsTest {
 			.collect(Collectors.toSet());
 		Stream
 			.of(DeploymentConflictException.TYPE, PreconditionFailedException.TYPE, StateNotSavedException.TYPE,
-					ModelNotFoundException.TYPE, InvalidModelException.TYPE)
+					ModelNotFoundException.TYPE, InvalidModelException.TYPE, StoreUnavailableException.TYPE)
 			.forEach(type -> types.add(type.toString()));
 		return types;
 	}

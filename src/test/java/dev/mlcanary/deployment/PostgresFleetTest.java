@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import dev.mlcanary.TestRequests;
+import dev.mlcanary.apidocs.ApiProblem;
 import dev.mlcanary.store.FleetHttp;
 import dev.mlcanary.store.FleetHttp.Answer;
 import dev.mlcanary.store.StoreUnavailableException;
@@ -183,6 +184,10 @@ class PostgresFleetTest {
 			// Not a speed target (those are in the benchmarks): only that the change does
 			// not hang on
 			// the dead database; canary.fleet.database-timeout bounds it (docs/fleet.md).
+			assertThat(refused.body().path("title").asString()).isEqualTo(ApiProblem.STORE_UNAVAILABLE.title());
+			assertThat(ApiProblem.withExampleCause(refused.body().path("detail").asString()))
+				.as("as the API docs show it")
+				.isEqualTo(ApiProblem.STORE_UNAVAILABLE.detail());
 			assertThat(took).as("answered, not hung").isLessThan(TIMEOUT.multipliedBy(10));
 			for (FleetHttp replica : List.of(httpA, httpB)) {
 				for (int i = 0; i < 20; i++) {
@@ -190,7 +195,10 @@ class PostgresFleetTest {
 				}
 			}
 			assertThat(generationOf(httpA.get("/admin/status"))).as("nothing changed").isEqualTo(generation);
-			assertThat(httpB.get("/admin/events").status()).isEqualTo(503);
+			Answer events = httpB.get("/admin/events");
+			assertThat(events.status()).isEqualTo(503);
+			assertThat(ApiProblem.withExampleCause(events.body().path("detail").asString()))
+				.isEqualTo(ApiProblem.EVENTS_UNAVAILABLE.detail());
 		}
 		finally {
 			TestPostgres.get().restart();

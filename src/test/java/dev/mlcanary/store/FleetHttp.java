@@ -24,7 +24,12 @@ public final class FleetHttp {
 	private final int port;
 
 	public FleetHttp(ConfigurableApplicationContext replica) {
-		this.port = TestReplicas.port(replica);
+		this(TestReplicas.port(replica));
+	}
+
+	/** A replica on this loopback port, such as one in a child process. */
+	public FleetHttp(int port) {
+		this.port = port;
 	}
 
 	/** An answer: its status and its body as JSON. */

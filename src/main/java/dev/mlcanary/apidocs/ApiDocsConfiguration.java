@@ -311,7 +311,13 @@ class ApiDocsConfiguration {
 		if (operation.getRequestBody() != null) {
 			operation.getRequestBody().getContent().get(JSON).setExamples(toExamples(examples.get("request")));
 		}
-		ok(operation).getContent().get(JSON).setExamples(toExamples(examples.get("response")));
+		for (String status : List.of("200", "201")) {
+			ApiResponse success = operation.getResponses().get(status);
+			Map<String, Object> answers = examples.get(status.equals("200") ? "response" : "response_201");
+			if (success != null && success.getContent() != null && answers != null) {
+				success.getContent().get(JSON).setExamples(toExamples(answers));
+			}
+		}
 	}
 
 	private static ApiResponse ok(Operation operation) {

@@ -64,6 +64,15 @@ public enum ApiProblem {
 
 	// The deployment (404, 409, 412, 503): nothing changed.
 	MODEL_NOT_FOUND(Kind.MODEL_NOT_FOUND, "Unknown model version 'v9'. Available versions: v1, v2, v3."),
+	INVALID_MODEL_DOCUMENT(Kind.INVALID_MODEL, "Model document field /coefficients/3 must be a finite number."),
+	MODEL_VERSION_TAKEN(Kind.MODEL_CONFLICT_VERSION_TAKEN,
+			"Version v2 already holds a model of the model directory; a version names one model for good "
+					+ "(deployments, metrics and the audit trail refer to it). Upload this one under a new version."),
+	MODEL_NOT_DELETABLE(Kind.MODEL_CONFLICT_NOT_DELETABLE,
+			"Model v2 (models/model_v2.ser) is a model of the model directory, bundled or placed there by an "
+					+ "operator, not an upload; the API deletes only the models it stored. Remove its files from the "
+					+ "directory instead."),
+	MODEL_SERVING(Kind.CONFLICT, "v4 is the canary; roll it back or promote it before deleting it."),
 	CANARY_ALREADY_DEPLOYED(Kind.CONFLICT,
 			"Canary v2 is already deployed; promote or roll it back before deploying another."),
 	ALREADY_STABLE(Kind.CONFLICT, "v1 is the stable version already; deploy a different version as canary."),
@@ -119,6 +128,12 @@ public enum ApiProblem {
 
 		static final Kind CONFLICT = new Kind(HttpStatus.CONFLICT,
 				URI.create("urn:ml-canary:problem:deployment-conflict"), "Deployment conflict");
+
+		static final Kind MODEL_CONFLICT_VERSION_TAKEN = new Kind(HttpStatus.CONFLICT,
+				URI.create("urn:ml-canary:problem:model-version-taken"), "Model version taken");
+
+		static final Kind MODEL_CONFLICT_NOT_DELETABLE = new Kind(HttpStatus.CONFLICT,
+				URI.create("urn:ml-canary:problem:model-not-deletable"), "Model not deletable");
 
 		static final Kind PRECONDITION_FAILED = new Kind(HttpStatus.PRECONDITION_FAILED,
 				URI.create("urn:ml-canary:problem:precondition-failed"), "Precondition Failed");

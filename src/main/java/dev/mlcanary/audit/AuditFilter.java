@@ -57,13 +57,16 @@ final class AuditFilter extends OncePerRequestFilter {
 	}
 
 	private static boolean worthRecording(HttpServletRequest request, int status) {
-		return "POST".equals(request.getMethod()) || request.getRequestURI().equals("/admin/check-canary-health")
-				|| status == 401 || status == 403;
+		return "POST".equals(request.getMethod()) || "DELETE".equals(request.getMethod())
+				|| request.getRequestURI().equals("/admin/check-canary-health") || status == 401 || status == 403;
 	}
 
 	static AuditEvent event(HttpServletRequest request, int status, Deployment before, Deployment after, Clock clock) {
 		Object actor = request.getAttribute(RequestAttributes.ACTOR);
 		Object detail = request.getAttribute(RequestAttributes.PROBLEM_DETAIL);
+		if (detail == null) {
+			detail = request.getAttribute(RequestAttributes.AUDIT_DETAIL);
+		}
 		String outcome = status < 400 ? "success" : status < 500 ? "refused" : "error";
 		HealthReport report = request.getAttribute(HealthReport.class.getName()) instanceof HealthReport r ? r : null;
 		return AuditEvent.of(clock.instant(), request.getRequestURI().substring(PREFIX.length()), request.getMethod(),

@@ -3,6 +3,7 @@ package dev.mlcanary.deployment;
 import java.net.URI;
 
 import dev.mlcanary.system.ProblemException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 
@@ -47,6 +48,18 @@ public final class DeploymentConflictException extends ProblemException {
 	static DeploymentConflictException staleGeneration(long current, long expected) {
 		return new DeploymentConflictException("The deployment changed: generation is now " + current
 				+ ", the request expected " + expected + "; re-read /admin/status and retry.", true);
+	}
+
+	/** Refuses to delete a version that is serving. */
+	static void requireNotServing(String version, String stable, @Nullable String canary) {
+		if (version.equals(stable)) {
+			throw new DeploymentConflictException(
+					version + " is the stable version; promote another version before deleting it.");
+		}
+		if (version.equals(canary)) {
+			throw new DeploymentConflictException(
+					version + " is the canary; roll it back or promote it before deleting it.");
+		}
 	}
 
 	static DeploymentConflictException noRollout() {

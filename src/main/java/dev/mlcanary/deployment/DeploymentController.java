@@ -7,8 +7,6 @@ import dev.mlcanary.apidocs.ApiProblem;
 import dev.mlcanary.apidocs.ApiProblems;
 import dev.mlcanary.apidocs.ChangesDeployment;
 import dev.mlcanary.apidocs.ShowsDeployment;
-import dev.mlcanary.model.ModelManifest;
-import dev.mlcanary.model.ModelStore;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -39,16 +37,13 @@ class DeploymentController {
 
 	private final DeploymentService deployments;
 
-	private final ModelStore models;
-
 	private final DeploymentProperties properties;
 
 	private final ObjectProvider<RolloutMonitor> rollouts;
 
-	DeploymentController(DeploymentService deployments, ModelStore models, DeploymentProperties properties,
+	DeploymentController(DeploymentService deployments, DeploymentProperties properties,
 			ObjectProvider<RolloutMonitor> rollouts) {
 		this.deployments = deployments;
-		this.models = models;
 		this.properties = properties;
 		this.rollouts = rollouts;
 	}
@@ -115,14 +110,6 @@ class DeploymentController {
 			@Nullable String canaryModelPath, @Nullable Double canaryWeight, @Nullable Instant canaryStartTime,
 			boolean simulateSlowdown, double slowdownDelayMs, long generation, int stableSampleCount,
 			int canarySampleCount, long stableRequestCount, long canaryRequestCount, @Nullable RolloutView rollout) {
-	}
-
-	@Schema(description = "One version in the model directory; `role` is `stable`, `canary` or `null`.")
-	record ModelView(String version, String modelPath, @Nullable String role, ModelManifest manifest) {
-	}
-
-	@Schema(description = "The model directory and every version in it.")
-	record ModelsResponse(String modelDir, List<ModelView> models) {
 	}
 
 	@PostMapping(path = "/deploy-canary", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -220,18 +207,6 @@ class DeploymentController {
 						d.samples().stable().recordedCount(), d.samples().canary().recordedCount(), rolloutView(d)));
 	}
 
-	@GetMapping("/models")
-	@Operation(summary = "List the models",
-			description = "The model directory's versions with their manifests and their role: `stable`, `canary` or `null`.")
-	ModelsResponse models() {
-		Deployment d = deployments.current();
-		List<ModelView> views = models.list()
-			.stream()
-			.map(e -> new ModelView(e.version(), e.modelPath(), roleOf(d, e.version()), e.manifest()))
-			.toList();
-		return new ModelsResponse(models.directory().toString(), views);
-	}
-
 	private @Nullable RolloutView rolloutView(Deployment d) {
 		if (!d.hasRollout()) {
 			return null;
@@ -245,13 +220,6 @@ class DeploymentController {
 	 */
 	private static <T> ResponseEntity<T> tagged(Deployment deployment, T body) {
 		return ResponseEntity.ok().eTag(ExpectedGeneration.etag(deployment.generation())).body(body);
-	}
-
-	private static @Nullable String roleOf(Deployment d, String version) {
-		if (d.stable().version().equals(version)) {
-			return "stable";
-		}
-		return d.hasCanary() && d.canary().version().equals(version) ? "canary" : null;
 	}
 
 	private double delayMillis() {

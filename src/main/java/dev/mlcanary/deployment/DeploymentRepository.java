@@ -42,6 +42,17 @@ final class DeploymentRepository {
 	}
 
 	/**
+	 * The shared deployment, locked until the transaction ends: a change that would put a
+	 * model into service waits, and a change committed meanwhile is the one read.
+	 */
+	SavedDeployment readForUpdate() {
+		return jdbc.query("SELECT " + COLUMNS + " FROM deployment WHERE id = 1 FOR UPDATE", (rs, n) -> row(rs))
+			.stream()
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("the deployment row is missing from the PostgreSQL store"));
+	}
+
+	/**
 	 * Writes the first deployment unless another replica was first.
 	 * @return whether this call wrote it
 	 */

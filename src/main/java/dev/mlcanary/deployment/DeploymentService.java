@@ -85,6 +85,15 @@ public interface DeploymentService {
 	}
 
 	/** What a transition changed. */
+	/**
+	 * Deletes a model uploaded through the API, unless it is serving (stable or canary),
+	 * atomically with every change that would put it into service.
+	 * @throws DeploymentConflictException if it is serving
+	 */
+	default void deleteUploadedModel(String version) {
+		throw new UnsupportedOperationException(getClass().getSimpleName() + " does not delete models");
+	}
+
 	record Transition(Deployment before, Deployment after) {
 	}
 

@@ -46,6 +46,8 @@ class FileBackedDeploymentService implements DeploymentService {
 
 	private final Object lock = new Object();
 
+	private final ModelStore models;
+
 	private final ApplicationEventPublisher events;
 
 	FileBackedDeploymentService(ModelStore models, DeploymentProperties properties, Clock clock,
@@ -57,6 +59,7 @@ class FileBackedDeploymentService implements DeploymentService {
 	@Autowired
 	FileBackedDeploymentService(ModelStore models, DeploymentProperties properties, Clock clock,
 			DeploymentStateStore state, ApplicationEventPublisher events) {
+		this.models = models;
 		this.transitions = new DeploymentTransitions(models, properties, clock);
 		this.properties = properties;
 		this.state = state;
@@ -81,8 +84,20 @@ class FileBackedDeploymentService implements DeploymentService {
 		DeploymentTransitions.PreparedDeploy prepared = transitions.prepareDeploy(current(), version, modelPath, weight,
 				strategy, expectedGeneration);
 		synchronized (lock) {
+			models.holdForServing(prepared.model().version());
 			Deployment before = current();
 			return publish(before, transitions.deploy(before, prepared));
+		}
+	}
+
+	@Override
+	public void deleteUploadedModel(String version) {
+		synchronized (lock) {
+			models.requireDeletable(version);
+			Deployment d = current();
+			DeploymentConflictException.requireNotServing(version, d.stable().version(),
+					d.hasCanary() ? d.canary().version() : null);
+			models.deleteUploaded(version);
 		}
 	}
 

@@ -93,6 +93,8 @@ class PostgresDeploymentService implements DeploymentService, SmartLifecycle {
 	 */
 	private final Object lock = new Object();
 
+	private final ModelStore models;
+
 	/** The shared generation this replica could not load, so that it is logged once. */
 	private volatile long unloadable;
 
@@ -116,6 +118,7 @@ class PostgresDeploymentService implements DeploymentService, SmartLifecycle {
 		// timestamptz keeps microseconds: every replica then holds the very instants
 		// saved
 		Clock micros = Clock.tick(clock, Duration.ofNanos(1000));
+		this.models = models;
 		this.transitions = new DeploymentTransitions(models, properties, micros);
 		this.repository = new DeploymentRepository(jdbc);
 		this.transactions = new TransactionTemplate(transactionManager);
@@ -185,6 +188,23 @@ class PostgresDeploymentService implements DeploymentService, SmartLifecycle {
 		return commit(expectedGeneration, before -> transitions.updateRollout(before, step, phase, expectedGeneration));
 	}
 
+	@Override
+	public void deleteUploadedModel(String version) {
+		catchUp();
+		try {
+			transactions.executeWithoutResult(status -> {
+				models.requireDeletable(version);
+				SavedDeployment shared = repository.readForUpdate();
+				DeploymentConflictException.requireNotServing(version, shared.stableVersion(), shared.canaryVersion());
+				models.deleteUploaded(version);
+			});
+		}
+		catch (DataAccessException | TransactionException ex) {
+			log.warn("Model {} not deleted: the PostgreSQL store failed: {}", version, ex.toString());
+			throw StoreUnavailableException.changeNotApplied(ex);
+		}
+	}
+
 	// --- committing a change made here
 
 	private interface Planner {
@@ -203,6 +223,12 @@ class PostgresDeploymentService implements DeploymentService, SmartLifecycle {
 					if (!repository.compareAndSet(before.generation(), SavedDeployment.of(after), fleet.replicaId())) {
 						throw DeploymentConflictException.staleGeneration(repository.generation(),
 								expectedGeneration != null ? expectedGeneration : before.generation());
+					}
+					// An uploaded model put into service stays until this commits (a
+					// delete waits)
+					models.holdForServing(after.stable().version());
+					if (after.hasCanary()) {
+						models.holdForServing(after.canary().version());
 					}
 					recorders.orderedStream().forEach(recorder -> recorder.record(before, after));
 					repository.announce(after.generation(), fleet.replicaId());

@@ -26,6 +26,12 @@ public final class ModelNotFoundException extends ProblemException {
 				available);
 	}
 
+	static ModelNotFoundException deletedMeanwhile(String version, List<String> available) {
+		return new ModelNotFoundException("Model version '" + version
+				+ "' was deleted while this change was being made; nothing changed. Available versions: "
+				+ String.join(", ", available) + ".", available);
+	}
+
 	static ModelNotFoundException forPath(String path, List<String> available) {
 		return new ModelNotFoundException(
 				"No model file at '" + path + "'. Available versions: " + String.join(", ", available) + ".",

@@ -191,6 +191,22 @@ public final class ModelStore {
 	}
 
 	/**
+	 * Checks that {@code version} is an upload, which the API may delete.
+	 * @throws ModelNotFoundException if there is no such model
+	 * @throws ModelConflictException if it is a model of the model directory
+	 */
+	public void requireDeletable(String version) {
+		requireVersionName(version);
+		Optional<ModelManifest> local = directoryManifest(version);
+		if (local.isPresent() && !local.get().isUploaded()) {
+			throw ModelConflictException.notDeletable(version, displayPath(local.get().modelFile()));
+		}
+		if (local.isEmpty() && (shared == null || shared.find(version).isEmpty())) {
+			throw ModelNotFoundException.forVersion(version, versions());
+		}
+	}
+
+	/**
 	 * Deletes an uploaded model. Whether it is serving is the caller's to check, under
 	 * the lock (or in the transaction) that puts models into service.
 	 * @throws ModelNotFoundException if there is no such model
@@ -221,15 +237,16 @@ public final class ModelStore {
 	}
 
 	/**
-	 * Inside the transaction that puts {@code version} into service (postgres mode):
-	 * keeps a concurrent delete from removing it before that commits.
-	 * @return false if the version was an upload that is gone now
+	 * Under the lock, or in the transaction, that puts {@code version} into service:
+	 * checks that it is still held, and in postgres mode keeps a concurrent delete from
+	 * removing it before that transaction ends.
+	 * @throws ModelNotFoundException if it was deleted after it was loaded
 	 */
-	public boolean lockForServing(String version) {
-		if (shared == null || directoryManifest(version).isPresent()) {
-			return true;
+	public void holdForServing(String version) {
+		if (directoryManifest(version).isPresent() || (shared != null && shared.lockForServing(version))) {
+			return;
 		}
-		return shared.lockForServing(version);
+		throw ModelNotFoundException.deletedMeanwhile(version, versions());
 	}
 
 	private Upload unchangedOrConflict(ModelManifest existing, String sha256, String path) {

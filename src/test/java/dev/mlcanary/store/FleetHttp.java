@@ -36,11 +36,21 @@ public final class FleetHttp {
 	public record Answer(int status, JsonNode body) {
 	}
 
-	public Answer post(String path, String json) {
-		return send(HttpRequest.newBuilder(uri(path))
+	/** A POST with the operator token and further headers ({@code name, value, ...}). */
+	public Answer post(String path, String json, String... headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
 			.header("Authorization", "Bearer " + TestTokens.OPERATOR)
 			.header("Content-Type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString(json == null ? "" : json)));
+			.POST(HttpRequest.BodyPublishers.ofString(json == null ? "" : json));
+		for (int i = 0; i + 1 < headers.length; i += 2) {
+			request.header(headers[i], headers[i + 1]);
+		}
+		return send(request);
+	}
+
+	public Answer delete(String path) {
+		return send(
+				HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + TestTokens.OPERATOR).DELETE());
 	}
 
 	public Answer get(String path) {

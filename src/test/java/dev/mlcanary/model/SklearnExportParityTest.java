@@ -177,6 +177,39 @@ class SklearnExportParityTest {
 		assertNothingIn(out);
 	}
 
+	static Stream<Arguments> badHoldouts() {
+		String header = "support_calls,monthly_charges,contract_length,usage_decline,payment_delays,churned\n";
+		return Stream.of(arguments("another header", "a,b,c,d,e,churned\n0.1,0.2,0.3,0.4,0.5,1\n", "a header must be"),
+				arguments("five columns", header + "0.1,0.2,0.3,0.4,0.5\n", "line 2: 5 columns; expected 6"),
+				arguments("not a number", header + "0.1,x,0.3,0.4,0.5,1\n", "line 2: a feature is not a number"),
+				arguments("not finite", header + "0.1,nan,0.3,0.4,0.5,1\n", "line 2: a feature is not finite"),
+				arguments("unknown label", header + "0.1,0.2,0.3,0.4,0.5,2\n",
+						"line 2: label '2' is not one of the model's classes (0, 1)"),
+				arguments("no rows", header, "has no rows"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("badHoldouts")
+	void aHoldoutItCannotReadIsRefused(String name, String csv, String reason, @TempDir Path inputs)
+			throws IOException {
+		Path holdout = Files.writeString(inputs.resolve("holdout.csv"), csv);
+
+		Run run = SklearnPython.export(SklearnPython.model("plain"), "--version", "v4", "--out", out.toString(),
+				"--holdout", holdout.toString());
+
+		assertRefused(run, reason);
+		assertNothingIn(out);
+	}
+
+	@Test
+	void aTrainingTimeWithoutAnOffsetIsRefused() throws IOException {
+		Run run = SklearnPython.export(SklearnPython.model("plain"), "--version", "v4", "--out", out.toString(),
+				"--trained-at", "2026-12-03T07:00:00");
+
+		assertRefused(run, "has no offset");
+		assertNothingIn(out);
+	}
+
 	@Test
 	void anExistingVersionIsReplacedOnlyWithForce() throws IOException {
 		Run first = SklearnPython.export(SklearnPython.model("plain"), "--version", "v4", "--out", out.toString());

@@ -2,27 +2,38 @@ package dev.mlcanary.model;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import smile.classification.LogisticRegression;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The model directory: lists the models it holds and loads one by version or by a path
- * inside it. Every load is verified (checksum against the manifest, allow-listed
- * deserialisation, feature count), so a bad file is refused with a reason and never
- * replaces a good model.
+ * The model directory, and the models uploaded through the API: lists them and loads one
+ * by version or by a path inside the directory. Every load is verified (checksum against
+ * the manifest, allow-listed deserialisation or the portable document's checks, feature
+ * count), so a bad file is refused with a reason and never replaces a good model.
+ *
+ * <p>
+ * Uploads are files of the directory in file mode, and rows of the shared database in
+ * postgres mode ({@link SharedModels}), where every replica must be able to load them. A
+ * model placed in the directory by hand, bundled or exported, is never deleted through
+ * the API.
  */
 public final class ModelStore {
 
@@ -36,24 +47,69 @@ public final class ModelStore {
 
 	private final JsonMapper json = ModelJson.mapper();
 
+	private final @Nullable SharedModels shared;
+
 	/**
 	 * @param directory the model directory; relative paths resolve against the working
 	 * directory
 	 */
 	public ModelStore(Path directory) {
+		this(directory, null);
+	}
+
+	/**
+	 * @param directory the model directory; relative paths resolve against the working
+	 * directory
+	 * @param shared where uploads go in postgres mode; {@code null} to write them into
+	 * the directory
+	 */
+	public ModelStore(Path directory, @Nullable SharedModels shared) {
+		this.shared = shared;
 		this.directory = directory.toAbsolutePath().normalize();
 		Path name = directory.normalize().getFileName();
 		this.displayPrefix = (name == null || directory.isAbsolute()) ? this.directory + "/"
 				: directory.normalize() + "/";
 	}
 
-	/** One entry of the model directory, as {@code GET /admin/models} lists it. */
 	/** The model directory, as configured ({@code canary.model-dir}). */
 	public Path directory() {
 		return directory;
 	}
 
-	public record ModelEntry(String version, String modelPath, ModelManifest manifest) {
+	/**
+	 * One model, as {@code GET /admin/models} lists it.
+	 *
+	 * @param version its version name
+	 * @param modelPath its model file as clients name it
+	 * @param manifest its provenance
+	 * @param uploaded whether it came through the API, which may then delete it
+	 */
+	public record ModelEntry(String version, String modelPath, ModelManifest manifest, boolean uploaded) {
+
+		ModelEntry(ModelManifest manifest, String modelPath) {
+			this(manifest.version(), modelPath, manifest, manifest.isUploaded());
+		}
+
+	}
+
+	/** What an upload did. */
+	public enum UploadOutcome {
+
+		/** The model is stored now. */
+		CREATED,
+		/** The same document was stored already: nothing changed. */
+		UNCHANGED
+
+	}
+
+	/**
+	 * The answer to an upload.
+	 *
+	 * @param outcome whether it stored anything
+	 * @param entry the model as listed
+	 */
+	public record Upload(UploadOutcome outcome, ModelEntry entry) {
+
 	}
 
 	/** Every model with a readable manifest, ordered by version. */
@@ -61,31 +117,153 @@ public final class ModelStore {
 		List<ModelEntry> entries = new ArrayList<>();
 		try (DirectoryStream<Path> manifests = Files.newDirectoryStream(directory, "model_*.json")) {
 			for (Path file : manifests) {
+				if (file.getFileName().toString().endsWith(".logreg.json")) {
+					continue; // a portable document, not a manifest
+				}
 				readManifest(file)
-					.ifPresent(m -> entries.add(new ModelEntry(m.version(), displayPath(m.modelFile()), m)));
+					.filter(m -> file.getFileName().toString().equals(ModelManifest.fileNameFor(m.version())))
+					.ifPresent(m -> entries.add(new ModelEntry(m, displayPath(m.modelFile()))));
 			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot list the model directory " + directory, ex);
 		}
+		if (shared != null) {
+			for (ModelManifest m : shared.list()) {
+				if (entries.stream().noneMatch(e -> e.version().equals(m.version()))) {
+					entries.add(new ModelEntry(m, sharedPath(m)));
+				}
+			}
+		}
 		entries.sort(Comparator.comparing(ModelEntry::version));
 		return entries;
 	}
 
+	/** Every version, bundled and uploaded, ordered. */
 	public List<String> versions() {
 		return list().stream().map(ModelEntry::version).toList();
 	}
 
 	/** Loads and verifies a model by version name ({@code "v2"}). */
 	public LoadedModel loadVersion(String version) {
+		requireVersionName(version);
+		Optional<ModelManifest> local = directoryManifest(version);
+		if (local.isPresent()) {
+			return load(local.get());
+		}
+		if (shared != null) {
+			Optional<SharedModels.Stored> stored = shared.find(version);
+			if (stored.isPresent()) {
+				ModelManifest manifest = stored.get().manifest();
+				return verify(manifest, sharedPath(manifest), stored.get().document());
+			}
+		}
+		throw ModelNotFoundException.forVersion(version, versions());
+	}
+
+	/**
+	 * Stores an uploaded model under its version: in the model directory (document, then
+	 * manifest, each written atomically) or in the shared database. The same document
+	 * again changes nothing; a different model under a version that exists is refused.
+	 * @throws ModelConflictException if the version is taken by another model
+	 */
+	public synchronized Upload upload(PortableModel model, Instant now) {
+		byte[] document = model.canonicalBytes();
+		String sha256 = ModelFiles.sha256(document);
+		String version = model.version();
+		ModelManifest manifest = model.manifest(PortableModel.fileNameFor(version), sha256, now).uploaded(now);
+		Optional<ModelManifest> local = directoryManifest(version);
+		if (local.isPresent()) {
+			return unchangedOrConflict(local.get(), sha256, displayPath(local.get().modelFile()));
+		}
+		if (shared != null) {
+			Optional<ModelManifest> before = shared.insertIfAbsent(manifest, document);
+			if (before.isPresent()) {
+				return unchangedOrConflict(before.get(), sha256, sharedPath(before.get()));
+			}
+			return new Upload(UploadOutcome.CREATED, new ModelEntry(manifest, sharedPath(manifest)));
+		}
+		writeAtomically(directory.resolve(manifest.modelFile()), document);
+		writeAtomically(directory.resolve(ModelManifest.fileNameFor(version)),
+				(json.writeValueAsString(manifest) + "\n").getBytes(StandardCharsets.UTF_8));
+		log.info("Stored uploaded model {} ({}) in {}", version, sha256, directory);
+		return new Upload(UploadOutcome.CREATED, new ModelEntry(manifest, displayPath(manifest.modelFile())));
+	}
+
+	/**
+	 * Deletes an uploaded model. Whether it is serving is the caller's to check, under
+	 * the lock (or in the transaction) that puts models into service.
+	 * @throws ModelNotFoundException if there is no such model
+	 * @throws ModelConflictException if the model was not uploaded (it is the model
+	 * directory's)
+	 */
+	public synchronized void deleteUploaded(String version) {
+		requireVersionName(version);
+		Optional<ModelManifest> local = directoryManifest(version);
+		if (local.isPresent()) {
+			if (!local.get().isUploaded()) {
+				throw ModelConflictException.notDeletable(version, displayPath(local.get().modelFile()));
+			}
+			try {
+				Files.deleteIfExists(directory.resolve(ModelManifest.fileNameFor(version)));
+				Files.deleteIfExists(directory.resolve(local.get().modelFile()));
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot delete the files of model " + version, ex);
+			}
+			log.info("Deleted uploaded model {} from {}", version, directory);
+			return;
+		}
+		if (shared == null || !shared.delete(version)) {
+			throw ModelNotFoundException.forVersion(version, versions());
+		}
+		log.info("Deleted uploaded model {} from the shared store", version);
+	}
+
+	/**
+	 * Inside the transaction that puts {@code version} into service (postgres mode):
+	 * keeps a concurrent delete from removing it before that commits.
+	 * @return false if the version was an upload that is gone now
+	 */
+	public boolean lockForServing(String version) {
+		if (shared == null || directoryManifest(version).isPresent()) {
+			return true;
+		}
+		return shared.lockForServing(version);
+	}
+
+	private Upload unchangedOrConflict(ModelManifest existing, String sha256, String path) {
+		if (existing.isUploaded() && existing.isPortable() && sha256.equalsIgnoreCase(existing.sha256())) {
+			return new Upload(UploadOutcome.UNCHANGED, new ModelEntry(existing, path));
+		}
+		throw ModelConflictException.versionTaken(existing.version(), existing.isUploaded());
+	}
+
+	private Optional<ModelManifest> directoryManifest(String version) {
+		return readManifest(directory.resolve(ModelManifest.fileNameFor(version)))
+			.filter(m -> version.equals(m.version()));
+	}
+
+	private static void requireVersionName(String version) {
 		if (version == null || !VERSION.matcher(version).matches()) {
 			throw InvalidModelException.because(
 					"Model version must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
 		}
-		ModelManifest manifest = readManifest(directory.resolve(ModelManifest.fileNameFor(version)))
-			.filter(m -> version.equals(m.version()))
-			.orElseThrow(() -> ModelNotFoundException.forVersion(version, versions()));
-		return load(manifest);
+	}
+
+	private static String sharedPath(ModelManifest manifest) {
+		return "uploaded:" + manifest.modelFile();
+	}
+
+	private static void writeAtomically(Path target, byte[] bytes) {
+		Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+		try {
+			Files.write(tmp, bytes);
+			Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot write " + target, ex);
+		}
 	}
 
 	/**
@@ -161,18 +339,26 @@ public final class ModelStore {
 
 	private LoadedModel load(ModelManifest manifest) {
 		String name = displayPath(manifest.modelFile());
+		requireFeatureCount(manifest, name);
+		return verify(manifest, name, readModelBytes(manifest, name));
+	}
+
+	private static void requireFeatureCount(ModelManifest manifest, String name) {
 		if (manifest.featureNames() == null || manifest.featureNames().size() != ChurnFeatures.COUNT) {
 			throw InvalidModelException.because("'" + name + "' expects " + sizeOf(manifest.featureNames())
 					+ " features; this service serves models with " + ChurnFeatures.COUNT + " ("
 					+ String.join(", ", ChurnFeatures.NAMES) + ").");
 		}
-		byte[] bytes = readModelBytes(manifest, name);
+	}
+
+	private LoadedModel verify(ModelManifest manifest, String name, byte[] bytes) {
+		requireFeatureCount(manifest, name);
 		String actual = ModelFiles.sha256(bytes);
 		if (!actual.equalsIgnoreCase(String.valueOf(manifest.sha256()))) {
 			throw InvalidModelException.because("'" + name + "' failed its integrity check: SHA-256 " + actual
 					+ " does not match the manifest's " + manifest.sha256() + ".");
 		}
-		var classifier = SafeModelReader.read(bytes, name);
+		LogisticRegression.Binomial classifier = classifier(manifest, name, bytes);
 		int dimension = classifier.coefficients().length - 1;
 		if (dimension != ChurnFeatures.COUNT) {
 			throw InvalidModelException.because("'" + name + "' is a model of " + dimension
@@ -183,6 +369,30 @@ public final class ModelStore {
 			throw InvalidModelException.because("'" + name + "' produces non-finite probabilities.");
 		}
 		return new LoadedModel(manifest, name, classifier);
+	}
+
+	private static LogisticRegression.Binomial classifier(ModelManifest manifest, String name, byte[] bytes) {
+		if (manifest.modelFormat() == null) {
+			return SafeModelReader.read(bytes, name);
+		}
+		if (!manifest.isPortable()) {
+			throw InvalidModelException.because("'" + name + "' is in the unknown model format '"
+					+ manifest.modelFormat() + "'; this service reads " + PortableModel.FORMAT + ".");
+		}
+		PortableModel document;
+		try {
+			document = PortableModel.parse(bytes);
+		}
+		catch (InvalidModelException ex) {
+			throw InvalidModelException.because("'" + name + "': " + ex.getMessage(), ex);
+		}
+		if (!document.version().equals(manifest.version())
+				|| !document.featureNames().equals(manifest.featureNames())) {
+			throw InvalidModelException.because("'" + name + "' is the document of version " + document.version()
+					+ " but its manifest registers it as " + manifest.version()
+					+ " (version and feature_names must agree).");
+		}
+		return document.classifier();
 	}
 
 	private byte[] readModelBytes(ModelManifest manifest, String name) {

@@ -152,7 +152,7 @@ public final class ModelTrainer {
 				"smile-core 3.1.1 LogisticRegression.Binomial (L-BFGS, lambda 0)", modelFile, ModelFiles.sha256(bytes),
 				ChurnFeatures.NAMES, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), seed,
 				training.size(), holdout.size(), Accuracy.of(holdout.y(), predicted),
-				LogLoss.of(holdout.y(), probability), AUC.of(holdout.y(), probability), description);
+				LogLoss.of(holdout.y(), probability), AUC.of(holdout.y(), probability), description, null, null);
 		writeAtomically(dir.resolve(modelFile), bytes);
 		writeAtomically(dir.resolve(ModelManifest.fileNameFor(version)),
 				(json.writeValueAsString(manifest) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -179,7 +179,7 @@ class ModelStoreTest {
 
 	private void writeManifest(String version, String file, byte[] bytes, List<String> features) throws IOException {
 		ModelManifest manifest = new ModelManifest(version, "test", file, ModelFiles.sha256(bytes), features,
-				Instant.EPOCH, 0, 0, 0, 0, 0, 0, "test fixture");
+				Instant.EPOCH, 0L, 0, 0, 0.0, 0.0, 0.0, "test fixture", null, null);
 		Files.writeString(models.resolve(ModelManifest.fileNameFor(version)),
 				ModelJson.mapper().writeValueAsString(manifest));
 	}

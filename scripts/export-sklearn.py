@@ -324,11 +324,17 @@ def check_target(out, version, force):
                       " choose another version or pass --force to replace a model this exporter wrote")
     if os.path.lexists(manifest_path):
         written_by_us = False
+        uploaded = False
         try:
             with open(manifest_path, encoding="utf-8") as f:
-                written_by_us = json.load(f).get("model_format") == FORMAT
+                manifest = json.load(f)
+            written_by_us = manifest.get("model_format") == FORMAT
+            uploaded = manifest.get("uploaded_at") is not None
         except (OSError, ValueError, AttributeError):
             pass
+        if uploaded:
+            raise Refusal(f"version {version} in {out} was uploaded through POST /admin/models; --force does not "
+                          "replace it")
         if not written_by_us:
             raise Refusal(f"version {version} in {out} is not a model this exporter wrote (its manifest has no "
                           f"\"model_format\": \"{FORMAT}\"); --force does not replace it")

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import dev.mlcanary.model.SklearnPython.Run;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,8 +36,12 @@ class SklearnExportParityTest {
 	@TempDir
 	Path out;
 
-	@BeforeAll
-	static void trainTheModels() {
+	/**
+	 * Trains the models on the first test (once per JVM); without a Python that can, each
+	 * test is skipped (or fails under CI) with what to install.
+	 */
+	@BeforeEach
+	void trainTheModels() {
 		SklearnPython.fixtures();
 	}
 
@@ -245,6 +249,21 @@ class SklearnExportParityTest {
 		try (Stream<Path> files = Files.list(out)) {
 			assertThat(files).hasSize(2);
 		}
+	}
+
+	@Test
+	void anUploadedVersionIsNotReplacedEvenWithForce() throws IOException {
+		Run first = SklearnPython.export(SklearnPython.model("plain"), "--version", "v4", "--out", out.toString());
+		assertThat(first.exitCode()).as(first.stderr()).isZero();
+		Path manifest = out.resolve("model_v4.json");
+		// As POST /admin/models marks what it writes.
+		String uploaded = Files.readString(manifest)
+			.replace("\"model_format\"", "\"uploaded_at\": \"2026-12-03T07:00:00Z\",\n  \"model_format\"");
+		Files.writeString(manifest, uploaded);
+
+		assertRefused(SklearnPython.export(SklearnPython.model("pipeline"), "--version", "v4", "--out", out.toString(),
+				"--force"), "was uploaded through POST /admin/models; --force does not replace it");
+		assertThat(Files.readString(manifest)).isEqualTo(uploaded);
 	}
 
 	private static void assertRefused(Run run, String reason) {

@@ -22,14 +22,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code scripts/export-sklearn.py}: the seeded models of
  * {@code sklearn-parity-models.py}, trained once per test JVM, and runs of the exporter.
  * Without such a Python the tests are skipped, or fail under CI ({@code CI} set), where
- * {@code .ci/run} installs Debian's python3-sklearn and python3-joblib.
+ * {@code .ci/run} installs Debian's python3-sklearn and python3-joblib;
+ * {@code -Dcanary.test.python=...} points them at another Python.
  */
 final class SklearnPython {
 
 	/**
 	 * Debian's Python first: {@code python3} on PATH may be a pyenv one without sklearn.
+	 * {@code -Dcanary.test.python=...} tries only that one.
 	 */
-	private static final List<String> CANDIDATES = List.of("/usr/bin/python3", "python3");
+	private static final List<String> CANDIDATES = (System.getProperty("canary.test.python") != null)
+			? List.of(System.getProperty("canary.test.python")) : List.of("/usr/bin/python3", "python3");
 
 	static final String INSTALL = "apt-get install python3-sklearn python3-joblib";
 

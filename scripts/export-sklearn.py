@@ -39,7 +39,7 @@ FORMAT_VERSION = 1
 FEATURE_NAMES = ["support_calls", "monthly_charges", "contract_length", "usage_decline", "payment_delays"]
 VERSION_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 MAX_DESCRIPTION = 1000
-MAX_PROVENANCE_STRING = 200
+MAX_PROVENANCE_STRING = 200  # and class names, as the service's reader
 # The exporter checks its own arithmetic: the exported coefficients must reproduce the
 # model's predict_proba on probe inputs within this (the parity test in CI holds the
 # service to 1e-9 as well).
@@ -394,8 +394,10 @@ def export(args):
     check_feature_names(*[e for e in (model, scaler, lr) if e is not None])
     intercept, coefficients, classes = fold(scaler, lr)
     class_names = [str(c) for c in classes]
-    if any(not name for name in class_names) or class_names[0] == class_names[1]:
-        raise Refusal(f"the classes {class_names} must be two distinct, non-empty strings")
+    if (any(not name or len(name) > MAX_PROVENANCE_STRING for name in class_names)
+            or class_names[0] == class_names[1]):
+        raise Refusal(f"the classes {class_names} must be two distinct, non-empty strings of at most "
+                      f"{MAX_PROVENANCE_STRING} characters")
     self_check(model, intercept, coefficients)
     holdout = None
     if args.holdout is not None:

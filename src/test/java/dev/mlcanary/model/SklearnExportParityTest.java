@@ -150,6 +150,27 @@ class SklearnExportParityTest {
 		assertThat(new ModelStore(out).loadVersion("v5").version()).isEqualTo("v5");
 	}
 
+	@Test
+	void aHoldoutOfOneClassHasNoAuc(@TempDir Path inputs) throws IOException {
+		Path holdout = Files.writeString(inputs.resolve("holdout.csv"),
+				"0.1,0.2,0.3,0.4,0.5,0\n\n1.4,0.2,0.3,1.2,1.1,0.0\n");
+
+		Run run = SklearnPython.export(SklearnPython.model("plain"), "--version", "v5", "--out", out.toString(),
+				"--holdout", holdout.toString());
+
+		assertThat(run.exitCode()).as(run.stderr()).isZero();
+		assertThat(run.stderrLines())
+			.containsExactly("export-sklearn: warning: the holdout rows hold one class only; no AUC");
+		JsonNode holdoutFigures = SklearnPython.readJson(out.resolve("model_v5.logreg.json"))
+			.path("provenance")
+			.path("holdout");
+		assertThat(holdoutFigures.propertyNames()).containsExactly("rows", "accuracy", "log_loss");
+		assertThat(holdoutFigures.path("rows").asInt()).as("header-less, a blank line skipped").isEqualTo(2);
+		ModelManifest manifest = new ModelStore(out).loadVersion("v5").manifest();
+		assertThat(manifest.holdoutRows()).isEqualTo(2);
+		assertThat(manifest.holdoutAuc()).isNull();
+	}
+
 	static Stream<Arguments> refused() {
 		return Stream.of(arguments("multiclass", "the model has 3 classes"),
 				arguments("tree", "sklearn.tree._classes.DecisionTreeClassifier is not supported"),

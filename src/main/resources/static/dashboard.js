@@ -684,7 +684,7 @@ async function act(id, action) {
 function fillDeployChooser() {
 	const candidates = state.models.filter(m => !m.role);
 	$('deploy-version').replaceChildren(...candidates.map(m => {
-		const option = element('option', m.version);
+		const option = element('option', m.uploaded ? `${m.version} · uploaded` : m.version);
 		option.value = m.version;
 		return option;
 	}));
@@ -695,8 +695,14 @@ function fillDeployChooser() {
 function describeModel() {
 	const model = state.models.find(m => m.version === $('deploy-version').value);
 	const manifest = model?.manifest;
-	$('deploy-model').textContent = manifest
-		? `${model.model_path} · holdout accuracy ${num(manifest.holdout_accuracy)}, AUC ${num(manifest.holdout_auc)}` : '';
+	if (!manifest) {
+		$('deploy-model').textContent = '';
+		return;
+	}
+	const holdout = manifest.holdout_auc == null && manifest.holdout_accuracy == null ? 'no holdout figures'
+		: `holdout accuracy ${num(manifest.holdout_accuracy)}, AUC ${num(manifest.holdout_auc)}`;
+	const origin = manifest.model_format ? ` · ${manifest.algorithm.replace(/ \(portable document.*\)$/, '')}` : '';
+	$('deploy-model').textContent = `${model.model_path}${origin} · ${holdout}`;
 }
 $('deploy-version').addEventListener('change', describeModel);
 

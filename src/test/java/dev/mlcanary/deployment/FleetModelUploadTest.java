@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import dev.mlcanary.apidocs.ApiProblem;
+import dev.mlcanary.model.TestModelDirs;
 import dev.mlcanary.model.TestModelDocuments;
 import dev.mlcanary.store.FleetHttp;
 import dev.mlcanary.store.FleetHttp.Answer;
@@ -41,7 +42,7 @@ class FleetModelUploadTest {
 	@BeforeAll
 	void startTwoReplicas() throws Exception {
 		String database = TestPostgres.get().createDatabase();
-		String models = "canary.model-dir=" + ModelUploadTest.copyOfTheBundledModels();
+		String models = "canary.model-dir=" + TestModelDirs.copyOfTheBundledModels();
 		a = TestReplicas.start(database, "upload-a", TestReplicas.stateDir(), models);
 		b = TestReplicas.start(database, "upload-b", TestReplicas.stateDir(), models);
 	}

@@ -1,15 +1,13 @@
 package dev.mlcanary.deployment;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import dev.mlcanary.Application;
 import dev.mlcanary.TestTokens;
 import dev.mlcanary.apidocs.ApiProblem;
+import dev.mlcanary.model.TestModelDirs;
 import dev.mlcanary.model.TestModelDocuments;
 import dev.mlcanary.store.FleetHttp;
 import dev.mlcanary.store.FleetHttp.Answer;
@@ -45,8 +43,8 @@ class ModelUploadTest {
 	FleetHttp http;
 
 	@BeforeAll
-	void start() throws IOException {
-		models = copyOfTheBundledModels();
+	void start() {
+		models = TestModelDirs.copyOfTheBundledModels();
 		app = new SpringApplicationBuilder(Application.class).run("--canary.model-dir=" + models,
 				"--canary.state-dir=" + TestReplicas.stateDir(), "--server.port=0",
 				"--canary.admin.token=" + TestTokens.OPERATOR, "--canary.admin.read-token=" + TestTokens.READER,
@@ -59,16 +57,6 @@ class ModelUploadTest {
 		if (app != null) {
 			app.close();
 		}
-	}
-
-	static Path copyOfTheBundledModels() throws IOException {
-		Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "test-state")), "models-");
-		try (Stream<Path> bundled = Files.list(Path.of("models"))) {
-			for (Path file : bundled.toList()) {
-				Files.copy(file, dir.resolve(file.getFileName()));
-			}
-		}
-		return dir.toAbsolutePath();
 	}
 
 	@Test

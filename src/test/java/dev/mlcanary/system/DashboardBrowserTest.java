@@ -21,6 +21,8 @@ import java.util.stream.DoubleStream;
 import dev.mlcanary.audit.AuditEvent;
 import dev.mlcanary.audit.EventLog;
 import dev.mlcanary.deployment.DeploymentService;
+import dev.mlcanary.model.TestModelDirs;
+import dev.mlcanary.model.TestModelDocuments;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -90,6 +94,12 @@ class DashboardBrowserTest {
 	 * deployment.
 	 */
 	private static final List<String> ACTIONS = List.of("deploy", "promote", "rollback", "toggle-slowdown", "check");
+
+	/** Uploads go into a copy of the bundled models, never into the repository's. */
+	@DynamicPropertySource
+	static void modelDirectory(DynamicPropertyRegistry registry) {
+		registry.add("canary.model-dir", TestModelDirs::copyOfTheBundledModels);
+	}
 
 	@LocalServerPort
 	int port;
@@ -268,6 +278,29 @@ class DashboardBrowserTest {
 			.as("the only refused call: the first load, before a token was typed")
 			.extracting(AuditEvent::action)
 			.containsExactly("status");
+	}
+
+	@Test
+	void anUploadedModelIsOfferedInTheDeployDialogAndDeploys() throws Exception {
+		HttpResponse<String> upload = http
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/models"))
+				.header("Authorization", "Bearer " + TOKEN)
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(TestModelDocuments.valid("v6")))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(upload.statusCode()).as(upload.body()).isIn(200, 201);
+		signedIn();
+
+		browser.findElement(By.id("deploy")).click();
+		confirmWith(dialog -> {
+			Select versions = new Select(browser.findElement(By.id("deploy-version")));
+			assertThat(versions.getOptions()).extracting(WebElement::getText).contains("v2", "v3", "v6 · uploaded");
+			versions.selectByValue("v6");
+			assertThat(text("deploy-model")).endsWith(
+					"model_v6.logreg.json · scikit-learn 1.2.1 LogisticRegression · holdout accuracy 0.742, AUC 0.826");
+		});
+		await.until(ExpectedConditions.textToBe(By.id("canary-version"), "v6"));
+		assertThat(deployments.current().canary().version()).isEqualTo("v6");
 	}
 
 	@Test

@@ -84,7 +84,9 @@ CANARY_ADMIN_TOKEN="walkthrough-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 export CANARY_ADMIN_TOKEN
 unset CANARY_ADMIN_READ_TOKEN
 started=$SECONDS
-start_service check-walkthrough "$WORK/state" "$WORK/service.log" "$READY_TIMEOUT"
+# A copy of the bundled models, named models/ as the page's paths are: the upload step writes into it.
+cp -r models "$WORK/models"
+start_service check-walkthrough "$WORK/state" "$WORK/service.log" "$READY_TIMEOUT" --canary.model-dir="$WORK/models"
 echo "check-walkthrough: service ready on 127.0.0.1:$PORT after $(( SECONDS - started )) s; running the bash blocks of $DOC"
 
 # The blocks run in a scratch folder (a block may write a file), as a reader's shell would: with

@@ -15,6 +15,10 @@
 #                   the balancer: every one must answer 200, an admin change 503; then start it
 #                   again and check that an admin change works without restarting a replica
 #   --keep          leave everything running until Ctrl-C, after the scenario
+#   --upload FILE   before the scenario, upload the portable model document FILE through the
+#                   balancer (POST /admin/models, docs/bring-your-own-model.md): one replica stores
+#                   it in the database and every replica can then deploy it, e.g.
+#                   --upload model_v4.logreg.json --scenario progressive --canary-version v4
 # Installs Debian's postgresql and nginx (nginx-light where Debian still has it) when they are
 # missing (as root, or with sudo). Until GET /admin/fleet exists (it answers 404 on a build without
 # the rollout lease) the script says so, shows each replica's /admin/status instead, and finds the
@@ -27,6 +31,7 @@ REPLICAS=3
 KILL_LEADER=false
 KEEP=false
 OUTAGE=0
+UPLOAD=""
 SIMULATOR_ARGS=()
 while [[ $# -gt 0 ]]; do
 	case "$1" in
@@ -36,6 +41,9 @@ while [[ $# -gt 0 ]]; do
 			REPLICAS="$2"; shift 2 ;;
 		--kill-leader) KILL_LEADER=true; shift ;;
 		--keep) KEEP=true; shift ;;
+		--upload)
+			[[ -f "${2-}" ]] || { echo "fleet: --upload needs a portable model document (a file)" >&2; exit 2; }
+			UPLOAD="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift 2 ;;
 		--outage)
 			[[ "${2-}" =~ ^[1-9][0-9]?$ ]] || { echo "fleet: --outage needs a number of seconds from 1 to 99" >&2; exit 2; }
 			OUTAGE="$2"; shift 2 ;;
@@ -239,6 +247,12 @@ elif [[ "$HAS_FLEET" != yes ]]; then
 	say "GET /admin/fleet: $HAS_FLEET; the rollout's driver is read from the audit trail instead"
 fi
 
+if [[ -n "$UPLOAD" ]]; then
+	code="$(curl -sS -o "$WORK/upload.json" -w '%{http_code}' -X POST "http://127.0.0.1:$LB_PORT/admin/models" \
+		-H "Authorization: Bearer $CANARY_ADMIN_TOKEN" -H 'Content-Type: application/json' --data-binary "@$UPLOAD")"
+	say "uploaded $(basename "$UPLOAD") through the balancer: HTTP $code $(cut -c1-200 "$WORK/upload.json")"
+	[[ "$code" == 201 || "$code" == 200 ]] || exit 3
+fi
 : >"$WORK/generations.log"
 watch_generations &
 WATCHER=$!

@@ -219,7 +219,15 @@ class ApiDocsConfiguration {
 			.map(response -> response.getContent() == null ? null : response.getContent().get(PROBLEM_JSON))
 			.filter(media -> media != null && media.getExamples() != null)
 			.flatMap(media -> media.getExamples().values().stream())
-			.forEach(example -> ((Map<String, Object>) example.getValue()).put("instance", path));
+			.forEach(example -> ((Map<String, Object>) example.getValue()).put("instance", examplePath(path)));
+	}
+
+	/**
+	 * A request path of a templated one, as a problem's {@code instance} shows it: a URI
+	 * reference has no braces.
+	 */
+	static String examplePath(String path) {
+		return path.replace("{version}", "v4").replace("{name}", "churn");
 	}
 
 	private static void addProblem(Operation operation, ApiProblem problem) {

@@ -156,7 +156,7 @@ public class ApiDocsTest {
 					JsonNode problem = example.get("value");
 					assertThat(problemTypes).as(name + " " + code).contains(problem.get("type").asString());
 					assertThat(problem.get("status").asInt()).isEqualTo(Integer.parseInt(code));
-					assertThat(problem.get("instance").asString()).isEqualTo(path);
+					assertThat(problem.get("instance").asString()).isEqualTo(ApiDocsConfiguration.examplePath(path));
 					assertThat(problem.get("title").asString()).isNotBlank();
 					assertThat(problem.get("detail").asString()).isNotBlank();
 				}

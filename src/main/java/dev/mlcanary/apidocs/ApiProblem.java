@@ -72,6 +72,10 @@ public enum ApiProblem {
 			"Model v2 (models/model_v2.ser) is a model of the model directory, bundled or placed there by an "
 					+ "operator, not an upload; the API deletes only the models it stored. Remove its files from the "
 					+ "directory instead."),
+	MODEL_NOT_SAVED(Kind.MODEL_NOT_SAVED, "Model v4 was not stored: the model directory /srv/ml-canary/models cannot "
+			+ "be written, so nothing changed. The cause is in the service log; retry once the directory is writable."),
+	MODEL_NOT_STORED_IN_STORE(Kind.STORE_UNAVAILABLE,
+			"Model v4 was not stored: the PostgreSQL store cannot be used (" + ApiProblem.EXAMPLE_CAUSE + ")."),
 	MODEL_SERVING(Kind.CONFLICT, "v4 is the canary; roll it back or promote it before deleting it."),
 	CANARY_ALREADY_DEPLOYED(Kind.CONFLICT,
 			"Canary v2 is already deployed; promote or roll it back before deploying another."),
@@ -146,6 +150,9 @@ public enum ApiProblem {
 
 		static final Kind STORE_UNAVAILABLE = new Kind(HttpStatus.SERVICE_UNAVAILABLE,
 				URI.create("urn:ml-canary:problem:store-unavailable"), "Store unavailable");
+
+		static final Kind MODEL_NOT_SAVED = new Kind(HttpStatus.SERVICE_UNAVAILABLE,
+				URI.create("urn:ml-canary:problem:model-not-saved"), "Model not saved");
 
 		static final Kind STATE_NOT_SAVED = new Kind(HttpStatus.SERVICE_UNAVAILABLE,
 				URI.create("urn:ml-canary:problem:state-not-saved"), "State not saved");

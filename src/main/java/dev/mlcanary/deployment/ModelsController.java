@@ -98,7 +98,8 @@ class ModelsController {
 			responses = { @ApiResponse(responseCode = "201", description = "Stored."), @ApiResponse(
 					responseCode = "200",
 					description = "The same document was stored under this version already: nothing changed.") })
-	@ApiProblems({ ApiProblem.INVALID_MODEL_DOCUMENT, ApiProblem.MODEL_VERSION_TAKEN })
+	@ApiProblems({ ApiProblem.INVALID_MODEL_DOCUMENT, ApiProblem.MODEL_VERSION_TAKEN, ApiProblem.MODEL_NOT_SAVED,
+			ApiProblem.MODEL_NOT_STORED_IN_STORE })
 	ResponseEntity<UploadResponse> upload(@RequestBody byte[] body, HttpServletRequest request) {
 		PortableModel document = PortableModel.parse(body);
 		ModelStore.Upload upload = models.upload(document, clock.instant());

@@ -4,8 +4,10 @@ import java.sql.Timestamp;
 import java.util.List;
 import java.util.Optional;
 
+import dev.mlcanary.store.StoreUnavailableException;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -27,6 +29,15 @@ final class JdbcSharedModels implements SharedModels {
 
 	@Override
 	public Optional<Stored> find(String version) {
+		try {
+			return findOrThrow(version);
+		}
+		catch (DataAccessException ex) {
+			throw StoreUnavailableException.because("Model " + version + " cannot be read", ex);
+		}
+	}
+
+	private Optional<Stored> findOrThrow(String version) {
 		return jdbc
 			.query("SELECT manifest::text, document FROM uploaded_model WHERE version = ?",
 					(rs, row) -> new Stored(manifest(rs.getString(1)), rs.getBytes(2)), version)
@@ -36,12 +47,26 @@ final class JdbcSharedModels implements SharedModels {
 
 	@Override
 	public List<ModelManifest> list() {
-		return jdbc.query("SELECT manifest::text FROM uploaded_model ORDER BY version",
-				(rs, row) -> manifest(rs.getString(1)));
+		try {
+			return jdbc.query("SELECT manifest::text FROM uploaded_model ORDER BY version",
+					(rs, row) -> manifest(rs.getString(1)));
+		}
+		catch (DataAccessException ex) {
+			throw StoreUnavailableException.because("The uploaded models cannot be listed", ex);
+		}
 	}
 
 	@Override
 	public Optional<ModelManifest> insertIfAbsent(ModelManifest manifest, byte[] document) {
+		try {
+			return insertOrThrow(manifest, document);
+		}
+		catch (DataAccessException ex) {
+			throw StoreUnavailableException.because("Model " + manifest.version() + " was not stored", ex);
+		}
+	}
+
+	private Optional<ModelManifest> insertOrThrow(ModelManifest manifest, byte[] document) {
 		int inserted = jdbc.update(
 				"INSERT INTO uploaded_model (version, manifest, document, sha256, uploaded_at, uploaded_by) "
 						+ "VALUES (?, ?::jsonb, ?, ?, ?, ?) ON CONFLICT (version) DO NOTHING",
@@ -50,10 +75,8 @@ final class JdbcSharedModels implements SharedModels {
 		if (inserted == 1) {
 			return Optional.empty();
 		}
-		return find(manifest.version()).map(Stored::manifest).or(() -> insertIfAbsent(manifest, document)); // deleted
-																											// meanwhile:
-																											// try
-																											// again
+		// Taken: by whom? Deleted meanwhile: try again
+		return findOrThrow(manifest.version()).map(Stored::manifest).or(() -> insertOrThrow(manifest, document));
 	}
 
 	@Override

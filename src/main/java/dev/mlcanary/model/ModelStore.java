@@ -2,6 +2,8 @@ package dev.mlcanary.model;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -9,6 +11,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -183,9 +186,15 @@ public final class ModelStore {
 			}
 			return new Upload(UploadOutcome.CREATED, new ModelEntry(manifest, sharedPath(manifest)));
 		}
-		writeAtomically(directory.resolve(manifest.modelFile()), document);
-		writeAtomically(directory.resolve(ModelManifest.fileNameFor(version)),
-				(json.writeValueAsString(manifest) + "\n").getBytes(StandardCharsets.UTF_8));
+		try {
+			writeDurably(directory.resolve(manifest.modelFile()), document);
+			writeDurably(directory.resolve(ModelManifest.fileNameFor(version)),
+					(json.writeValueAsString(manifest) + "\n").getBytes(StandardCharsets.UTF_8));
+		}
+		catch (IOException ex) {
+			log.warn("Cannot store uploaded model {} in {}: {}", version, directory, ex.toString());
+			throw ModelNotSavedException.notStored(version, directory, ex);
+		}
 		log.info("Stored uploaded model {} ({}) in {}", version, sha256, directory);
 		return new Upload(UploadOutcome.CREATED, new ModelEntry(manifest, displayPath(manifest.modelFile())));
 	}
@@ -225,7 +234,8 @@ public final class ModelStore {
 				Files.deleteIfExists(directory.resolve(local.get().modelFile()));
 			}
 			catch (IOException ex) {
-				throw new UncheckedIOException("Cannot delete the files of model " + version, ex);
+				log.warn("Cannot delete uploaded model {} from {}: {}", version, directory, ex.toString());
+				throw ModelNotSavedException.notDeleted(version, directory, ex);
 			}
 			log.info("Deleted uploaded model {} from {}", version, directory);
 			return;
@@ -272,14 +282,28 @@ public final class ModelStore {
 		return "uploaded:" + manifest.modelFile();
 	}
 
-	private static void writeAtomically(Path target, byte[] bytes) {
+	/**
+	 * Writes a temporary file, forces it to disk, renames it over the target and forces
+	 * the directory, so that after a crash the target is either the old file or the whole
+	 * new one.
+	 */
+	private void writeDurably(Path target, byte[] bytes) throws IOException {
 		Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-		try {
-			Files.write(tmp, bytes);
-			Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+				StandardOpenOption.TRUNCATE_EXISTING)) {
+			ByteBuffer buffer = ByteBuffer.wrap(bytes);
+			while (buffer.hasRemaining()) {
+				channel.write(buffer);
+			}
+			channel.force(true);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot write " + target, ex);
+			Files.deleteIfExists(tmp);
+			throw ex;
+		}
+		Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+			dir.force(true);
 		}
 	}
 

@@ -24,6 +24,7 @@ import dev.mlcanary.deployment.StateNotSavedException;
 import dev.mlcanary.model.InvalidModelException;
 import dev.mlcanary.model.ModelConflictException;
 import dev.mlcanary.model.ModelNotFoundException;
+import dev.mlcanary.model.ModelNotSavedException;
 import dev.mlcanary.model.TestModelDocuments;
 import dev.mlcanary.store.StoreUnavailableException;
 import dev.mlcanary.system.AdminAccessRules;
@@ -346,8 +347,9 @@ public class ApiDocsTest {
 
 	@ParameterizedTest
 	@EnumSource(value = ApiProblem.class, mode = EnumSource.Mode.EXCLUDE,
-			names = { "LOOPBACK_ONLY", "ROUTE_LOOPBACK_ONLY", "MODEL_SERVING", "STATE_NOT_SAVED", "STORE_UNAVAILABLE",
-					"SAMPLES_NOT_POOLED", "EVENTS_UNAVAILABLE" })
+			names = { "LOOPBACK_ONLY", "ROUTE_LOOPBACK_ONLY", "MODEL_SERVING", "MODEL_NOT_SAVED",
+					"MODEL_NOT_STORED_IN_STORE", "STATE_NOT_SAVED", "STORE_UNAVAILABLE", "SAMPLES_NOT_POOLED",
+					"EVENTS_UNAVAILABLE" })
 	void everyDocumentedProblemIsWhatTheServiceAnswers(ApiProblem problem) {
 		MvcTestResult result = switch (problem) {
 			case INVALID_FEATURES ->
@@ -550,10 +552,9 @@ public class ApiDocsTest {
 			.filter(field -> Modifier.isStatic(field.getModifiers()) && field.getType() == URI.class)
 			.map(ApiDocsTest::value)
 			.collect(Collectors.toSet());
-		Stream
-			.of(DeploymentConflictException.TYPE, PreconditionFailedException.TYPE, StateNotSavedException.TYPE,
-					ModelNotFoundException.TYPE, InvalidModelException.TYPE, StoreUnavailableException.TYPE,
-					ModelConflictException.VERSION_TAKEN, ModelConflictException.NOT_DELETABLE)
+		Stream.of(DeploymentConflictException.TYPE, PreconditionFailedException.TYPE, StateNotSavedException.TYPE,
+				ModelNotFoundException.TYPE, InvalidModelException.TYPE, StoreUnavailableException.TYPE,
+				ModelConflictException.VERSION_TAKEN, ModelConflictException.NOT_DELETABLE, ModelNotSavedException.TYPE)
 			.forEach(type -> types.add(type.toString()));
 		return types;
 	}

@@ -1,5 +1,6 @@
 package dev.mlcanary.deployment;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,6 +139,23 @@ class ModelUploadTest {
 
 		assertThat(tooLarge.status()).isEqualTo(413);
 		assertThat(tooLarge.body().get("type").asString()).isEqualTo("urn:ml-canary:problem:payload-too-large");
+	}
+
+	@Test
+	void aModelDirectoryThatCannotBeWrittenIsA503AndStoresNothing() throws Exception {
+		// A directory where the temporary file would go: the write fails, even for root
+		Files.createDirectory(models.resolve("model_v11.logreg.json.tmp"));
+
+		Answer refused = http.post("/admin/models", TestModelDocuments.valid("v11"));
+
+		assertThat(refused.status()).isEqualTo(503);
+		assertThat(refused.body().get("type").asString()).isEqualTo(ApiProblem.MODEL_NOT_SAVED.type().toString());
+		assertThat(refused.body().get("title").asString()).isEqualTo(ApiProblem.MODEL_NOT_SAVED.title());
+		assertThat(refused.body().get("detail").asString()).isEqualTo(ApiProblem.MODEL_NOT_SAVED.detail()
+			.replace("v4", "v11")
+			.replace("/srv/ml-canary/models", models.toString()));
+		assertThat(models.resolve("model_v11.json")).doesNotExist();
+		assertThat(http.post("/predict", FEATURES).status()).as("still serving").isEqualTo(200);
 	}
 
 	@Test

@@ -210,6 +210,10 @@ class ApiDocsConfiguration {
 			operation
 				.setSecurity(List.of(new SecurityRequirement(), new SecurityRequirement().addList(OPERATOR_TOKEN)));
 		}
+		else {
+			// Open: no token at all (the Open Inference Protocol's metadata and health).
+			operation.setSecurity(List.of(new SecurityRequirement()));
+		}
 	}
 
 	@SuppressWarnings("unchecked")
@@ -224,13 +228,22 @@ class ApiDocsConfiguration {
 			.flatMap(media -> media.getExamples().values().stream())
 			.forEach(example -> {
 				Map<String, Object> problem = (Map<String, Object>) example.getValue();
-				problem.put("instance", path);
+				problem.put("instance", examplePath(path));
 				if (path.startsWith("/v2")) {
 					// The Open Inference Protocol's error object, beside detail
 					// (inference.InferenceConfiguration).
 					problem.put("error", problem.get("detail"));
 				}
 			});
+	}
+
+	/**
+	 * The path of a problem example's {@code instance}: a real path, with the path
+	 * variables of {@code /v2/models/{name}/versions/{version}/...} filled in ({@code {}}
+	 * is not allowed in a URI).
+	 */
+	static String examplePath(String path) {
+		return path.replace("{name}", "churn").replace("{version}", "v9");
 	}
 
 	private static void addProblem(Operation operation, ApiProblem problem) {

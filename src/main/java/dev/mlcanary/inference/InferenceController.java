@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.http.MediaType;
@@ -90,12 +91,14 @@ class InferenceController {
 	}
 
 	@GetMapping("/v2/health/live")
-	@Operation(summary = "Server live",
-			description = "200 with an empty body while the process answers at all; "
-					+ "the protocol's liveness probe.")
+	@Operation(summary = "Server live", description = """
+			200 with an empty body while the service is live, 400 with an empty body when it is broken (the \
+			protocol's 4xx for false): the same state as `/actuator/health/liveness`.""")
 	@ApiResponse(responseCode = "200", description = "Live.", content = @Content)
+	@ApiResponse(responseCode = "400", description = "Not live.", content = @Content)
 	ResponseEntity<Void> serverLive() {
-		return ResponseEntity.ok().build();
+		return availability.getLivenessState() == LivenessState.CORRECT ? ResponseEntity.ok().build()
+				: ResponseEntity.badRequest().build();
 	}
 
 	@GetMapping("/v2/health/ready")

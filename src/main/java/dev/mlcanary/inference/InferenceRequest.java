@@ -44,12 +44,9 @@ record InferenceRequest(@Schema(description = "Echoed in the answer.", example =
 			@Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {
 					"FP64", "FP32" }) @Nullable String datatype,
 			@Schema(description = "Accepted and ignored.") @Nullable Map<String, Object> parameters,
-			@ArraySchema(schema = @Schema(type = "number", format = "double"), arraySchema = @Schema(
-					requiredMode = Schema.RequiredMode.REQUIRED,
-					description = "N times 5 finite numbers in row-major order, flat or one array of 5 per row; "
-							+ "each within -1e6 and 1e6. In order: support_calls, monthly_charges, contract_length, "
-							+ "usage_decline, payment_delays.")) @JsonDeserialize(
-									using = TensorDataDeserializer.class) @Nullable TensorData data){
+			@Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+					description = "Described in full by InferenceConfiguration.") @JsonDeserialize(
+							using = TensorDataDeserializer.class) @Nullable TensorData data){
 
 	}
 

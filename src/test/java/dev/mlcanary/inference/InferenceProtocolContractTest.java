@@ -12,6 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpMethod;
@@ -109,6 +110,20 @@ class InferenceProtocolContractTest {
 			AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
 		}
 		assertThat(get("/v2/health/ready")).hasStatusOk();
+	}
+
+	@Test
+	void notLiveIsA400WithAnEmptyBodyWhileLivenessIsBroken() {
+		AvailabilityChangeEvent.publish(context, LivenessState.BROKEN);
+		try {
+			MvcTestResult result = get("/v2/health/live");
+			assertThat(result).hasStatus(400);
+			assertThat(result.getResponse().getContentAsByteArray()).isEmpty();
+		}
+		finally {
+			AvailabilityChangeEvent.publish(context, LivenessState.CORRECT);
+		}
+		assertThat(get("/v2/health/live")).hasStatusOk();
 	}
 
 	@Test

@@ -232,6 +232,10 @@ class ApiDocsConfiguration {
 				if (path.startsWith("/v2")) {
 					// The Open Inference Protocol's error object, beside detail
 					// (inference.InferenceConfiguration).
+					if (ApiProblem.PAYLOAD_TOO_LARGE.type().toString().equals(problem.get("type"))) {
+						// canary.inference.max-request-size, not canary.max-request-size
+						problem.put("detail", ApiProblem.PAYLOAD_TOO_LARGE.detail().replace("65536", "2097152"));
+					}
 					problem.put("error", problem.get("detail"));
 				}
 			});

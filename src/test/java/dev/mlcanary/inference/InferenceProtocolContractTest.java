@@ -281,6 +281,20 @@ class InferenceProtocolContractTest {
 	}
 
 	@Test
+	void bodiesUnderV2ModelsHaveTheirOwnLimitAndItsRefusalCarriesError() {
+		String large = request("FP64", "[1, 5]", "[1, 2, 3, 4, 5]") + " ".repeat(100_000);
+		assertThat(post("/v2/models/churn/infer", large)).as("over /predict's 64 KiB, under 2 MB").hasStatusOk();
+		assertThat(post("/predict", TestRequests.PREDICT_BODY + " ".repeat(100_000))).hasStatus(413);
+
+		MvcTestResult tooLarge = post("/v2/models/churn/infer", large + " ".repeat(2_100_000));
+
+		assertThat(tooLarge).hasStatus(413);
+		assertThat(tooLarge).bodyJson()
+			.extractingPath("$.error")
+			.isEqualTo("The request body is larger than the limit of 2097152 bytes.");
+	}
+
+	@Test
 	void aBatchAtTheLimitIsServed() {
 		StringBuilder data = new StringBuilder("[");
 		for (int i = 0; i < 10_000 * 5; i++) {

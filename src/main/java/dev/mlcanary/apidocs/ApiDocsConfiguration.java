@@ -114,6 +114,9 @@ class ApiDocsConfiguration {
 					new Tag().name("Analysis")
 						.description("Is the canary healthy, and how many samples does a check need?"),
 					new Tag().name("Audit").description("Who changed what, and how each admin call ended."),
+					new Tag().name("Open Inference Protocol")
+						.description("KServe V2 REST: batches of predictions through the same routing as `/predict`, "
+								+ "metadata and health (docs/inference-protocol.md)."),
 					new Tag().name("Fleet")
 						.description(
 								"The replicas of a fleet: which are live, what they serve, which drives rollouts.")));
@@ -207,6 +210,10 @@ class ApiDocsConfiguration {
 			operation
 				.setSecurity(List.of(new SecurityRequirement(), new SecurityRequirement().addList(OPERATOR_TOKEN)));
 		}
+		else {
+			// Open: no token at all (the Open Inference Protocol's metadata and health).
+			operation.setSecurity(List.of(new SecurityRequirement()));
+		}
 	}
 
 	@SuppressWarnings("unchecked")
@@ -219,15 +226,28 @@ class ApiDocsConfiguration {
 			.map(response -> response.getContent() == null ? null : response.getContent().get(PROBLEM_JSON))
 			.filter(media -> media != null && media.getExamples() != null)
 			.flatMap(media -> media.getExamples().values().stream())
-			.forEach(example -> ((Map<String, Object>) example.getValue()).put("instance", examplePath(path)));
+			.forEach(example -> {
+				Map<String, Object> problem = (Map<String, Object>) example.getValue();
+				problem.put("instance", examplePath(path));
+				if (path.startsWith("/v2")) {
+					// The Open Inference Protocol's error object, beside detail
+					// (inference.InferenceConfiguration).
+					if (ApiProblem.PAYLOAD_TOO_LARGE.type().toString().equals(problem.get("type"))) {
+						// canary.inference.max-request-size, not canary.max-request-size
+						problem.put("detail", ApiProblem.PAYLOAD_TOO_LARGE.detail().replace("65536", "2097152"));
+					}
+					problem.put("error", problem.get("detail"));
+				}
+			});
 	}
 
 	/**
-	 * A request path of a templated one, as a problem's {@code instance} shows it: a URI
-	 * reference has no braces.
+	 * The path of a problem example's {@code instance}: a real path, with the path
+	 * variables of {@code /v2/models/{name}/versions/{version}/...} filled in ({@code {}}
+	 * is not allowed in a URI).
 	 */
 	static String examplePath(String path) {
-		return path.replace("{version}", "v4").replace("{name}", "churn");
+		return path.replace("{name}", "churn").replace("{version}", "v9");
 	}
 
 	private static void addProblem(Operation operation, ApiProblem problem) {
@@ -267,15 +287,19 @@ class ApiDocsConfiguration {
 			case UNAUTHORIZED -> "No valid admin token was sent.";
 			case FORBIDDEN -> "The caller may not do this: the read-only token where the operator token is needed, "
 					+ "or a remote client while no admin token is configured.";
-			case NOT_FOUND -> "No such model; `available_versions` lists the ones there are.";
+			case NOT_FOUND -> "No such model or version; `detail` names the ones there are (`available_versions` "
+					+ "lists the model files on `model-not-found` of the admin API).";
 			case CONFLICT -> "The request conflicts with the current deployment. Nothing changed.";
 			case PRECONDITION_FAILED -> "`If-Match` names a generation that is no longer the deployment's: it changed "
 					+ "since it was read. Nothing changed; re-read `/admin/status` and retry.";
-			case CONTENT_TOO_LARGE -> "The request body is larger than `canary.max-request-size` (64 KiB).";
+			case CONTENT_TOO_LARGE -> "The request body is larger than `canary.max-request-size` (64 KiB; "
+					+ "`canary.inference.max-request-size`, 2 MB, under `/v2/models/`), or a batch has more rows than "
+					+ "`canary.inference.max-batch-rows` (10,000).";
 			case UNSUPPORTED_MEDIA_TYPE -> "The body is not sent as `Content-Type: application/json`.";
 			case SERVICE_UNAVAILABLE ->
-				"A dependency is unavailable, so nothing changed: the deployment state could not be saved durably, or "
-						+ "(in fleet mode) the PostgreSQL store cannot be used; `detail` says which.";
+				"A dependency is unavailable, so nothing changed: the deployment state could not be saved durably, "
+						+ "(in fleet mode) the PostgreSQL store cannot be used, or the stable model failed to score; "
+						+ "`detail` says which.";
 			default -> problem.status().getReasonPhrase();
 		};
 	}
@@ -312,6 +336,10 @@ class ApiDocsConfiguration {
 
 	private static void addExamples(Operation operation, HandlerMethod handler,
 			Map<String, Map<String, Object>> examples) {
+		if (examples == null && ok(operation).getContent() == null) {
+			return; // an answer without a body: a health probe of the Open Inference
+					// Protocol
+		}
 		if (examples == null) {
 			throw new IllegalStateException("api-docs/examples.json has no examples for " + operation.getOperationId()
 					+ " (" + handler.getShortLogMessage() + ")");

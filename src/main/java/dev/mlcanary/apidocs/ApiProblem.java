@@ -51,6 +51,31 @@ public enum ApiProblem {
 	// Any POST without a request body of its own.
 	UNEXPECTED_BODY(Kind.INVALID_REQUEST, "This endpoint takes no request body; send the request without one."),
 
+	// The Open Inference Protocol (400, 404, 413, 503): each also carries the protocol's
+	// "error" member, the same text as "detail" (ApiDocsConfiguration adds it to the
+	// examples of /v2 paths).
+	INFER_INVALID_INPUTS(Kind.INVALID_REQUEST, "\"inputs\" must hold exactly one input, \"features\"; got 2."),
+	INFER_UNKNOWN_INPUT(Kind.INVALID_REQUEST, "Unknown input \"input0\"; the model takes one input, \"features\"."),
+	INFER_INVALID_DATATYPE(Kind.INVALID_REQUEST, "Input \"features\" has datatype \"UINT32\"; send FP64 or FP32."),
+	INFER_INVALID_SHAPE(Kind.INVALID_REQUEST,
+			"Input \"features\" has shape [2, 2]; the model takes [N, 5]: N >= 1 rows of 5 features."),
+	INFER_INVALID_DATA_LENGTH(Kind.INVALID_REQUEST,
+			"Input \"features\" holds 4 numbers in \"data\" for shape [1, 5], which needs 5."),
+	INFER_INVALID_NUMBER(Kind.INVALID_REQUEST,
+			"Input \"features\" data[7] (row 1, contract_length) must be a finite number between -1e6 and 1e6, got 1.0E7."),
+	INFER_NOT_A_NUMBER(Kind.INVALID_REQUEST, "data[1] must be a number, got a string."),
+	INFER_UNKNOWN_OUTPUT(Kind.INVALID_REQUEST,
+			"Unknown output \"output0\"; the model produces one output, \"churn_probability\"."),
+	INFER_UNKNOWN_FIELD(Kind.INVALID_REQUEST,
+			"Unknown field \"extra\". Known fields: id, inputs, outputs, parameters."),
+	INFER_BATCH_TOO_LARGE(Kind.BATCH_TOO_LARGE,
+			"A batch holds at most 10000 rows; this one has 10001: split it into smaller requests."),
+	INFER_UNKNOWN_MODEL(Kind.MODEL_NOT_FOUND, "Unknown model 'mymodel'; this server serves one model, 'churn'."),
+	VERSION_NOT_SERVED(Kind.VERSION_NOT_SERVED,
+			"Version 'v9' is not being served; the serving versions are v1 (stable), v2 (canary)."),
+	MODEL_UNAVAILABLE(Kind.MODEL_UNAVAILABLE,
+			"The stable model v1 failed to score this batch, so nothing was served; the cause is in the service log."),
+
 	// Admin rights (401, 403).
 	UNAUTHORIZED(Kind.UNAUTHORIZED, "This endpoint needs an admin token: send 'Authorization: Bearer <token>'."),
 	READ_TOKEN_MAY_NOT_CHANGE(Kind.FORBIDDEN, AdminAccessRules.READ_TOKEN_REFUSED),
@@ -154,6 +179,15 @@ public enum ApiProblem {
 		static final Kind MODEL_NOT_SAVED = new Kind(HttpStatus.SERVICE_UNAVAILABLE,
 				URI.create("urn:ml-canary:problem:model-not-saved"), "Model not saved");
 
+		static final Kind BATCH_TOO_LARGE = new Kind(HttpStatus.CONTENT_TOO_LARGE,
+				URI.create("urn:ml-canary:problem:batch-too-large"), "Batch too large");
+
+		static final Kind VERSION_NOT_SERVED = new Kind(HttpStatus.NOT_FOUND,
+				URI.create("urn:ml-canary:problem:version-not-served"), "Version not served");
+
+		static final Kind MODEL_UNAVAILABLE = new Kind(HttpStatus.SERVICE_UNAVAILABLE,
+				URI.create("urn:ml-canary:problem:model-unavailable"), "Model unavailable");
+
 		static final Kind STATE_NOT_SAVED = new Kind(HttpStatus.SERVICE_UNAVAILABLE,
 				URI.create("urn:ml-canary:problem:state-not-saved"), "State not saved");
 
@@ -229,6 +263,9 @@ public enum ApiProblem {
 		body.put("instance", path);
 		if (this == MODEL_NOT_FOUND) {
 			body.put("available_versions", List.of("v1", "v2", "v3"));
+		}
+		if (this == INFER_BATCH_TOO_LARGE) {
+			body.put("max_batch_rows", 10_000);
 		}
 		return body;
 	}

@@ -1,12 +1,7 @@
 package dev.mlcanary.prediction;
 
-import java.util.Locale;
-
 import dev.mlcanary.apidocs.ApiProblem;
 import dev.mlcanary.apidocs.ApiProblems;
-import dev.mlcanary.shared.Role;
-import dev.mlcanary.system.AdminAccessPolicy;
-import dev.mlcanary.system.BadRequestException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -27,11 +22,11 @@ class PredictionController {
 
 	private final PredictionService predictions;
 
-	private final AdminAccessPolicy adminAccess;
+	private final RouteHints routeHints;
 
-	PredictionController(PredictionService predictions, AdminAccessPolicy adminAccess) {
+	PredictionController(PredictionService predictions, RouteHints routeHints) {
 		this.predictions = predictions;
-		this.adminAccess = adminAccess;
+		this.routeHints = routeHints;
 	}
 
 	/**
@@ -58,27 +53,9 @@ class PredictionController {
 					schema = @Schema(allowableValues = { "canary", "stable" })) @RequestHeader(
 							name = RouteHint.FORCED_ROUTE, required = false) String route,
 			HttpServletRequest http) {
-		PredictionResponse response = predictions.predict(request.features(), hint(requestKey, route, http));
+		PredictionResponse response = predictions.predict(request.features(), routeHints.read(requestKey, route, http));
 		http.setAttribute(RequestTimingFilter.SERVED, response);
 		return response;
-	}
-
-	private RouteHint hint(String requestKey, String route, HttpServletRequest http) {
-		Role forced = null;
-		if (route != null) {
-			forced = switch (route.trim().toLowerCase(Locale.ROOT)) {
-				case "canary" -> Role.CANARY;
-				case "stable" -> Role.STABLE;
-				default -> throw BadRequestException.because("X-Canary-Route must be \"canary\" or \"stable\", was \""
-						+ route.strip().replaceAll("[^\\x20-\\x7e]", "?") + "\".");
-			};
-			adminAccess.requireOperator(http, RouteHint.FORCED_ROUTE);
-		}
-		if (requestKey != null && !RouteHint.validKey(requestKey)) {
-			throw BadRequestException
-				.because("X-Request-Key must be 1 to " + RouteHint.MAX_REQUEST_KEY_LENGTH + " characters.");
-		}
-		return new RouteHint(forced, requestKey);
 	}
 
 }

@@ -52,6 +52,10 @@ import org.springframework.stereotype.Component;
  * found nothing new in it.
  *
  * <p>
+ * {@code canary_predictions_total} counts rows: a batch of more than one row (which is
+ * kept out of the windows) adds its rows itself, with {@link #recordBatch}.
+ *
+ * <p>
  * Accuracy: {@code canary_predictions_total} counts every sample but those of a request
  * that finishes into a period more than the grace period after it was replaced. The timer
  * also misses samples a window overwrote before a drain read them (more than a window's
@@ -103,14 +107,46 @@ class PredictionMetrics implements SmartLifecycle {
 		this.nanoClock = nanoClock;
 		for (Role role : Role.values()) {
 			meters.put(role, new ConcurrentHashMap<>());
+			batchMeters.put(role, new ConcurrentHashMap<>());
 		}
 	}
 
 	record Meters(Timer modelLatency, Counter predictions, Counter errors) {
 	}
 
+	/** The meters of batches of more than one row, built on their first batch. */
+	record BatchMeters(Timer latency, Counter rows) {
+	}
+
+	private final Map<Role, Map<String, BatchMeters>> batchMeters = new EnumMap<>(Role.class);
+
 	void recordError(String version, Role role) {
 		meters(version, role).errors().increment();
+	}
+
+	/**
+	 * A batch of more than one row, on the request thread: it is not in the windows for
+	 * {@link #drain()} to find. Its rows count as predictions.
+	 */
+	void recordBatch(String version, Role role, int rows, long nanos) {
+		meters(version, role).predictions().increment(rows);
+		Map<String, BatchMeters> byVersion = batchMeters.get(role);
+		BatchMeters found = byVersion.get(version);
+		BatchMeters m = found != null ? found
+				: byVersion.computeIfAbsent(version,
+						v -> new BatchMeters(
+								Timer.builder("canary.batch.latency")
+									.description("Time to serve the model for a batch of more than one row "
+											+ "(Open Inference Protocol), artificial delay included")
+									.tags("version", v, "role", role.wireName())
+									.publishPercentileHistogram()
+									.register(registry),
+								Counter.builder("canary.batch.rows")
+									.description("Rows served in batches of more than one row")
+									.tags("version", v, "role", role.wireName())
+									.register(registry)));
+		m.latency().record(nanos, TimeUnit.NANOSECONDS);
+		m.rows().increment(rows);
 	}
 
 	/**
@@ -162,7 +198,7 @@ class PredictionMetrics implements SmartLifecycle {
 									.publishPercentileHistogram()
 									.register(registry),
 								Counter.builder("canary.predictions")
-									.description("Predictions served")
+									.description("Predictions served, one per row of a batch")
 									.tags("version", v, "role", role.wireName())
 									.register(registry),
 								Counter.builder("canary.prediction.errors")

@@ -3,6 +3,7 @@ package dev.mlcanary.prediction;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 import dev.mlcanary.analysis.AnalysisProperties;
 import dev.mlcanary.deployment.Deployment;
@@ -31,9 +32,19 @@ import org.springframework.stereotype.Service;
  * Stable-routed requests are also scored by the canary (shadow scoring) after the
  * response's answer and latency are fixed, outside the timed region and without the
  * artificial delay, for the agreement judge.
+ *
+ * <p>
+ * A batch ({@link #predictBatch}) is one request: one snapshot read, one routing decision
+ * for all its rows, one fallback to stable for all of them if the canary fails on any
+ * (one canary error). A batch of one row is recorded exactly as a {@code /predict} call.
+ * A larger batch is kept out of the latency windows, whose samples are single predictions
+ * that the latency judges compare: its time goes to {@code canary_batch_latency_seconds}
+ * and its rows to {@code canary_predictions_total} and {@code canary_batch_rows_total};
+ * its errors and, when shadowing is sampled, the agreement of each row still go to the
+ * period (docs/inference-protocol.md).
  */
 @Service
-class PredictionService {
+public class PredictionService {
 
 	private static final Logger log = LoggerFactory.getLogger(PredictionService.class);
 
@@ -66,7 +77,72 @@ class PredictionService {
 		return predict(features, RouteHint.RANDOM);
 	}
 
+	/** What {@code /predict} answers when stable fails: a 500, logged. */
+	private static final Function<String, RuntimeException> INTERNAL_ERROR = version -> new IllegalStateException(
+			"Stable model " + version + " failed to score");
+
 	PredictionResponse predict(double[] features, RouteHint hint) {
+		return predict(features, hint, INTERNAL_ERROR);
+	}
+
+	/**
+	 * Scores every row with the one version the request is routed to.
+	 * @param rows at least one row of {@link dev.mlcanary.model.ChurnFeatures#COUNT}
+	 * finite values
+	 * @throws VersionNotServedException if the hint names a version not being served
+	 * @throws ModelUnavailableException if stable fails to score a row
+	 */
+	public BatchPrediction predictBatch(double[][] rows, RouteHint hint) {
+		if (rows.length == 1) {
+			PredictionResponse one = predict(rows[0], hint, ModelUnavailableException::forVersion);
+			return new BatchPrediction(new double[] { one.churnProbability() }, one.modelUsed(), one.modelVersion());
+		}
+		Deployment deployment = deployments.current();
+		Role role = route(deployment, hint);
+		long start = System.nanoTime();
+		if (role == Role.CANARY && deployment.slowdown()) {
+			pauseUntil(start + slowdownNanos);
+		}
+		double[] probabilities = new double[rows.length];
+		boolean scored = scoreAll(model(deployment, role), rows, probabilities);
+		boolean fellBack = false;
+		if (!scored && role == Role.CANARY) {
+			deployment.samples().recordError(Role.CANARY);
+			metrics.recordError(deployment.canary().version(), Role.CANARY);
+			role = Role.STABLE;
+			fellBack = true;
+			scored = scoreAll(deployment.stable(), rows, probabilities);
+		}
+		if (!scored) {
+			deployment.samples().recordError(Role.STABLE);
+			metrics.recordError(deployment.stable().version(), Role.STABLE);
+			throw ModelUnavailableException.forVersion(deployment.stable().version());
+		}
+		long elapsed = System.nanoTime() - start;
+		String version = model(deployment, role).version();
+		metrics.recordBatch(version, role, rows.length, elapsed);
+		if (role == Role.STABLE && !fellBack && deployment.hasCanary() && shouldShadow()) {
+			for (int i = 0; i < rows.length; i++) {
+				shadow(deployment, rows[i], probabilities[i]);
+			}
+		}
+		return new BatchPrediction(probabilities, role, version);
+	}
+
+	/** Whether every row scored; stops at the first that did not. */
+	private boolean scoreAll(LoadedModel model, double[][] rows, double[] probabilities) {
+		for (int i = 0; i < rows.length; i++) {
+			double p = score(model, rows[i]);
+			if (Double.isNaN(p)) {
+				return false;
+			}
+			probabilities[i] = p;
+		}
+		return true;
+	}
+
+	private PredictionResponse predict(double[] features, RouteHint hint,
+			Function<String, RuntimeException> stableFailed) {
 		Deployment deployment = deployments.current();
 		Role role = route(deployment, hint);
 		LatencyWindows period = deployment.samples();
@@ -86,7 +162,7 @@ class PredictionService {
 		if (Double.isNaN(probability)) {
 			period.recordError(Role.STABLE);
 			metrics.recordError(deployment.stable().version(), Role.STABLE);
-			throw new IllegalStateException("Stable model " + deployment.stable().version() + " failed to score");
+			throw stableFailed.apply(deployment.stable().version());
 		}
 		long elapsed = System.nanoTime() - start;
 		period.of(role).record(elapsed);
@@ -98,6 +174,9 @@ class PredictionService {
 	}
 
 	private Role route(Deployment deployment, RouteHint hint) {
+		if (hint.version() != null) {
+			return servingRole(deployment, hint.version());
+		}
 		if (hint.forced() != null) {
 			if (hint.forced() == Role.CANARY && !deployment.hasCanary()) {
 				throw DeploymentConflictException.noCanaryToRoute();
@@ -108,6 +187,16 @@ class PredictionService {
 			return router.routeByKey(true, deployment.weight(), hint.requestKey(), deployment.canary().version());
 		}
 		return router.route(deployment.hasCanary(), deployment.weight());
+	}
+
+	private static Role servingRole(Deployment deployment, String version) {
+		if (version.equals(deployment.stable().version())) {
+			return Role.STABLE;
+		}
+		if (deployment.hasCanary() && version.equals(deployment.canary().version())) {
+			return Role.CANARY;
+		}
+		throw VersionNotServedException.of(version, deployment);
 	}
 
 	private static LoadedModel model(Deployment deployment, Role role) {

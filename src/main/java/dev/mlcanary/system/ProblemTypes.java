@@ -30,7 +30,7 @@ public final class ProblemTypes {
 	public static final URI INTERNAL = URI.create("urn:ml-canary:problem:internal-error");
 
 	/** One sentence a 404 answer ends with, so a lost client finds its way. */
-	static final String API_SUMMARY = "The API is POST /predict, /admin/* and /actuator/health, /actuator/info, /actuator/prometheus; "
+	static final String API_SUMMARY = "The API is POST /predict, the Open Inference Protocol under /v2, /admin/* and /actuator/health, /actuator/info, /actuator/prometheus; "
 			+ "the dashboard is at / and the API docs at /docs; see README.md and docs/api.md.";
 
 	/**

@@ -1,6 +1,7 @@
 package dev.mlcanary.system;
 
 import java.io.IOException;
+import java.util.List;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -10,8 +11,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -19,7 +22,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Caps request bodies at {@code canary.max-request-size}. A declared Content-Length over
  * the limit is answered with 413 before the body is read; a chunked body is cut off as
  * soon as it passes the limit, and the error advice turns that into the same 413. Either
- * way memory stays bounded.
+ * way memory stays bounded. A {@link RequestBodyLimit} bean sets another limit for the
+ * paths under its prefix.
  */
 @Component
 @Order(FilterOrder.REQUEST_SIZE_LIMIT)
@@ -27,22 +31,42 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
 
 	private final long limit;
 
-	RequestSizeLimitFilter(HttpProperties properties) {
+	private final List<RequestBodyLimit> pathLimits;
+
+	private final List<ProblemCustomizer> customizers;
+
+	RequestSizeLimitFilter(HttpProperties properties, ObjectProvider<RequestBodyLimit> pathLimits,
+			ObjectProvider<ProblemCustomizer> customizers) {
 		this.limit = properties.maxRequestSize().toBytes();
+		this.pathLimits = pathLimits.orderedStream().toList();
+		this.customizers = customizers.orderedStream().toList();
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
+		long limit = limitFor(request.getRequestURI());
 		if (request.getContentLengthLong() > limit) {
 			// The body is not read: closing the connection keeps the client from sending
 			// it anyway.
 			response.setHeader("Connection", "close");
-			ProblemResponses.write(request, response, HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.PAYLOAD_TOO_LARGE,
+			ProblemDetail problem = ProblemResponses.problem(HttpStatus.CONTENT_TOO_LARGE,
+					ProblemTypes.PAYLOAD_TOO_LARGE, ProblemTypes.titleFor(HttpStatus.CONTENT_TOO_LARGE.value()),
 					new PayloadTooLargeException(limit).getMessage());
+			customizers.forEach(customizer -> customizer.customize(request, problem));
+			ProblemResponses.write(request, response, problem);
 			return;
 		}
 		chain.doFilter(new LimitedRequest(request, limit), response);
+	}
+
+	private long limitFor(String path) {
+		for (RequestBodyLimit pathLimit : pathLimits) {
+			if (path.startsWith(pathLimit.pathPrefix())) {
+				return pathLimit.maxSize().toBytes();
+			}
+		}
+		return limit;
 	}
 
 	private static final class LimitedRequest extends HttpServletRequestWrapper {

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
@@ -50,7 +51,8 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * chain's security matcher leaves out exactly the raw URI {@code /predict}, so however it
  * is answered it carries the same headers. Its one privileged option,
  * {@code X-Canary-Route}, is checked by {@link AdminAccessPolicy}, which reads the token
- * itself.
+ * itself. The Open Inference Protocol's paths under {@code /v2} are open and outside the
+ * chain in the same way.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -79,6 +81,16 @@ class SecurityConfiguration {
 	 * meets it.
 	 */
 	private static final String PREDICT = "/predict";
+
+	/**
+	 * The open Open Inference Protocol paths, likewise as raw URIs: {@code /v2}, its
+	 * health probes, and a model's metadata, readiness and inference (with or without
+	 * {@code /versions/{version}}), each name starting with a letter or digit (so no
+	 * {@code .} or {@code ..} segment, no {@code ;}, no percent-escape). Any other
+	 * spelling goes through the chain, where it is open too.
+	 */
+	private static final Pattern PROTOCOL = Pattern.compile("/v2(/health/(live|ready)|/models/"
+			+ "[A-Za-z0-9][A-Za-z0-9_.-]*(/versions/[A-Za-z0-9][A-Za-z0-9_.-]*)?(/ready|/infer)?)?");
 
 	/**
 	 * The dashboard at {@code /} loads only its own files and the WebJars served here,
@@ -135,7 +147,7 @@ class SecurityConfiguration {
 		}
 		AuthorizationManager<RequestAuthorizationContext> reader = new AdminAccess(admin, false);
 		AuthorizationManager<RequestAuthorizationContext> operator = new AdminAccess(admin, true);
-		http.securityMatcher(request -> !PREDICT.equals(request.getRequestURI()))
+		http.securityMatcher(request -> !outsideTheChain(request.getRequestURI()))
 			.csrf(csrf -> csrf.disable())
 			.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.httpBasic(basic -> basic.disable())
@@ -159,6 +171,10 @@ class SecurityConfiguration {
 				.anyRequest()
 				.permitAll());
 		return http.build();
+	}
+
+	static boolean outsideTheChain(String rawPath) {
+		return PREDICT.equals(rawPath) || (rawPath.startsWith("/v2") && PROTOCOL.matcher(rawPath).matches());
 	}
 
 	/**

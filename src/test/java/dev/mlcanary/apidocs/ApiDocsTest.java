@@ -26,6 +26,8 @@ import dev.mlcanary.model.ModelConflictException;
 import dev.mlcanary.model.ModelNotFoundException;
 import dev.mlcanary.model.ModelNotSavedException;
 import dev.mlcanary.model.TestModelDocuments;
+import dev.mlcanary.prediction.ModelUnavailableException;
+import dev.mlcanary.prediction.VersionNotServedException;
 import dev.mlcanary.store.StoreUnavailableException;
 import dev.mlcanary.system.AdminAccessRules;
 import dev.mlcanary.system.ProblemTypes;
@@ -96,7 +98,8 @@ public class ApiDocsTest {
 			.flatMap(info -> info.getPatternValues()
 				.stream()
 				.flatMap(path -> info.getMethodsCondition().getMethods().stream().map(method -> method + " " + path)))
-			.filter(endpoint -> endpoint.contains(" /predict") || endpoint.contains(" /admin"))
+			.filter(endpoint -> endpoint.contains(" /predict") || endpoint.contains(" /admin")
+					|| endpoint.contains(" /v2"))
 			.collect(Collectors.toCollection(TreeSet::new));
 		Set<String> documented = new TreeSet<>();
 		apiDocs().get("paths")
@@ -129,6 +132,10 @@ public class ApiDocsTest {
 			String name = method + " " + path;
 			assertThat(operation.path("summary").asString()).as(name).isNotBlank();
 			assertThat(operation.path("description").asString()).as(name).isNotBlank();
+			if (isProbe(path)) {
+				assertThat(operation.at("/responses/200/content").isMissingNode()).as(name + ": no body").isTrue();
+				return;
+			}
 			if (!operation.get("responses").has("204")) {
 				assertThat(operation.at("/responses/200/content/application~1json/examples").size()).as(name)
 					.isPositive();
@@ -146,7 +153,9 @@ public class ApiDocsTest {
 				.stream()
 				.filter(code -> code.compareTo("400") >= 0)
 				.collect(Collectors.toSet());
-			assertThat(errors).as(name).isNotEmpty();
+			if (!path.equals("/v2")) {
+				assertThat(errors).as(name).isNotEmpty();
+			}
 			for (String code : errors) {
 				JsonNode content = operation.at("/responses/" + code + "/content");
 				assertThat(content.propertyNames()).as(name + " " + code).containsExactly("application/problem+json");
@@ -167,6 +176,30 @@ public class ApiDocsTest {
 		assertThat(problem.get("properties").propertyNames()).containsExactly("type", "title", "status", "detail",
 				"instance");
 		assertThat(problem.get("additionalProperties").asBoolean()).as("e.g. available_versions").isTrue();
+	}
+
+	/**
+	 * The Open Inference Protocol's health probes answer with an empty body: 200 true,
+	 * 400 false.
+	 */
+	private static boolean isProbe(String path) {
+		return path.startsWith("/v2/health/") || path.endsWith("/ready");
+	}
+
+	@Test
+	void everyProblemOfTheInferenceProtocolCarriesItsErrorBesideDetail() {
+		operations((path, method, operation) -> operation.get("responses").properties().forEach(response -> {
+			JsonNode examples = response.getValue().at("/content/application~1problem+json/examples");
+			examples.values().forEach(example -> {
+				JsonNode problem = example.get("value");
+				if (path.startsWith("/v2")) {
+					assertThat(problem.get("error")).as(path).isEqualTo(problem.get("detail"));
+				}
+				else {
+					assertThat(problem.has("error")).as(path).isFalse();
+				}
+			});
+		}));
 	}
 
 	@Test
@@ -333,6 +366,9 @@ public class ApiDocsTest {
 	@Test
 	void examplesHaveTheShapeOfTheirSchemas() {
 		operations((path, method, operation) -> {
+			if (isProbe(path)) {
+				return;
+			}
 			for (String status : List.of("200", "201")) {
 				JsonNode media = operation.at("/responses/" + status + "/content/application~1json");
 				if (!media.isMissingNode()) {
@@ -349,7 +385,9 @@ public class ApiDocsTest {
 	@EnumSource(value = ApiProblem.class, mode = EnumSource.Mode.EXCLUDE,
 			names = { "LOOPBACK_ONLY", "ROUTE_LOOPBACK_ONLY", "MODEL_SERVING", "MODEL_NOT_SAVED",
 					"MODEL_NOT_STORED_IN_STORE", "STATE_NOT_SAVED", "STORE_UNAVAILABLE", "SAMPLES_NOT_POOLED",
-					"EVENTS_UNAVAILABLE" })
+					"EVENTS_UNAVAILABLE",
+					// A stable model that fails to score: PredictionServiceBatchTest.
+					"MODEL_UNAVAILABLE" })
 	void everyDocumentedProblemIsWhatTheServiceAnswers(ApiProblem problem) {
 		MvcTestResult result = switch (problem) {
 			case INVALID_FEATURES ->
@@ -402,6 +440,27 @@ public class ApiDocsTest {
 			case NO_CANARY_TO_PROMOTE -> exchange(HttpMethod.POST, "/admin/promote-canary", OPERATOR, null);
 			case NO_CANARY_TO_ROLL_BACK -> exchange(HttpMethod.POST, "/admin/rollback-canary", OPERATOR, null);
 			case NO_CANARY_TO_ROUTE_TO -> predict("X-Canary-Route", "canary", OPERATOR);
+			case INFER_INVALID_INPUTS ->
+				infer("{\"inputs\": [" + tensor("features", "[1, 5]", "FP64", "[1, 2, 3, 4, 5]") + ", "
+						+ tensor("features", "[1, 5]", "FP64", "[1, 2, 3, 4, 5]") + "]}");
+			case INFER_UNKNOWN_INPUT -> infer(inputs(tensor("input0", "[1, 5]", "FP64", "[1, 2, 3, 4, 5]")));
+			case INFER_INVALID_DATATYPE -> infer(inputs(tensor("features", "[1, 5]", "UINT32", "[1, 2, 3, 4, 5]")));
+			case INFER_INVALID_SHAPE -> infer(inputs(tensor("features", "[2, 2]", "FP64", "[1, 2, 3, 4]")));
+			case INFER_INVALID_DATA_LENGTH -> infer(inputs(tensor("features", "[1, 5]", "FP64", "[1, 2, 3, 4]")));
+			case INFER_INVALID_NUMBER ->
+				infer(inputs(tensor("features", "[2, 5]", "FP64", "[1, 1, 1, 1, 1, 1, 1, 1e7, 1, 1]")));
+			case INFER_NOT_A_NUMBER -> infer(inputs(tensor("features", "[1, 5]", "FP64", "[1, \"2\", 3, 4, 5]")));
+			case INFER_UNKNOWN_OUTPUT ->
+				infer("{\"inputs\": [" + tensor("features", "[1, 5]", "FP64", "[1, 2, 3, 4, 5]")
+						+ "], \"outputs\": [{\"name\": \"output0\"}]}");
+			case INFER_UNKNOWN_FIELD ->
+				infer("{\"inputs\": [" + tensor("features", "[1, 5]", "FP64", "[1, 2, 3, 4, 5]") + "], \"extra\": 1}");
+			case INFER_BATCH_TOO_LARGE -> infer(inputs(tensor("features", "[10001, 5]", "FP64", "[1]")));
+			case INFER_UNKNOWN_MODEL -> exchange(HttpMethod.GET, "/v2/models/mymodel", null, null);
+			case VERSION_NOT_SERVED -> {
+				assertThat(deploy("{\"version\": \"v2\"}")).hasStatusOk();
+				yield exchange(HttpMethod.GET, "/v2/models/churn/versions/v9", null, null);
+			}
 			case PAYLOAD_TOO_LARGE ->
 				exchange(HttpMethod.POST, "/predict", null, "{\"features\": [" + "1,".repeat(40_000) + "1]}");
 			case UNSUPPORTED_MEDIA_TYPE ->
@@ -439,8 +498,11 @@ public class ApiDocsTest {
 		Set<String> readOnly = new HashSet<>(Arrays.asList(AdminAccessRules.READ_ONLY));
 		operations((path, method, operation) -> {
 			String security = operation.path("security").toString();
-			if (path.equals("/predict")) {
+			if (path.equals("/predict") || path.equals("/v2/models/{name}/infer")) {
 				assertThat(security).as("open, the operator token optional").isEqualTo("[{},{\"operator-token\":[]}]");
+			}
+			else if (path.startsWith("/v2")) {
+				assertThat(security).as(path + ": open").isEqualTo("[{}]");
 			}
 			else if (method.equals("get")) {
 				assertThat(readOnly).contains(path);
@@ -552,9 +614,12 @@ public class ApiDocsTest {
 			.filter(field -> Modifier.isStatic(field.getModifiers()) && field.getType() == URI.class)
 			.map(ApiDocsTest::value)
 			.collect(Collectors.toSet());
-		Stream.of(DeploymentConflictException.TYPE, PreconditionFailedException.TYPE, StateNotSavedException.TYPE,
-				ModelNotFoundException.TYPE, InvalidModelException.TYPE, StoreUnavailableException.TYPE,
-				ModelConflictException.VERSION_TAKEN, ModelConflictException.NOT_DELETABLE, ModelNotSavedException.TYPE)
+		Stream
+			.of(DeploymentConflictException.TYPE, PreconditionFailedException.TYPE, StateNotSavedException.TYPE,
+					ModelNotFoundException.TYPE, InvalidModelException.TYPE, StoreUnavailableException.TYPE,
+					ModelConflictException.VERSION_TAKEN, ModelConflictException.NOT_DELETABLE,
+					ModelNotSavedException.TYPE, VersionNotServedException.TYPE, ModelUnavailableException.TYPE,
+					URI.create("urn:ml-canary:problem:batch-too-large"))
 			.forEach(type -> types.add(type.toString()));
 		return types;
 	}
@@ -578,6 +643,23 @@ public class ApiDocsTest {
 		MvcTestResult result = exchange(HttpMethod.POST, path, authorization, body);
 		assertThat(result).as(path).hasStatusOk();
 		return json.readTree(result.getResponse().getContentAsByteArray());
+	}
+
+	private MvcTestResult infer(String body) {
+		MvcTestResult result = exchange(HttpMethod.POST, "/v2/models/churn/infer", null, body);
+		assertThat(result).bodyJson()
+			.extractingPath("$.error")
+			.isEqualTo(json.readTree(result.getResponse().getContentAsByteArray()).get("detail").asString());
+		return result;
+	}
+
+	private static String inputs(String tensor) {
+		return "{\"inputs\": [" + tensor + "]}";
+	}
+
+	private static String tensor(String name, String shape, String datatype, String data) {
+		return "{\"name\": \"" + name + "\", \"shape\": " + shape + ", \"datatype\": \"" + datatype + "\", \"data\": "
+				+ data + "}";
 	}
 
 	private MvcTestResult deploy(String body) {

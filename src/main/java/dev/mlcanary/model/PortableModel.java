@@ -127,6 +127,11 @@ public record PortableModel(String version, List<String> featureNames, double in
 		if (root == null || !root.isObject()) {
 			throw InvalidModelException.because("The model document must be a JSON object.");
 		}
+		if (root.has("model_file") && root.has("sha256")) {
+			throw InvalidModelException
+				.because("This is a model manifest (model_<version>.json), not a model document: "
+						+ "upload the document beside it, model_<version>.logreg.json, whose checksum it holds.");
+		}
 		onlyMembers(root, MEMBERS, "");
 		String format = text(root, "format", "", MAX_SHORT_TEXT);
 		if (!FORMAT.equals(format)) {

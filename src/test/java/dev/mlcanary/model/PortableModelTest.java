@@ -103,6 +103,14 @@ class PortableModelTest {
 	}
 
 	@Test
+	void aManifestSentForTheDocumentIsNamedAsSuch() throws Exception {
+		byte[] manifest = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("models", "model_v1.json"));
+
+		assertThatThrownBy(() -> PortableModel.parse(manifest))
+			.hasMessageStartingWith("This is a model manifest (model_<version>.json), not a model document");
+	}
+
+	@Test
 	void refusesAMissingMember() {
 		String document = TestModelDocuments.valid("v4").replace("\"intercept\": -2.0716,", "");
 

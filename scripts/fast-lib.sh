@@ -14,7 +14,8 @@
 #                                archive only: any store, e.g. the replicas of a fleet).
 #
 # Each archive is recorded beside it with the jar and the JDK it was made from (ARCHIVE.id) and made
-# again when either changes. FAST_QUIET=true keeps the training's progress messages off stderr.
+# again when either changes. RUN_NO_BUILD=true skips the jar's check (the Maven profile fast-start,
+# which has just built it). FAST_QUIET=true keeps the training's progress messages off stderr.
 
 FAST_DIR="$ROOT/target/fast"
 FAST_JAR="$FAST_DIR/ml-canary.jar"
@@ -138,7 +139,8 @@ fast_train() {
 
 fast_prepare() {
 	local java="$1" mode="$2"
-	build_if_needed
+	# RUN_NO_BUILD=true: the caller has just built the jar (./mvnw -Pfast-start package).
+	[[ "${RUN_NO_BUILD:-false}" == true ]] || build_if_needed
 	fast_extract "$java"
 	local feature archive option use
 	feature="$(java_feature "$java")"

@@ -19,6 +19,9 @@
 #                   balancer (POST /admin/models, docs/bring-your-own-model.md): one replica stores
 #                   it in the database and every replica can then deploy it, e.g.
 #                   --upload model_v4.logreg.json --scenario progressive --canary-version v4
+# The replicas start with the fast start of scripts/run.sh (the JVM's AOT cache on JDK 25 or newer,
+# without Spring's AOT processing, which fixed file mode at build time); FLEET_FAST=false starts
+# them from the plain jar on the PATH's java.
 # Installs Debian's postgresql and nginx (nginx-light where Debian still has it) when they are
 # missing (as root, or with sudo). Until GET /admin/fleet exists (it answers 404 on a build without
 # the rollout lease) the script says so, shows each replica's /admin/status instead, and finds the
@@ -62,6 +65,8 @@ say() { echo "fleet: $*"; }
 
 # shellcheck source=scripts/fleet-lib.sh
 source "$ROOT/scripts/fleet-lib.sh"
+# shellcheck source=scripts/fast-lib.sh
+source "$ROOT/scripts/fast-lib.sh"
 
 # shellcheck disable=SC2317 # the EXIT trap
 stop_all() {
@@ -230,6 +235,14 @@ print_fleet() {
 
 install_missing
 build_if_needed
+# The replicas use the fast start (docs/operations.md, "A faster start") with the JVM's archive only:
+# Spring's AOT processing fixed canary.store at build time (file mode), and the replicas are in
+# postgres mode. FLEET_FAST=false starts them from the plain jar.
+if [[ "${FLEET_FAST:-true}" != false ]]; then
+	fast_prepare "$(newest_java)" jvm
+	SERVICE_LAUNCH=("$FAST_JAVA" "${FAST_OPTS[@]}" -jar "$FAST_JAR")
+	say "replicas start with: ${SERVICE_LAUNCH[*]#"$ROOT/"}"
+fi
 # One operator token for the whole fleet, whatever the caller's shell exports.
 CANARY_ADMIN_TOKEN="fleet-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 export CANARY_ADMIN_TOKEN

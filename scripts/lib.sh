@@ -28,7 +28,11 @@ free_port() {
 	return 1
 }
 
-# Starts the jar on a free loopback port with its own state directory and waits until it is ready.
+# How start_service launches the service (an array): the jar on the PATH's java unless the caller
+# sets it, e.g. scripts/fleet.sh to the fast start (scripts/fast-lib.sh).
+SERVICE_LAUNCH=(java -jar "$JAR")
+
+# Starts the service on a free loopback port with its own state directory and waits until it is ready.
 # Sets PORT and SERVICE_PID. Usage: start_service NAME STATE_DIR LOG READY_TIMEOUT [service args...]
 # NAME prefixes the messages. Tries up to three ports, in case another process takes one between
 # the check and the bind; exits 3 if the service dies or is not ready in time.
@@ -49,7 +53,7 @@ start_service_once() {
 	local name="$1" state_dir="$2" log="$3" timeout="$4"
 	shift 4
 	PORT="$(free_port)" || exit 3
-	java -jar "$JAR" --server.address=127.0.0.1 --server.port="$PORT" --canary.state-dir="$state_dir" "$@" \
+	"${SERVICE_LAUNCH[@]}" --server.address=127.0.0.1 --server.port="$PORT" --canary.state-dir="$state_dir" "$@" \
 		> "$log" 2>&1 &
 	SERVICE_PID=$!
 	local deadline=$(( SECONDS + timeout ))

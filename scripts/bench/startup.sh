@@ -15,6 +15,8 @@
 #   25-plain        the newest JDK (Java 25 here), java -jar target/ml-canary.jar
 #   25-aot          the newest JDK with the JVM's AOT cache only (as the fleet's replicas start)
 #   25-run          scripts/run.sh as a user starts it: the AOT cache and Spring's AOT processing
+#   25-run-b        the same with RUN_JAVA_OPTS=$STARTUP_B_JAVA_OPTS and the service arguments
+#                   $STARTUP_B_ARGS: one change judged against 25-run in the same run (not by default)
 # The archives are built first when missing (scripts/fast-lib.sh), outside the timed starts. The
 # Java 17 variants need a JDK 17 (/usr/lib/jvm/java-17-*); STARTUP_JAVA17 and STARTUP_JAVA_NEW
 # choose the two JDKs. STARTUP_SERVICE_ARGS adds service arguments to every start.
@@ -73,6 +75,8 @@ for v in "${VARIANTS[@]}"; do
 		25-plain) CMD[$v]="$JAVA_NEW -jar $JAR" ;;
 		25-aot) fast_prepare "$JAVA_NEW" jvm; CMD[$v]="$FAST_JAVA ${FAST_OPTS[*]} -jar $FAST_JAR" ;;
 		25-run) JAVA_HOME="$(java_home_of "$JAVA_NEW")" "$ROOT/scripts/run.sh" --prepare; CMD[$v]="env JAVA_HOME=$(java_home_of "$JAVA_NEW") $ROOT/scripts/run.sh" ;;
+		25-run-b) JAVA_HOME="$(java_home_of "$JAVA_NEW")" "$ROOT/scripts/run.sh" --prepare
+			CMD[$v]="env JAVA_HOME=$(java_home_of "$JAVA_NEW") $ROOT/scripts/run.sh ${STARTUP_B_ARGS:-}" ;;
 		*) echo "startup: unknown variant $v" >&2; exit 2 ;;
 	esac
 	log "$v: ${CMD[$v]}"
@@ -85,13 +89,22 @@ time_start() {
 	local log="$WORK/$v-$n.log"
 	started=$(date +%s%N)
 	# shellcheck disable=SC2086  # the command line is split on purpose
-	env -u CANARY_ADMIN_TOKEN -u CANARY_ADMIN_READ_TOKEN -u CANARY_STORE ${CMD[$v]} \
+	local b_opts="${RUN_JAVA_OPTS:-}"
+	[[ $v == 25-run-b ]] && b_opts="${STARTUP_B_JAVA_OPTS:-}"
+	env -u CANARY_ADMIN_TOKEN -u CANARY_ADMIN_READ_TOKEN -u CANARY_STORE RUN_JAVA_OPTS="$b_opts" ${CMD[$v]} \
 		--server.address=127.0.0.1 --server.port="$port" --canary.state-dir="$WORK/state-$v-$n" \
 		"${SERVICE_ARGS[@]}" > "$log" 2>&1 &
 	PID=$!
 	local deadline=$(( SECONDS + 120 ))
 	until curl -fsS -o /dev/null --max-time 2 -H 'Content-Type: application/json' \
 		-d '{"features":[0.5,1.2,0.8,0.3,1.1]}' "http://127.0.0.1:$port/predict" 2>/dev/null; do
+		if ! kill -0 "$PID" 2>/dev/null && grep -q 'already in use' "$log"; then
+			# another process took the free port between the check and the bind: start again
+			wait "$PID" 2>/dev/null || true
+			PID=""
+			time_start "$v" "$n"
+			return
+		fi
 		if ! kill -0 "$PID" 2>/dev/null || (( SECONDS >= deadline )); then
 			echo "startup: $v did not become ready; last lines of its log:" >&2
 			tail -n 30 "$log" >&2
@@ -134,7 +147,9 @@ MD="$BENCH_DIR/startup.md"
 			}' "$WORK/results"
 	done
 	echo
-	for v in 25-run 25-aot; do
+	[[ -n "${STARTUP_B_JAVA_OPTS:-}${STARTUP_B_ARGS:-}" ]] &&
+		printf -- '- 25-run-b: RUN_JAVA_OPTS="%s", service arguments "%s".\n' "${STARTUP_B_JAVA_OPTS:-}" "${STARTUP_B_ARGS:-}"
+	for v in 25-run 25-run-b; do
 		grep -q "^$v " "$WORK/results" || continue
 		awk -v v="$v" -v t="$TARGET_MS" '$1 == v { ms[++n] = $3 }
 			END { for (i = 2; i <= n; i++) { x = ms[i]; for (j = i - 1; j > 0 && ms[j] > x; j--) ms[j + 1] = ms[j]; ms[j + 1] = x }

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by scripts/run.sh, scripts/smoke.sh, scripts/fleet.sh and scripts/bench/startup.sh: the fast
+# Sourced by scripts/run.sh, scripts/fleet.sh and scripts/bench/startup.sh: the fast
 # start (docs/operations.md, "A faster start"). Needs scripts/lib.sh. Offers
 #
 #   newest_java                  the java to use: $JAVA_HOME/bin/java when JAVA_HOME is set, else the

@@ -96,7 +96,19 @@ nginx_ticks() {
 	echo "$total"
 }
 
+# A port that free_port found unanswered can still be taken by a client socket of the same number
+# (loopback ports above 32768 are also the clients'), so nginx gets three tries.
 start_static_nginx() {
+	local _
+	for _ in 1 2 3; do
+		start_static_nginx_once && return 0
+		log "nginx could not bind port $NGINX_PORT; trying another"
+	done
+	echo "isolation: nginx could not bind a port in 3 attempts" >&2
+	exit 3
+}
+
+start_static_nginx_once() {
 	NGINX_PORT="$(free_port)"
 	mkdir -p "$WORK/nginx"
 	cat > "$WORK/nginx/nginx.conf" <<-EOF
@@ -120,7 +132,7 @@ start_static_nginx() {
 		    }
 		}
 	EOF
-	/usr/sbin/nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
+	/usr/sbin/nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" 2>> "$WORK/nginx/start.log" || return 1
 	local deadline=$(( SECONDS + 10 ))
 	until curl -fsS -o /dev/null -d "$BODY" "http://127.0.0.1:$NGINX_PORT/predict" 2>/dev/null; do
 		(( SECONDS < deadline )) || { echo "isolation: nginx did not answer" >&2; exit 3; }

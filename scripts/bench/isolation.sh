@@ -22,7 +22,7 @@
 # The service runs on ISO_JAVA_HOME (default: Temurin 25 when installed, else the java on PATH); on a
 # JDK older than 21 virtual threads do not exist and the "virtual" variant is the same as "platform".
 # Needs wrk and nginx (Debian's packages). Environment: ISO_ROUNDS (3), ISO_DURATION (10),
-# ISO_OPEN_DURATION (15), ISO_OPEN_THREADS (32) and ISO_OPEN_CANARY_THREADS (64): connections of the open-loop streams, ISO_PARTS ("A B C D E"), ISO_DEFAULT (virtual: the variant C and E measure).
+# ISO_OPEN_DURATION (15), ISO_OPEN_THREADS (32) and ISO_OPEN_CANARY_THREADS (64): connections of the open-loop streams, ISO_PARTS ("A B C D E"), ISO_CAPACITY (req/s for C instead of A's figure), ISO_DEFAULT (virtual: the variant C and E measure).
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -245,8 +245,11 @@ fi
 : > "$WORK/c.tsv"
 CAPACITY=""
 if [[ "$PARTS" == *" C "* ]]; then
+	CAPACITY_FROM="part A, the $DEFAULT_VARIANT variant's median, closed loop at 32 connections"
 	CAPACITY=$(median_a "$DEFAULT_VARIANT" 3)
-	if [[ -z "$CAPACITY" ]]; then
+	if [[ -n "${ISO_CAPACITY:-}" ]]; then
+		CAPACITY=$ISO_CAPACITY CAPACITY_FROM="given as ISO_CAPACITY, not measured: rates the generator can hold beside the service on this machine"
+	elif [[ -z "$CAPACITY" ]]; then
 		use_app "$DEFAULT_VARIANT"
 		read -r CAPACITY _ <<< "$(closed app_ticks 32)"
 	fi
@@ -359,7 +362,7 @@ verdict() { awk -v ok="$1" 'BEGIN { print (ok == 1 ? "met" : "**not met**") }'; 
 	if [[ -s "$WORK/c.tsv" ]]; then
 		echo "## C. Open loop: stable-routed latency at a fixed arrival rate"
 		echo
-		echo "\`scripts/bench/OpenLoop.java\` on $DEFAULT_VARIANT threads: requests due at a fixed rate for $OPEN_DURATION s after 3 s at the same rate, two independent streams as two groups of clients, 10% of the rate forced onto the canary (\`X-Canary-Route: canary\`, $OPEN_CANARY_THREADS keep-alive connections) and 90% onto stable (\`X-Canary-Route: stable\`, $OPEN_THREADS connections), each connection taking its stream's next due request when free; slowdown off, then on ($DELAY_MS ms). Each latency runs from when its request was due, so a stall counts against every request it delayed (no coordinated omission), and waiting for a free connection is in it. The rates are 50% and 80% of the capacity, $CAPACITY req/s (part A, the $DEFAULT_VARIANT variant's median, closed loop at 32 connections). Percentiles by nearest rank over every stable answer. The generator runs on the same 2 cores; achieved below intended says that it, or the service, could not keep up. CPU µs/req is the service's over the whole run, warm-up included, per request (approximate)."
+		echo "\`scripts/bench/OpenLoop.java\` on $DEFAULT_VARIANT threads: requests due at a fixed rate for $OPEN_DURATION s after 3 s at the same rate, two independent streams as two groups of clients, 10% of the rate forced onto the canary (\`X-Canary-Route: canary\`, $OPEN_CANARY_THREADS keep-alive connections) and 90% onto stable (\`X-Canary-Route: stable\`, $OPEN_THREADS connections), each connection taking its stream's next due request when free; slowdown off, then on ($DELAY_MS ms). Each latency runs from when its request was due, so a stall counts against every request it delayed (no coordinated omission), and waiting for a free connection is in it. The rates are 50% and 80% of the capacity, $CAPACITY req/s ($CAPACITY_FROM). Percentiles by nearest rank over every stable answer. The generator runs on the same 2 cores; achieved below intended says that it, or the service, could not keep up. CPU µs/req is the service's over the whole run, warm-up included, per request (approximate)."
 		echo
 		echo "| rate | req/s intended | slowdown | stable intended /s | stable achieved /s | p50 ms | p99 ms | p99.9 ms | max ms | canary achieved /s | canary p99 ms | CPU µs/req | non-200 (stable, canary) |"
 		echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"

@@ -256,6 +256,10 @@ if [[ "$PARTS" == *" C "* ]]; then
 	for v in platform virtual; do [[ $v == "$DEFAULT_VARIANT" ]] || stop_app "$v"; done
 	use_app "$DEFAULT_VARIANT"
 	log "C: open loop on $DEFAULT_VARIANT, capacity $CAPACITY req/s (closed loop, 32 connections)"
+	# One discarded run at the lower rate first: the first open-loop run after the closed-loop warm-up
+	# took a stall of over a second (the forced-route path's first compilation, or a GC), which
+	# belongs to neither condition.
+	open_loop $(( CAPACITY / 2 )) 5 1 "$OPEN_THREADS" "$OPEN_CANARY_THREADS" 0.1 > /dev/null
 	for share in 50 80; do
 		rate=$(( CAPACITY * share / 100 ))
 		for slowdown in off on; do
@@ -344,7 +348,7 @@ verdict() { awk -v ok="$1" 'BEGIN { print (ok == 1 ? "met" : "**not met**") }'; 
 			r=$(median_a "$v" 3) c=$(median_a "$v" 6)
 			awk -v v="$v" -v r="$r" -v n="$n" -v c="$c" 'BEGIN {
 				x = r / n
-				printf "- %s threads: median %.0f req/s = %.2fx nginx'"'"'s %.0f (target at least 0.5x): %s; %.1f µs CPU per request (target at most 25): %s.\n", v, r, x, n, (x >= 0.5 ? "met" : "**not met**"), c, (c <= 25 ? "met" : "**not met**") }'
+				printf "- %s threads: median %.0f req/s = %.3fx nginx'"'"'s %.0f (target at least 0.5x): %s; %.1f µs CPU per request (target at most 25): %s.\n", v, r, x, n, (x >= 0.5 ? "met" : "**not met**"), c, (c <= 25 ? "met" : "**not met**") }'
 		done
 		echo "- nginx: median $(median_a nginx 6) µs CPU per request."
 		echo
@@ -369,8 +373,12 @@ verdict() { awk -v ok="$1" 'BEGIN { print (ok == 1 ? "met" : "**not met**") }'; 
 		awk -F'\t' '{ printf "| %s%% | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s, %s |\n", $1, $2, $3, $4, $5, $7, $8, $9, $10, $11, $13, $14, $6, $12 }' "$WORK/c.tsv"
 		echo
 		for share in 50 80; do
-			awk -F'\t' -v s="$share" '$1 == s && $3 == "off" { off = $8 } $1 == s && $3 == "on" { on = $8 }
-				END { r = on / off; printf "- %s%% of capacity: stable-routed p99 with the slowdown %.3f ms vs %.3f ms without, %.2fx (target at most 1.10x): %s.\n", s, on, off, r, (r <= 1.10 ? "met" : "**not met**") }' "$WORK/c.tsv"
+			# A run whose stable stream fell 5% or more below its intended rate measured an overload
+			# (a backlog of due requests), not the service's latency at that rate: no verdict then.
+			awk -F'\t' -v s="$share" '$1 == s && $3 == "off" { off = $8; offok = ($5 >= 0.95 * $4) } $1 == s && $3 == "on" { on = $8; onok = ($5 >= 0.95 * $4) }
+				END { r = on / off
+					v = (offok && onok) ? (r <= 1.10 ? "met" : "**not met**") : "**not judged**: the stable stream fell below 95% of its intended rate, so the run measured a backlog, not the latency at this rate"
+					printf "- %s%% of capacity: stable-routed p99 with the slowdown %.3f ms vs %.3f ms without, %.2fx (target at most 1.10x): %s.\n", s, on, off, r, v }' "$WORK/c.tsv"
 		done
 		echo
 	fi

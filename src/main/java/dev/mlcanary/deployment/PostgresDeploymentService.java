@@ -224,10 +224,11 @@ class PostgresDeploymentService implements DeploymentService, SmartLifecycle {
 						throw DeploymentConflictException.staleGeneration(repository.generation(),
 								expectedGeneration != null ? expectedGeneration : before.generation());
 					}
-					// An uploaded model put into service stays until this commits (a
-					// delete waits)
-					models.holdForServing(after.stable().version());
-					if (after.hasCanary()) {
+					// A model put into service (only a deploy does: a promotion's stable
+					// was
+					// the canary) stays until this commits; a delete waits
+					if (after.hasCanary()
+							&& !(before.hasCanary() && before.canary().version().equals(after.canary().version()))) {
 						models.holdForServing(after.canary().version());
 					}
 					recorders.orderedStream().forEach(recorder -> recorder.record(before, after));

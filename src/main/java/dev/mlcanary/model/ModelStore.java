@@ -2,16 +2,12 @@ package dev.mlcanary.model;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -187,8 +183,8 @@ public final class ModelStore {
 			return new Upload(UploadOutcome.CREATED, new ModelEntry(manifest, sharedPath(manifest)));
 		}
 		try {
-			writeDurably(directory.resolve(manifest.modelFile()), document);
-			writeDurably(directory.resolve(ModelManifest.fileNameFor(version)),
+			ModelFiles.writeDurably(directory.resolve(manifest.modelFile()), document);
+			ModelFiles.writeDurably(directory.resolve(ModelManifest.fileNameFor(version)),
 					(json.writeValueAsString(manifest) + "\n").getBytes(StandardCharsets.UTF_8));
 		}
 		catch (IOException ex) {
@@ -280,31 +276,6 @@ public final class ModelStore {
 
 	private static String sharedPath(ModelManifest manifest) {
 		return "uploaded:" + manifest.modelFile();
-	}
-
-	/**
-	 * Writes a temporary file, forces it to disk, renames it over the target and forces
-	 * the directory, so that after a crash the target is either the old file or the whole
-	 * new one.
-	 */
-	private void writeDurably(Path target, byte[] bytes) throws IOException {
-		Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-		try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-				StandardOpenOption.TRUNCATE_EXISTING)) {
-			ByteBuffer buffer = ByteBuffer.wrap(bytes);
-			while (buffer.hasRemaining()) {
-				channel.write(buffer);
-			}
-			channel.force(true);
-		}
-		catch (IOException ex) {
-			Files.deleteIfExists(tmp);
-			throw ex;
-		}
-		Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-		try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-			dir.force(true);
-		}
 	}
 
 	/**

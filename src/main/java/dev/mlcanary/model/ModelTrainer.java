@@ -6,7 +6,6 @@ import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.SplittableRandom;
 
@@ -172,9 +171,7 @@ public final class ModelTrainer {
 
 	private static void writeAtomically(Path target, byte[] bytes) {
 		try {
-			Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-			Files.write(tmp, bytes);
-			Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+			ModelFiles.writeDurably(target, bytes);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import smile.classification.LogisticRegression;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -154,7 +153,7 @@ public final class ModelStore {
 			Optional<SharedModels.Stored> stored = shared.find(version);
 			if (stored.isPresent()) {
 				ModelManifest manifest = stored.get().manifest();
-				return verify(manifest, sharedPath(manifest), stored.get().document());
+				return ModelVerifier.verify(manifest, sharedPath(manifest), stored.get().document());
 			}
 		}
 		throw ModelNotFoundException.forVersion(version, versions());
@@ -351,60 +350,8 @@ public final class ModelStore {
 
 	private LoadedModel load(ModelManifest manifest) {
 		String name = displayPath(manifest.modelFile());
-		requireFeatureCount(manifest, name);
-		return verify(manifest, name, readModelBytes(manifest, name));
-	}
-
-	private static void requireFeatureCount(ModelManifest manifest, String name) {
-		if (manifest.featureNames() == null || manifest.featureNames().size() != ChurnFeatures.COUNT) {
-			throw InvalidModelException.because("'" + name + "' expects " + sizeOf(manifest.featureNames())
-					+ " features; this service serves models with " + ChurnFeatures.COUNT + " ("
-					+ String.join(", ", ChurnFeatures.NAMES) + ").");
-		}
-	}
-
-	private LoadedModel verify(ModelManifest manifest, String name, byte[] bytes) {
-		requireFeatureCount(manifest, name);
-		String actual = ModelFiles.sha256(bytes);
-		if (!actual.equalsIgnoreCase(String.valueOf(manifest.sha256()))) {
-			throw InvalidModelException.because("'" + name + "' failed its integrity check: SHA-256 " + actual
-					+ " does not match the manifest's " + manifest.sha256() + ".");
-		}
-		LogisticRegression.Binomial classifier = classifier(manifest, name, bytes);
-		int dimension = classifier.coefficients().length - 1;
-		if (dimension != ChurnFeatures.COUNT) {
-			throw InvalidModelException.because("'" + name + "' is a model of " + dimension
-					+ " features; this service serves models with " + ChurnFeatures.COUNT + ".");
-		}
-		double probe = classifier.score(new double[ChurnFeatures.COUNT]);
-		if (!Double.isFinite(probe)) {
-			throw InvalidModelException.because("'" + name + "' produces non-finite probabilities.");
-		}
-		return new LoadedModel(manifest, name, classifier);
-	}
-
-	private static LogisticRegression.Binomial classifier(ModelManifest manifest, String name, byte[] bytes) {
-		if (manifest.modelFormat() == null) {
-			return SafeModelReader.read(bytes, name);
-		}
-		if (!manifest.isPortable()) {
-			throw InvalidModelException.because("'" + name + "' is in the unknown model format '"
-					+ manifest.modelFormat() + "'; this service reads " + PortableModel.FORMAT + ".");
-		}
-		PortableModel document;
-		try {
-			document = PortableModel.parse(bytes);
-		}
-		catch (InvalidModelException ex) {
-			throw InvalidModelException.because("'" + name + "': " + ex.getMessage(), ex);
-		}
-		if (!document.version().equals(manifest.version())
-				|| !document.featureNames().equals(manifest.featureNames())) {
-			throw InvalidModelException.because("'" + name + "' is the document of version " + document.version()
-					+ " but its manifest registers it as " + manifest.version()
-					+ " (version and feature_names must agree).");
-		}
-		return document.classifier();
+		ModelVerifier.requireFeatureCount(manifest, name);
+		return ModelVerifier.verify(manifest, name, readModelBytes(manifest, name));
 	}
 
 	private byte[] readModelBytes(ModelManifest manifest, String name) {
@@ -441,10 +388,6 @@ public final class ModelStore {
 
 	private String displayPath(String fileName) {
 		return displayPrefix + fileName;
-	}
-
-	private static int sizeOf(List<?> list) {
-		return list == null ? 0 : list.size();
 	}
 
 }

@@ -1,14 +1,13 @@
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * An open-loop load generator for POST /predict (scripts/bench/isolation.sh): requests are due at a
@@ -16,19 +15,25 @@ import java.util.concurrent.locks.LockSupport;
  * from the moment its request was due, not from when it could be sent, so a stall counts against every
  * request it delayed (no coordinated omission). Two independent streams, as two groups of clients: a
  * share CANARY_SHARE of the rate forced onto the canary ({@code X-Canary-Route: canary}) over
- * CANARY_THREADS connections, the rest forced onto stable over STABLE_THREADS connections, reported
- * apart, so that slowed canary requests never hold a connection that a stable request waits for.
+ * CANARY_CONNECTIONS connections, the rest forced onto stable over STABLE_CONNECTIONS connections,
+ * reported apart, so that slowed canary requests never hold a connection that a stable request waits
+ * for.
  *
- * <p>Each thread holds one keep-alive connection and takes its stream's next due request when free; a
- * request that finds every thread of its stream busy waits, and that wait is in its latency. Plain
- * blocking sockets and a minimal HTTP/1.1 exchange, so that the generator spends little CPU beside the
- * service. Runs on Java 17 or newer: {@code java OpenLoop.java HOST PORT RATE SECONDS WARMUP
- * STABLE_THREADS CANARY_THREADS CANARY_SHARE}. Prints one line per stream: {@code OPENLOOP role n
- * rate_per_s non200 errors p50_ms p99_ms p999_ms max_ms}.
+ * <p>Each connection is a keep-alive HTTP/1.1 connection with at most one request outstanding; a due
+ * request goes out on a free connection of its stream, and a request that finds every connection of
+ * its stream busy waits for one, and that wait is in its latency. One thread drives every connection
+ * through a selector (non-blocking sockets, a minimal HTTP/1.1 exchange), and it spins for the last
+ * millisecond or less before a request is due: at high rates it takes one core, and tens of thousands of requests a second fit in it, so
+ * the benchmark gives it a core of its own (taskset). Runs on Java 17 or newer: {@code java
+ * OpenLoop.java HOST PORT RATE SECONDS WARMUP STABLE_CONNECTIONS CANARY_CONNECTIONS CANARY_SHARE}.
+ * Prints one line per stream: {@code OPENLOOP role n rate_per_s non200 errors p50_ms p99_ms p999_ms
+ * max_ms}; a request unanswered 15 s after the last was due counts as an error.
  */
 public final class OpenLoop {
 
 	private static final String BODY = "{\"features\":[0.5,1.2,0.8,0.3,1.1]}";
+
+	private static final long DRAIN_NANOS = 15_000_000_000L;
 
 	public static void main(String[] args) throws Exception {
 		String host = args[0];
@@ -36,80 +41,73 @@ public final class OpenLoop {
 		double rate = Double.parseDouble(args[2]);
 		double seconds = Double.parseDouble(args[3]);
 		double warmup = Double.parseDouble(args[4]);
-		int[] threads = { Integer.parseInt(args[5]), Integer.parseInt(args[6]) };
+		int[] connections = { Integer.parseInt(args[5]), Integer.parseInt(args[6]) };
 		double canaryShare = Double.parseDouble(args[7]);
 		double[] rates = { rate * (1 - canaryShare), rate * canaryShare };
 		String[] names = { "stable", "canary" };
-		byte[][] requests = { request(host, port, "stable"), request(host, port, "canary") };
-		long[][] latencies = new long[2][];
-		AtomicInteger[] counts = { new AtomicInteger(), new AtomicInteger() };
-		AtomicInteger[] non200 = { new AtomicInteger(), new AtomicInteger() };
-		AtomicInteger[] errors = { new AtomicInteger(), new AtomicInteger() };
+		InetSocketAddress address = new InetSocketAddress(host, port);
+		Selector selector = Selector.open();
 		long start = System.nanoTime() + 200_000_000L;
-		CountDownLatch done = new CountDownLatch(threads[0] + threads[1]);
-		for (int r = 0; r < 2; r++) {
-			int role = r;
-			if (threads[role] == 0 || rates[role] <= 0) {
-				latencies[role] = new long[0];
-				for (int t = 0; t < threads[role]; t++) {
-					done.countDown();
-				}
-				continue;
-			}
-			long interval = Math.round(1e9 / rates[role]);
-			long warmupTickets = Math.round(warmup * rates[role]);
-			long total = warmupTickets + Math.round(seconds * rates[role]);
-			latencies[role] = new long[(int) (total - warmupTickets) + 1];
-			AtomicLong tickets = new AtomicLong();
-			for (int t = 0; t < threads[role]; t++) {
-				Thread thread = new Thread(() -> {
-					Connection connection = new Connection(host, port);
-					byte[] buffer = new byte[8192];
-					try {
-						for (long k = tickets.getAndIncrement(); k < total; k = tickets.getAndIncrement()) {
-							long due = start + k * interval;
-							for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-								LockSupport.parkNanos(wait);
-							}
-							int status;
-							try {
-								status = connection.exchange(requests[role], buffer);
-							}
-							catch (IOException ex) {
-								connection.close();
-								status = -1;
-							}
-							long latency = System.nanoTime() - due;
-							if (k < warmupTickets) {
-								continue;
-							}
-							if (status == -1) {
-								errors[role].incrementAndGet();
-							}
-							else if (status != 200) {
-								non200[role].incrementAndGet();
-							}
-							latencies[role][counts[role].getAndIncrement()] = latency;
-						}
-					}
-					finally {
-						connection.close();
-						done.countDown();
-					}
-				}, "openloop-" + names[role] + "-" + t);
-				thread.setDaemon(true);
-				thread.start();
+		Stream[] streams = new Stream[2];
+		for (int role = 0; role < 2; role++) {
+			boolean active = connections[role] > 0 && rates[role] > 0;
+			streams[role] = new Stream(request(host, port, names[role]), active ? rates[role] : 1, active ? warmup : 0,
+					active ? seconds : 0, start);
+			for (int c = 0; active && c < connections[role]; c++) {
+				streams[role].idle.add(new Connection(streams[role], address, selector));
 			}
 		}
-		done.await();
+		ByteBuffer buffer = ByteBuffer.allocateDirect(16384);
+		long lastDue = start;
+		for (Stream stream : streams) {
+			lastDue = Math.max(lastDue, stream.due(stream.total));
+		}
+		while (true) {
+			long now = System.nanoTime();
+			boolean pending = false;
+			long wake = Long.MAX_VALUE;
+			for (Stream stream : streams) {
+				while (stream.next < stream.total && stream.due(stream.next) <= now && !stream.idle.isEmpty()) {
+					stream.idle.poll().send(stream.next, stream.due(stream.next));
+					stream.next++;
+				}
+				if (stream.next < stream.total || stream.inFlight > 0) {
+					pending = true;
+				}
+				if (stream.next < stream.total && !stream.idle.isEmpty()) {
+					wake = Math.min(wake, stream.due(stream.next));
+				}
+			}
+			if (!pending || now > lastDue + DRAIN_NANOS) {
+				break;
+			}
+			long wait = wake - System.nanoTime();
+			if (wait > 1_200_000L) {
+				// The selector waits in whole milliseconds: wake before the request is due, then spin.
+				selector.select(Math.min(100, (wait - 200_000L) / 1_000_000L));
+			}
+			else if (wake == Long.MAX_VALUE) {
+				selector.select(100);
+			}
+			else {
+				selector.selectNow();
+			}
+			long answered = System.nanoTime();
+			for (SelectionKey key : selector.selectedKeys()) {
+				((Connection) key.attachment()).readable(buffer, answered);
+			}
+			selector.selectedKeys().clear();
+		}
 		double measured = (System.nanoTime() - start) / 1e9 - warmup;
 		for (int role = 0; role < 2; role++) {
-			int n = counts[role].get();
-			long[] sorted = Arrays.copyOf(latencies[role], n);
+			Stream stream = streams[role];
+			stream.errors += stream.inFlight;
+			int n = stream.count;
+			long[] sorted = Arrays.copyOf(stream.latencies, n);
 			Arrays.sort(sorted);
-			System.out.printf("OPENLOOP %s %d %.0f %d %d %s %s %s %s%n", names[role], n, n / measured,
-					non200[role].get(), errors[role].get(), percentile(sorted, 0.50), percentile(sorted, 0.99),
-					percentile(sorted, 0.999), (n > 0) ? ms(sorted[n - 1]) : "null");
+			System.out.printf("OPENLOOP %s %d %.0f %d %d %s %s %s %s%n", names[role], n, n / measured, stream.non200,
+					stream.errors, percentile(sorted, 0.50), percentile(sorted, 0.99), percentile(sorted, 0.999),
+					(n > 0) ? ms(sorted[n - 1]) : "null");
 		}
 	}
 
@@ -132,92 +130,180 @@ public final class OpenLoop {
 		return request.getBytes(StandardCharsets.US_ASCII);
 	}
 
-	/** One keep-alive connection, reopened when the server closes it. */
+	/** One stream of requests: its tickets, due times, free connections and results. */
+	private static final class Stream {
+
+		final byte[] request;
+
+		final long interval;
+
+		final long start;
+
+		final long warmupTickets;
+
+		final long total;
+
+		final long[] latencies;
+
+		final ArrayDeque<Connection> idle = new ArrayDeque<>();
+
+		long next;
+
+		int inFlight;
+
+		int count;
+
+		int non200;
+
+		int errors;
+
+		Stream(byte[] request, double rate, double warmup, double seconds, long start) {
+			this.request = request;
+			this.interval = Math.round(1e9 / rate);
+			this.start = start;
+			this.warmupTickets = Math.round(warmup * rate);
+			this.total = this.warmupTickets + Math.round(seconds * rate);
+			this.latencies = new long[(int) (this.total - this.warmupTickets) + 1];
+		}
+
+		long due(long ticket) {
+			return this.start + ticket * this.interval;
+		}
+
+		void answered(long ticket, long latency, int status) {
+			this.inFlight--;
+			if (ticket < this.warmupTickets) {
+				return;
+			}
+			if (status == -1) {
+				this.errors++;
+			}
+			else if (status != 200) {
+				this.non200++;
+			}
+			this.latencies[this.count++] = latency;
+		}
+
+	}
+
+	/** One keep-alive connection with at most one request outstanding, reopened when it fails or closes. */
 	private static final class Connection {
 
-		private final String host;
+		private final Stream stream;
 
-		private final int port;
+		private final InetSocketAddress address;
 
-		private Socket socket;
+		private final Selector selector;
 
-		private InputStream in;
+		private final byte[] answer = new byte[16384];
 
-		private OutputStream out;
+		private SocketChannel channel;
 
-		Connection(String host, int port) {
-			this.host = host;
-			this.port = port;
+		private int length;
+
+		private long ticket = -1;
+
+		private long due;
+
+		Connection(Stream stream, InetSocketAddress address, Selector selector) throws IOException {
+			this.stream = stream;
+			this.address = address;
+			this.selector = selector;
+			open();
 		}
 
-		/** Sends one request and reads its whole answer; returns the status code. */
-		int exchange(byte[] request, byte[] buffer) throws IOException {
-			if (this.socket == null) {
-				this.socket = new Socket();
-				this.socket.setTcpNoDelay(true);
-				this.socket.connect(new InetSocketAddress(this.host, this.port), 10_000);
-				this.socket.setSoTimeout(10_000);
-				this.in = this.socket.getInputStream();
-				this.out = this.socket.getOutputStream();
-			}
-			this.out.write(request);
-			this.out.flush();
-			int length = 0;
-			int headerEnd = -1;
-			while (headerEnd < 0) {
-				int read = this.in.read(buffer, length, buffer.length - length);
-				if (read < 0) {
-					throw new IOException("closed");
+		private void open() throws IOException {
+			this.channel = SocketChannel.open();
+			this.channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+			this.channel.socket().connect(this.address, 10_000);
+			this.channel.configureBlocking(false);
+			this.channel.register(this.selector, SelectionKey.OP_READ, this);
+			this.length = 0;
+		}
+
+		void send(long ticket, long due) throws IOException {
+			this.ticket = ticket;
+			this.due = due;
+			this.stream.inFlight++;
+			try {
+				ByteBuffer out = ByteBuffer.wrap(this.stream.request);
+				while (out.hasRemaining()) {
+					// A few hundred bytes on an idle connection: the first write takes them all.
+					this.channel.write(out);
 				}
-				length += read;
-				headerEnd = indexOf(buffer, length, "\r\n\r\n");
 			}
-			String head = new String(buffer, 0, headerEnd, StandardCharsets.US_ASCII);
-			int status = Integer.parseInt(head.substring(9, 12));
-			String lower = head.toLowerCase();
-			int at = lower.indexOf("content-length:");
+			catch (IOException ex) {
+				fail(System.nanoTime());
+			}
+		}
+
+		void readable(ByteBuffer buffer, long now) throws IOException {
+			buffer.clear();
+			int read;
+			try {
+				read = this.channel.read(buffer);
+			}
+			catch (IOException ex) {
+				read = -1;
+			}
+			if (read < 0) {
+				fail(now);
+				return;
+			}
+			buffer.flip();
+			int copy = Math.min(buffer.remaining(), this.answer.length - this.length);
+			buffer.get(this.answer, this.length, copy);
+			this.length += copy;
+			if (this.ticket < 0) {
+				this.length = 0;
+				return;
+			}
+			int headerEnd = indexOf(this.answer, 0, this.length, "\r\n\r\n");
+			if (headerEnd < 0) {
+				return;
+			}
+			String head = new String(this.answer, 0, headerEnd, StandardCharsets.US_ASCII).toLowerCase();
+			int at = head.indexOf("content-length:");
+			boolean complete;
 			if (at >= 0) {
-				int end = lower.indexOf('\r', at);
-				int contentLength = Integer.parseInt(lower.substring(at + 15, (end < 0) ? lower.length() : end).trim());
-				int bodyRead = length - headerEnd - 4;
-				while (bodyRead < contentLength) {
-					int read = this.in.read(buffer, 0, Math.min(buffer.length, contentLength - bodyRead));
-					if (read < 0) {
-						throw new IOException("closed");
-					}
-					bodyRead += read;
-				}
+				int end = head.indexOf('\r', at);
+				int contentLength = Integer.parseInt(head.substring(at + 15, (end < 0) ? head.length() : end).trim());
+				complete = this.length >= headerEnd + 4 + contentLength;
 			}
-			else if (lower.contains("transfer-encoding: chunked")) {
-				// Read until the last chunk; the answers here are small, so it fits the buffer.
-				while (indexOf(buffer, length, "\r\n0\r\n\r\n") < 0) {
-					int read = this.in.read(buffer, length, buffer.length - length);
-					if (read < 0) {
-						throw new IOException("closed");
-					}
-					length += read;
-				}
+			else {
+				complete = indexOf(this.answer, headerEnd, this.length, "\r\n0\r\n\r\n") >= 0;
 			}
-			if (lower.contains("connection: close")) {
-				close();
+			if (!complete) {
+				return;
 			}
-			return status;
+			int status = Integer.parseInt(head.substring(9, 12));
+			long ticket = this.ticket;
+			this.ticket = -1;
+			this.length = 0;
+			this.stream.answered(ticket, now - this.due, status);
+			if (head.contains("connection: close")) {
+				reopen();
+			}
+			this.stream.idle.add(this);
 		}
 
-		void close() {
-			if (this.socket != null) {
-				try {
-					this.socket.close();
-				}
-				catch (IOException ex) {
-					// closing anyway
-				}
-				this.socket = null;
+		private void fail(long now) throws IOException {
+			long ticket = this.ticket;
+			this.ticket = -1;
+			reopen();
+			if (ticket >= 0) {
+				this.stream.answered(ticket, now - this.due, -1);
+				this.stream.idle.add(this);
 			}
 		}
 
-		private static int indexOf(byte[] buffer, int length, String pattern) {
-			outer: for (int i = 0; i + pattern.length() <= length; i++) {
+		private void reopen() throws IOException {
+			this.channel.close();
+			open();
+		}
+
+		private static int indexOf(byte[] buffer, int from, int length, String pattern) {
+			outer: for (int i = from; i + pattern.length() <= length; i++) {
 				for (int j = 0; j < pattern.length(); j++) {
 					if (buffer[i + j] != pattern.charAt(j)) {
 						continue outer;

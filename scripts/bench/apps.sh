@@ -85,7 +85,7 @@ stop_all_apps() {
 wrk_run() {
 	local connections=$1 seconds=$2 threads=$WRK_THREADS
 	(( threads > connections )) && threads=$connections
-	wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 10s -s "$LUA" "$BASE" \
+	${LOAD_PREFIX[@]+"${LOAD_PREFIX[@]}"} wrk -t"$threads" -c"$connections" -d"${seconds}s" --timeout 10s -s "$LUA" "$BASE" \
 		| sed -n 's/^BENCH_RESULT //p'
 }
 

@@ -22,7 +22,8 @@
 # The service runs on ISO_JAVA_HOME (default: Temurin 25 when installed, else the java on PATH); on a
 # JDK older than 21 virtual threads do not exist and the "virtual" variant is the same as "platform".
 # Needs wrk and nginx (Debian's packages). Environment: ISO_ROUNDS (3), ISO_DURATION (10),
-# ISO_OPEN_DURATION (15), ISO_OPEN_THREADS (32) and ISO_OPEN_CANARY_THREADS (64): connections of the open-loop streams, ISO_PARTS ("A B C D E"), ISO_CAPACITY (req/s for C instead of A's figure), ISO_DEFAULT (virtual: the variant C and E measure).
+# ISO_OPEN_DURATION (15), ISO_PIN (true: part C with the service on CPU 0 and the generators on the
+# last CPU, the capacity measured again so), ISO_OPEN_THREADS (32) and ISO_OPEN_CANARY_THREADS (64): connections of the open-loop streams, ISO_PARTS ("A B C D E"), ISO_CAPACITY (req/s for C instead of A's figure), ISO_DEFAULT (virtual: the variant C and E measure).
 set -euo pipefail
 
 # shellcheck source=scripts/lib.sh
@@ -47,6 +48,9 @@ fi
 WRK_THREADS=2 WARMUP=5
 OPEN_THREADS="${ISO_OPEN_THREADS:-32}" OPEN_CANARY_THREADS="${ISO_OPEN_CANARY_THREADS:-64}"
 JAVA_OPTS=()
+# Part C pins the service to one core and its load generators to another (ISO_PIN=false: not).
+PIN=false SERVICE_CPU=0 LOAD_CPU=$(( $(nproc) - 1 )) LOAD_PREFIX=()
+[[ "${ISO_PIN:-true}" == true ]] && (( LOAD_CPU > 0 )) && command -v taskset > /dev/null && PIN=true
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/ml-canary-isolation.XXXXXX")"
 OUT="$ROOT/target/bench"
 CLOCK_TICKS=$(getconf CLK_TCK)
@@ -160,7 +164,7 @@ app_ticks() { ticks_of "$APP_PID"; }
 # open_loop RATE SECONDS WARMUP THREADS CANARY_EVERY: scripts/bench/OpenLoop.java against BASE; prints
 # its two lines "OPENLOOP role n rate_per_s non200 errors p50_ms p99_ms p999_ms max_ms".
 open_loop() {
-	java -XX:+UseSerialGC -cp "$WORK/openloop" OpenLoop 127.0.0.1 "${BASE##*:}" "$@"
+	"${LOAD_PREFIX[@]}" java -XX:+UseSerialGC -cp "$WORK/openloop" OpenLoop 127.0.0.1 "${BASE##*:}" "$@"
 }
 role_line() {   # role_line OUTPUT ROLE: the fields after "OPENLOOP ROLE"
 	awk -v r="$2" '$1 == "OPENLOOP" && $2 == r { $1 = ""; $2 = ""; print substr($0, 3) }' <<< "$1"
@@ -243,6 +247,7 @@ fi
 
 # ---- C: open loop ---------------------------------------------------------------------------------
 : > "$WORK/c.tsv"
+: > "$WORK/c-probe.md"
 CAPACITY=""
 if [[ "$PARTS" == *" C "* ]]; then
 	CAPACITY_FROM="part A, the $DEFAULT_VARIANT variant's median, closed loop at 32 connections"
@@ -255,11 +260,44 @@ if [[ "$PARTS" == *" C "* ]]; then
 	fi
 	for v in platform virtual; do [[ $v == "$DEFAULT_VARIANT" ]] || stop_app "$v"; done
 	use_app "$DEFAULT_VARIANT"
-	log "C: open loop on $DEFAULT_VARIANT, capacity $CAPACITY req/s (closed loop, 32 connections)"
-	# One discarded run at the lower rate first: the first open-loop run after the closed-loop warm-up
+	if $PIN; then
+		# The service on one core, the generator on the other, so that the generator's CPU cannot take
+		# the service's and the rates asked for can be held; the capacity the rates are shares of is
+		# measured again in this arrangement, closed loop at 32 connections.
+		taskset -a -cp "$SERVICE_CPU" "$APP_PID" > /dev/null
+		LOAD_PREFIX=(taskset -c "$LOAD_CPU")
+		if [[ -z "${ISO_CAPACITY:-}" ]]; then
+			read -r CAPACITY _ <<< "$(closed app_ticks 32)"
+			CAPACITY_FROM="measured in this part, closed loop at 32 connections, with the service pinned to CPU $SERVICE_CPU and wrk to CPU $LOAD_CPU"
+		fi
+	fi
+	log "C: open loop on $DEFAULT_VARIANT, closed-loop capacity $CAPACITY req/s ($CAPACITY_FROM)"
+	# One discarded run at a low rate first: the first open-loop run after the closed-loop warm-up
 	# took a stall of over a second (the forced-route path's first compilation, or a GC), which
 	# belongs to neither condition.
-	open_loop $(( CAPACITY / 2 )) 5 1 "$OPEN_THREADS" "$OPEN_CANARY_THREADS" 0.1 > /dev/null
+	open_loop $(( CAPACITY / 10 )) 5 1 "$OPEN_THREADS" "$OPEN_CANARY_THREADS" 0.1 > /dev/null
+	CLOSED_CAPACITY=$CAPACITY
+	if [[ -z "${ISO_CAPACITY:-}" ]]; then
+		# The open-loop capacity: requests that arrive spaced out, each alone, cost the service more than
+		# a closed loop's back-to-back ones (every request wakes Tomcat's poller and a thread), so a
+		# share of the closed-loop figure can already be more than the service holds. The highest of
+		# these shares of it that the slowdown-off stream holds for 5 s (at least 97% of the rate
+		# answered, p99.9 under 100 ms) is the capacity the rates below are shares of.
+		CAPACITY=""
+		for share in 10 15 20 25 30 35 40 50 60 70 80 90 100; do
+			rate=$(( CLOSED_CAPACITY * share / 100 ))
+			result=$(open_loop "$rate" 5 1 "$OPEN_THREADS" "$OPEN_CANARY_THREADS" 0.1)
+			read -r _ got _ _ _ _ p999 _ <<< "$(role_line "$result" stable)"
+			held=$(awk -v got="$got" -v want=$(( rate * 9 / 10 )) -v p="$p999" 'BEGIN { print (got >= 0.97 * want && p != "null" && p < 100) ? 1 : 0 }')
+			log "C: open-loop probe at $share% of the closed-loop capacity ($rate req/s): stable $got/s, p99.9 $p999 ms: $( (( held )) && echo held || echo 'not held')"
+			printf -- '- %s req/s (%s%%): stable %s/s answered, p99.9 %s ms: %s\n' "$rate" "$share" "$got" "$p999" \
+				"$( (( held )) && echo held || echo 'not held')" >> "$WORK/c-probe.md"
+			(( held )) || break
+			CAPACITY=$rate
+		done
+		[[ -n "$CAPACITY" ]] || CAPACITY=$(( CLOSED_CAPACITY / 10 ))
+		CAPACITY_FROM="the open-loop capacity: the highest rate held in the probes below, which are shares of the closed-loop capacity of $CLOSED_CAPACITY req/s, $CAPACITY_FROM"
+	fi
 	for share in 50 80; do
 		rate=$(( CAPACITY * share / 100 ))
 		for slowdown in off on; do
@@ -276,6 +314,10 @@ if [[ "$PARTS" == *" C "* ]]; then
 			[[ $slowdown == on ]] && admin toggle-slowdown
 		done
 	done
+	if $PIN; then
+		taskset -a -cp "0-$(( $(nproc) - 1 ))" "$APP_PID" > /dev/null
+		LOAD_PREFIX=()
+	fi
 fi
 
 # ---- E: profile --------------------------------------------------------------------------------
@@ -366,8 +408,14 @@ verdict() { awk -v ok="$1" 'BEGIN { print (ok == 1 ? "met" : "**not met**") }'; 
 	if [[ -s "$WORK/c.tsv" ]]; then
 		echo "## C. Open loop: stable-routed latency at a fixed arrival rate"
 		echo
-		echo "\`scripts/bench/OpenLoop.java\` on $DEFAULT_VARIANT threads: requests due at a fixed rate for $OPEN_DURATION s after 3 s at the same rate, two independent streams as two groups of clients, 10% of the rate forced onto the canary (\`X-Canary-Route: canary\`, $OPEN_CANARY_THREADS keep-alive connections) and 90% onto stable (\`X-Canary-Route: stable\`, $OPEN_THREADS connections), each connection taking its stream's next due request when free; slowdown off, then on ($DELAY_MS ms). Each latency runs from when its request was due, so a stall counts against every request it delayed (no coordinated omission), and waiting for a free connection is in it. The rates are 50% and 80% of the capacity, $CAPACITY req/s ($CAPACITY_FROM). Percentiles by nearest rank over every stable answer. The generator runs on the same 2 cores; achieved below intended says that it, or the service, could not keep up. CPU µs/req is the service's over the whole run, warm-up included, per request (approximate)."
+		echo "\`scripts/bench/OpenLoop.java\` on $DEFAULT_VARIANT threads: requests due at a fixed rate for $OPEN_DURATION s after 3 s at the same rate, two independent streams as two groups of clients, 10% of the rate forced onto the canary (\`X-Canary-Route: canary\`, $OPEN_CANARY_THREADS keep-alive connections) and 90% onto stable (\`X-Canary-Route: stable\`, $OPEN_THREADS connections), each connection taking its stream's next due request when free; slowdown off, then on ($DELAY_MS ms). Each latency runs from when its request was due, so a stall counts against every request it delayed (no coordinated omission), and waiting for a free connection is in it. The rates are 50% and 80% of the capacity, $CAPACITY req/s ($CAPACITY_FROM). Percentiles by nearest rank over every stable answer. $( $PIN && echo "The service is pinned to CPU $SERVICE_CPU and the generators (wrk for the capacity, OpenLoop) to CPU $LOAD_CPU (\\`taskset\\`), so that they do not share a core; parts A, B, D and E are not pinned." || echo "The generator runs on the same cores as the service.") Achieved below intended says that the generator, or the service, could not keep up. CPU µs/req is the service's over the whole run, warm-up included, per request (approximate)."
 		echo
+		if [[ -s "$WORK/c-probe.md" ]]; then
+			echo "Open-loop capacity probes (slowdown off, 5 s each after 1 s, stopping at the first rate not held):"
+			echo
+			cat "$WORK/c-probe.md"
+			echo
+		fi
 		echo "| rate | req/s intended | slowdown | stable intended /s | stable achieved /s | p50 ms | p99 ms | p99.9 ms | max ms | canary achieved /s | canary p99 ms | CPU µs/req | non-200 (stable, canary) |"
 		echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 		awk -F'\t' '{ printf "| %s%% | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s, %s |\n", $1, $2, $3, $4, $5, $7, $8, $9, $10, $11, $13, $14, $6, $12 }' "$WORK/c.tsv"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Smoke test of the fast start (.ci/run runs it on Java 25): starts the service with scripts/run.sh
 # on a free loopback port with a state directory of its own and a generated admin token, then
-# predicts, deploys canary v2, checks its health and the actuator's, rolls it back and stops the
-# service with SIGTERM. Exits 0 when every step answered as expected, 1 at the first that did not
-# (its answer and the service's last log lines are printed), 3 when the service did not start.
+# predicts, deploys canary v2, checks that requests ran on virtual threads (Java 21 or newer), checks
+# the canary's health and the actuator's, rolls it back and stops the service with SIGTERM. Exits 0
+# when every step answered as expected, 1 at the first that did not (its answer and the service's
+# last log lines are printed), 3 when the service did not start.
 #
 # usage: scripts/smoke.sh [JAVA_HOME]   (default: the JDK scripts/run.sh picks: $JAVA_HOME, else the
 #                                        newest under /usr/lib/jvm)
@@ -69,6 +70,19 @@ step deploy '"canary_version":"v2"' "${AUTH[@]}" "${JSON[@]}" -d '{"version": "v
 for _ in $(seq 1 50); do
 	curl -fsS -o /dev/null "${JSON[@]}" -d '{"features": [0.5, 1.2, 0.8, 0.3, 1.1]}' "$BASE/predict"
 done
+# Virtual threads (ADR 0011): on Java 21 or newer Tomcat serves on them, so it has no pool of
+# platform threads (http-nio-PORT-exec-N) after the requests above.
+JCMD="$(dirname "$(readlink -f "/proc/$PID/exe")")/jcmd"
+if [[ -x "$JCMD" ]] && (( $("$JCMD" "$PID" VM.version 2>/dev/null | sed -n 's/^JDK \([0-9]*\).*/\1/p' || echo 0) >= 21 )); then
+	pool=$("$JCMD" "$PID" Thread.print 2>/dev/null | grep -c "^\"http-nio-$PORT-exec-" || true)
+	if [[ "$pool" != 0 ]]; then
+		echo "smoke: virtual threads failed: $pool Tomcat pool threads after 51 requests, none expected" >&2
+		exit 1
+	fi
+	echo "smoke: virtual threads: ok (no Tomcat pool threads after 51 requests)"
+else
+	echo "smoke: virtual threads: not checked (the JDK is older than 21, or jcmd is missing)"
+fi
 step check-canary-health '"verdict"' "${AUTH[@]}" "$BASE/admin/check-canary-health"
 step actuator-health '"status":"UP"' "$BASE/actuator/health"
 step rollback '"status":"success"' "${AUTH[@]}" -X POST "$BASE/admin/rollback-canary"

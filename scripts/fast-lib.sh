@@ -144,6 +144,15 @@ fast_prepare() {
 	fast_extract "$java"
 	local feature archive option use
 	feature="$(java_feature "$java")"
+	# Spring's AOT processing evaluates the conditions of the auto-configurations on the JDK that
+	# built the jar: one built on 21 or newer holds the virtual-thread customizer, which fails on an
+	# older JDK. Such a start uses the JVM's archive alone.
+	local built
+	built="$(unzip -p "$JAR" META-INF/MANIFEST.MF 2>/dev/null | sed -n 's/^Build-Jdk-Spec: *\([0-9]*\).*/\1/p')"
+	if [[ "$mode" == spring-aot && "${built:-17}" -ge 21 && "$feature" -lt 21 ]]; then
+		fast_say "the jar was built on Java $built, so Spring's AOT processing is off on Java $feature"
+		mode=jvm
+	fi
 	FAST_JAVA="$java"
 	FAST_OPTS=()
 	if (( feature >= 25 )); then

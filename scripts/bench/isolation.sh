@@ -3,7 +3,9 @@
 #   A. The HTTP ceiling: nginx answering the same JSON body statically, beside the service on platform
 #      threads and on virtual threads, wrk closed loop at 32 connections, canary v2 at 10%, alternating
 #      rounds; req/s, CPU µs per request (/proc/PID/stat utime+stime over the run). Targets: the
-#      service at least 0.5x nginx, at most 25 µs CPU per request.
+#      service at least 0.5x nginx, at most 25 µs CPU per request. Beside them the floor under the
+#      service: bare Tomcat (scripts/bench/TomcatFloor.java, the service's tomcat-embed-core) answering
+#      the same bytes, so the report says how much of the CPU per request is Tomcat's own.
 #   B. The slowdown in a closed loop (10 ms, canary at 10%) at 1, 32 and 128 connections, platform
 #      against virtual threads, with Little's-law ceiling beside each: connections / (weight x delay),
 #      the most a closed loop can do when a tenth of its round trips take the delay.
@@ -30,6 +32,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 # shellcheck source=scripts/bench/apps.sh
 source "$ROOT/scripts/bench/apps.sh"
+# shellcheck source=scripts/fast-lib.sh
+source "$ROOT/scripts/fast-lib.sh"
 cd "$ROOT"
 
 QUICK=false
@@ -63,7 +67,8 @@ STATIC='{"churn_probability":0.32651616073089995,"model_used":"stable","model_ve
 cleanup() {
 	local status=$?
 	trap - INT TERM
-	[[ -f "$WORK/nginx/nginx.pid" ]] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null
+	[[ -f "$WORK/nginx/nginx.pid" ]] && { kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true; }
+	[[ -n "${FLOOR_PID:-}" ]] && { kill "$FLOOR_PID" 2>/dev/null || true; }
 	stop_all_apps
 	if [[ $status -eq 0 ]]; then rm -rf "$WORK"; else log "isolation: failed; logs kept in $WORK"; fi
 	exit "$status"
@@ -78,6 +83,13 @@ done
 build_if_needed
 mkdir -p "$WORK/openloop"
 javac -d "$WORK/openloop" "$ROOT/scripts/bench/OpenLoop.java"
+# Part A's floor: scripts/bench/TomcatFloor.java on the tomcat-embed-core jar inside the service's jar.
+mkdir -p "$WORK/floor"
+FLOOR_TOMCAT="$(jar tf "$JAR" | grep -m1 '^BOOT-INF/lib/tomcat-embed-core-.*\.jar$')"
+FLOOR_ANNOTATIONS="$(jar tf "$JAR" | grep -m1 '^BOOT-INF/lib/jakarta\.annotation-api-.*\.jar$')"
+(cd "$WORK/floor" && jar xf "$JAR" "$FLOOR_TOMCAT" "$FLOOR_ANNOTATIONS")
+FLOOR_CP="$WORK/floor/$FLOOR_TOMCAT:$WORK/floor/$FLOOR_ANNOTATIONS:$WORK/floor"
+javac -cp "$FLOOR_CP" -d "$WORK/floor" "$ROOT/scripts/bench/TomcatFloor.java"
 mkdir -p "$OUT"
 unset CANARY_ADMIN_TOKEN CANARY_ADMIN_READ_TOKEN
 
@@ -202,6 +214,43 @@ start_variants() {
 	done
 }
 
+# start_floor: scripts/bench/TomcatFloor.java (bare Tomcat, the same answer) on a free port, on
+# virtual threads where the JDK has them, as the service's default; sets FLOOR_PORT, FLOOR_PID. Three
+# tries, as for nginx.
+start_floor() {
+	local _
+	for _ in 1 2 3; do
+		start_floor_once && return 0
+		log "bare Tomcat could not bind port $FLOOR_PORT; trying another"
+	done
+	echo "isolation: the Tomcat floor did not start in 3 attempts; its last log:" >&2
+	cat "$WORK/floor/floor.log" >&2
+	exit 3
+}
+
+start_floor_once() {
+	local threads=platform deadline
+	(( $(java_feature "$(command -v java)") >= 21 )) && threads=virtual
+	FLOOR_THREADS=$threads
+	FLOOR_PORT="$(free_port)"
+	printf '%s\n' "$STATIC" > "$WORK/floor/body.json"
+	java -cp "$FLOOR_CP" TomcatFloor "$FLOOR_PORT" "$WORK/floor/body.json" "$WORK/floor/base" "$threads" \
+		> "$WORK/floor/floor.log" 2>&1 &
+	FLOOR_PID=$!
+	deadline=$(( SECONDS + 30 ))
+	until curl -fsS -o /dev/null -d "$BODY" "http://127.0.0.1:$FLOOR_PORT/predict" 2>/dev/null; do
+		if ! kill -0 "$FLOOR_PID" 2>/dev/null || (( SECONDS >= deadline )); then
+			kill "$FLOOR_PID" 2>/dev/null || true
+			wait "$FLOOR_PID" 2>/dev/null || true
+			FLOOR_PID=""
+			return 1
+		fi
+		sleep 0.1
+	done
+	log "bare Tomcat ($threads threads) on 127.0.0.1:$FLOOR_PORT"
+}
+floor_ticks() { ticks_of "$FLOOR_PID"; }
+
 # ---- A: the HTTP ceiling --------------------------------------------------------------------------
 : > "$WORK/setup.md"
 : > "$WORK/a.tsv"
@@ -210,12 +259,21 @@ if [[ "$PARTS" == *" A "* || "$PARTS" == *" B "* || "$PARTS" == *" C "* || "$PAR
 fi
 if [[ "$PARTS" == *" A "* ]]; then
 	start_static_nginx
-	log "A: nginx, platform, virtual: $ROUNDS alternating rounds of $DURATION s at 32 connections"
+	start_floor
+	# The floor's JIT settles as the services' did before anything is measured.
+	BASE="http://127.0.0.1:$FLOOR_PORT" APP_PID=$FLOOR_PID
+	warm_up
+	FLOOR_WARM_UP="$WARM_UP_SUMMARY"
+	log "A: nginx, bare Tomcat, platform, virtual: $ROUNDS alternating rounds of $DURATION s at 32 connections"
 	for round in $(seq 1 "$ROUNDS"); do
 		BASE="http://127.0.0.1:$NGINX_PORT"
 		read -r rps p50 p99 cpu errors <<< "$(closed nginx_ticks 32)"
 		printf 'nginx\t%d\t%s\t%s\t%s\t%s\t%s\n' "$round" "$rps" "$p50" "$p99" "$cpu" "$errors" >> "$WORK/a.tsv"
 		log "A round $round nginx: $rps req/s, $cpu µs CPU/req"
+		BASE="http://127.0.0.1:$FLOOR_PORT"
+		read -r rps p50 p99 cpu errors <<< "$(closed floor_ticks 32)"
+		printf 'tomcat\t%d\t%s\t%s\t%s\t%s\t%s\n' "$round" "$rps" "$p50" "$p99" "$cpu" "$errors" >> "$WORK/a.tsv"
+		log "A round $round bare Tomcat: $rps req/s, $cpu µs CPU/req"
 		for v in platform virtual; do
 			use_app "$v"
 			read -r rps p50 p99 cpu errors <<< "$(closed app_ticks 32)"
@@ -224,6 +282,9 @@ if [[ "$PARTS" == *" A "* ]]; then
 		done
 	done
 	kill "$(cat "$WORK/nginx/nginx.pid")"
+	kill "$FLOOR_PID" 2>/dev/null || true
+	wait "$FLOOR_PID" 2>/dev/null || true
+	FLOOR_PID=""
 fi
 median_a() {   # median_a NAME COLUMN (3 req/s, 6 CPU)
 	awk -F'\t' -v n="$1" -v c="$2" '$1 == n { print $c }' "$WORK/a.tsv" | sort -g | awk '{ v[NR] = $1 } END { print (NR ? v[int((NR + 1) / 2)] : "") }'
@@ -380,7 +441,7 @@ verdict() { awk -v ok="$1" 'BEGIN { print (ok == 1 ? "met" : "**not met**") }'; 
 	if [[ -s "$WORK/a.tsv" ]]; then
 		echo "## A. The HTTP ceiling: nginx's static answer beside the service"
 		echo
-		echo "wrk closed loop, 32 connections, $ROUNDS alternating rounds of $DURATION s (after 5 s of warm-up each), canary v2 at 10%, slowdown off. nginx returns the same JSON body from its configuration (\`return 200\`, $(nproc) workers, access log off); its CPU is the master's and the workers'."
+		echo "wrk closed loop, 32 connections, $ROUNDS alternating rounds of $DURATION s (after 5 s of warm-up each), canary v2 at 10%, slowdown off. nginx returns the same JSON body from its configuration (\`return 200\`, $(nproc) workers, access log off); its CPU is the master's and the workers'. \`tomcat\` is the floor under the service: \`scripts/bench/TomcatFloor.java\`, the service's own embedded Tomcat ($(basename "$FLOOR_TOMCAT" .jar)) with one servlet that reads the body and answers the same bytes, on ${FLOOR_THREADS:-virtual} threads, without Spring, filters, JSON or a model; warmed up as the services were (${FLOOR_WARM_UP:-})."
 		echo
 		echo "| app | round | req/s | p50 ms | p99 ms | CPU µs/req | errors |"
 		echo "|---|---:|---:|---:|---:|---:|---:|"
@@ -394,6 +455,9 @@ verdict() { awk -v ok="$1" 'BEGIN { print (ok == 1 ? "met" : "**not met**") }'; 
 				printf "- %s threads: median %.0f req/s = %.3fx nginx'"'"'s %.0f (target at least 0.5x): %s; %.1f µs CPU per request (target at most 25): %s.\n", v, r, x, n, (x >= 0.5 ? "met" : "**not met**"), c, (c <= 25 ? "met" : "**not met**") }'
 		done
 		echo "- nginx: median $(median_a nginx 6) µs CPU per request."
+		f=$(median_a tomcat 6) c=$(median_a "$DEFAULT_VARIANT" 6)
+		awk -v f="$f" -v c="$c" -v r="$(median_a tomcat 3)" -v n="$n" -v v="$DEFAULT_VARIANT" 'BEGIN {
+			printf "- bare Tomcat: median %.0f req/s = %.3fx nginx, %.1f µs CPU per request: the service (%s threads) spends %.1f µs above it. %s\n", r, r / n, f, v, c - f, (f < 25 ? sprintf("The 25 µs target leaves %.1f µs for all the service does on top of Tomcat.", 25 - f) : "Tomcat alone is over the 25 µs target here.") }'
 		echo
 	fi
 	if [[ -s "$WORK/b.tsv" ]]; then

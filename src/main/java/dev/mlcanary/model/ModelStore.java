@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -36,8 +35,6 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ModelStore {
 
 	private static final Logger log = LoggerFactory.getLogger(ModelStore.class);
-
-	private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
 	private final Path directory;
 
@@ -267,9 +264,8 @@ public final class ModelStore {
 	}
 
 	private static void requireVersionName(String version) {
-		if (version == null || !VERSION.matcher(version).matches()) {
-			throw InvalidModelException.because(
-					"Model version must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+		if (version == null || !PortableModel.VERSION.matcher(version).matches()) {
+			throw InvalidModelException.because("Model version must be " + PortableModel.VERSION_RULE + ".");
 		}
 	}
 
@@ -356,7 +352,7 @@ public final class ModelStore {
 
 	private byte[] readModelBytes(ModelManifest manifest, String name) {
 		String fileName = manifest.modelFile();
-		if (fileName == null || !VERSION.matcher(fileName).matches()) {
+		if (fileName == null || !PortableModel.VERSION.matcher(fileName).matches()) {
 			throw InvalidModelException.because("Manifest of " + manifest.version() + " names an invalid model file.");
 		}
 		Path file = directory.resolve(fileName);
